@@ -1,0 +1,1 @@
+//! The propagation engine: placement, overrides, desired objects, status, cluster health.

@@ -1,0 +1,1 @@
+//! Conversion of ordinary Kubernetes objects into KubeFed federated objects (`federate`).

@@ -1,0 +1,1 @@
+//! KubeFed API types, CRD manifests and the federated-type generator.

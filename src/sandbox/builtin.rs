@@ -1,0 +1,1 @@
+//! Built-in type semantics of the sandbox: defaults, validation, unknown-field pruning, immutable fields.

@@ -1,0 +1,6 @@
+//! The sandbox: Kubernetes-API-compatible clusters served over HTTPS on loopback, for tests, the demo and trying kubefedctl.
+
+pub mod builtin;
+pub mod patch;
+pub mod rbac;
+pub mod schema;

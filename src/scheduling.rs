@@ -1,0 +1,1 @@
+//! ReplicaSchedulingPreference planning: how many replicas each member cluster gets.

@@ -1,0 +1,1 @@
+//! Label selectors (string and structured forms) and field selectors, shared by the engine and the sandbox.
