@@ -4,3 +4,7 @@ pub mod builtin;
 pub mod patch;
 pub mod rbac;
 pub mod schema;
+pub mod registry;
+pub mod status;
+pub mod store;
+pub mod tls;
