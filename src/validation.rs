@@ -159,3 +159,13 @@ pub fn join_errors(errs: &[FieldError]) -> String {
         ),
     }
 }
+
+// INTERIM (replaced on merge)
+pub fn is_dns1123_label(v: &str) -> Vec<String> {
+    let re = regex::Regex::new("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").unwrap();
+    if v.len() <= 63 && re.is_match(v) {
+        vec![]
+    } else {
+        vec!["a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character".into()]
+    }
+}

@@ -7,8 +7,19 @@ use std::sync::Arc;
 use serde_json::Value;
 
 /// The standard verbs of a stored resource.
-pub const ALL_VERBS: &[&str] = &["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
-const NO_COLLECTION_DELETE: &[&str] = &["create", "delete", "get", "list", "patch", "update", "watch"];
+pub const ALL_VERBS: &[&str] = &[
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+const NO_COLLECTION_DELETE: &[&str] = &[
+    "create", "delete", "get", "list", "patch", "update", "watch",
+];
 const CREATE_ONLY: &[&str] = &["create"];
 const SUB_VERBS: &[&str] = &["get", "patch", "update"];
 
@@ -79,7 +90,11 @@ impl ResourceType {
     pub fn subresources(&self) -> Vec<(String, Vec<String>, Option<(String, String, String)>)> {
         let mut out = Vec::new();
         if self.status {
-            out.push(("status".to_string(), SUB_VERBS.iter().map(|s| s.to_string()).collect(), None));
+            out.push((
+                "status".to_string(),
+                SUB_VERBS.iter().map(|s| s.to_string()).collect(),
+                None,
+            ));
         }
         if self.scale.is_some() {
             out.push((
@@ -90,7 +105,11 @@ impl ResourceType {
         }
         for (name, verbs) in &self.extra_subresources {
             let resp = if name == "token" {
-                Some(("authentication.k8s.io".into(), "v1".into(), "TokenRequest".into()))
+                Some((
+                    "authentication.k8s.io".into(),
+                    "v1".into(),
+                    "TokenRequest".into(),
+                ))
             } else {
                 None
             };
@@ -158,7 +177,9 @@ impl B {
         b
     }
     fn sub(mut self, name: &str, verbs: &[&str]) -> B {
-        self.0.extra_subresources.push((name.into(), verbs.iter().map(|s| s.to_string()).collect()));
+        self.0
+            .extra_subresources
+            .push((name.into(), verbs.iter().map(|s| s.to_string()).collect()));
         self
     }
     fn returns_deleted(mut self) -> B {
@@ -199,59 +220,191 @@ pub fn builtin_types() -> Vec<ResourceType> {
             .short(&["sa"])
             .sub("token", &["create"])
             .returns_deleted(),
-        B::new("", "v1", "services", "Service", true).short(&["svc"]).all().status(),
+        B::new("", "v1", "services", "Service", true)
+            .short(&["svc"])
+            .all()
+            .status(),
         B::new("", "v1", "endpoints", "Endpoints", true).short(&["ep"]),
         B::new("", "v1", "events", "Event", true).short(&["ev"]),
-        B::new("", "v1", "pods", "Pod", true).short(&["po"]).all().status().returns_deleted(),
-        B::new("", "v1", "nodes", "Node", false).short(&["no"]).status(),
-        B::new("", "v1", "persistentvolumes", "PersistentVolume", false).short(&["pv"]).status(),
-        B::new("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", true).short(&["pvc"]).status(),
-        B::new("", "v1", "resourcequotas", "ResourceQuota", true).short(&["quota"]).status(),
+        B::new("", "v1", "pods", "Pod", true)
+            .short(&["po"])
+            .all()
+            .status()
+            .returns_deleted(),
+        B::new("", "v1", "nodes", "Node", false)
+            .short(&["no"])
+            .status(),
+        B::new("", "v1", "persistentvolumes", "PersistentVolume", false)
+            .short(&["pv"])
+            .status(),
+        B::new(
+            "",
+            "v1",
+            "persistentvolumeclaims",
+            "PersistentVolumeClaim",
+            true,
+        )
+        .short(&["pvc"])
+        .status(),
+        B::new("", "v1", "resourcequotas", "ResourceQuota", true)
+            .short(&["quota"])
+            .status(),
         B::new("", "v1", "limitranges", "LimitRange", true).short(&["limits"]),
-        B::new("", "v1", "replicationcontrollers", "ReplicationController", true)
-            .short(&["rc"])
+        B::new(
+            "",
+            "v1",
+            "replicationcontrollers",
+            "ReplicationController",
+            true,
+        )
+        .short(&["rc"])
+        .all()
+        .status()
+        .scale()
+        .gen(),
+        // apps/v1
+        B::new("apps", "v1", "deployments", "Deployment", true)
+            .short(&["deploy"])
             .all()
             .status()
             .scale()
             .gen(),
-        // apps/v1
-        B::new("apps", "v1", "deployments", "Deployment", true).short(&["deploy"]).all().status().scale().gen(),
-        B::new("apps", "v1", "replicasets", "ReplicaSet", true).short(&["rs"]).all().status().scale().gen(),
-        B::new("apps", "v1", "statefulsets", "StatefulSet", true).short(&["sts"]).all().status().scale().gen(),
-        B::new("apps", "v1", "daemonsets", "DaemonSet", true).short(&["ds"]).all().status().gen(),
-        B::new("apps", "v1", "controllerrevisions", "ControllerRevision", true),
-        // authentication / authorization reviews
-        B::new(authn, "v1", "tokenreviews", "TokenReview", false).create_only(),
-        B::new(authn, "v1", "selfsubjectreviews", "SelfSubjectReview", false).create_only(),
-        B::new(authz, "v1", "localsubjectaccessreviews", "LocalSubjectAccessReview", true).create_only(),
-        B::new(authz, "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false).create_only(),
-        B::new(authz, "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false).create_only(),
-        B::new(authz, "v1", "subjectaccessreviews", "SubjectAccessReview", false).create_only(),
-        // autoscaling
-        B::new("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true)
-            .short(&["hpa"])
+        B::new("apps", "v1", "replicasets", "ReplicaSet", true)
+            .short(&["rs"])
+            .all()
+            .status()
+            .scale()
+            .gen(),
+        B::new("apps", "v1", "statefulsets", "StatefulSet", true)
+            .short(&["sts"])
+            .all()
+            .status()
+            .scale()
+            .gen(),
+        B::new("apps", "v1", "daemonsets", "DaemonSet", true)
+            .short(&["ds"])
             .all()
             .status()
             .gen(),
+        B::new(
+            "apps",
+            "v1",
+            "controllerrevisions",
+            "ControllerRevision",
+            true,
+        ),
+        // authentication / authorization reviews
+        B::new(authn, "v1", "tokenreviews", "TokenReview", false).create_only(),
+        B::new(
+            authn,
+            "v1",
+            "selfsubjectreviews",
+            "SelfSubjectReview",
+            false,
+        )
+        .create_only(),
+        B::new(
+            authz,
+            "v1",
+            "localsubjectaccessreviews",
+            "LocalSubjectAccessReview",
+            true,
+        )
+        .create_only(),
+        B::new(
+            authz,
+            "v1",
+            "selfsubjectaccessreviews",
+            "SelfSubjectAccessReview",
+            false,
+        )
+        .create_only(),
+        B::new(
+            authz,
+            "v1",
+            "selfsubjectrulesreviews",
+            "SelfSubjectRulesReview",
+            false,
+        )
+        .create_only(),
+        B::new(
+            authz,
+            "v1",
+            "subjectaccessreviews",
+            "SubjectAccessReview",
+            false,
+        )
+        .create_only(),
+        // autoscaling
+        B::new(
+            "autoscaling",
+            "v2",
+            "horizontalpodautoscalers",
+            "HorizontalPodAutoscaler",
+            true,
+        )
+        .short(&["hpa"])
+        .all()
+        .status()
+        .gen(),
         // batch
-        B::new("batch", "v1", "jobs", "Job", true).all().status().gen(),
-        B::new("batch", "v1", "cronjobs", "CronJob", true).short(&["cj"]).all().status().gen(),
+        B::new("batch", "v1", "jobs", "Job", true)
+            .all()
+            .status()
+            .gen(),
+        B::new("batch", "v1", "cronjobs", "CronJob", true)
+            .short(&["cj"])
+            .all()
+            .status()
+            .gen(),
         // networking
-        B::new("networking.k8s.io", "v1", "ingresses", "Ingress", true).short(&["ing"]).status().gen(),
-        B::new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true).short(&["netpol"]).gen(),
+        B::new("networking.k8s.io", "v1", "ingresses", "Ingress", true)
+            .short(&["ing"])
+            .status()
+            .gen(),
+        B::new(
+            "networking.k8s.io",
+            "v1",
+            "networkpolicies",
+            "NetworkPolicy",
+            true,
+        )
+        .short(&["netpol"])
+        .gen(),
         // policy
-        B::new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true).short(&["pdb"]).status().gen(),
+        B::new(
+            "policy",
+            "v1",
+            "poddisruptionbudgets",
+            "PodDisruptionBudget",
+            true,
+        )
+        .short(&["pdb"])
+        .status()
+        .gen(),
         // rbac
         B::new(rbac, "v1", "clusterroles", "ClusterRole", false),
-        B::new(rbac, "v1", "clusterrolebindings", "ClusterRoleBinding", false),
+        B::new(
+            rbac,
+            "v1",
+            "clusterrolebindings",
+            "ClusterRoleBinding",
+            false,
+        ),
         B::new(rbac, "v1", "roles", "Role", true),
         B::new(rbac, "v1", "rolebindings", "RoleBinding", true),
         // apiextensions
         {
-            let mut b = B::new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false)
-                .short(&["crd", "crds"])
-                .status()
-                .gen();
+            let mut b = B::new(
+                "apiextensions.k8s.io",
+                "v1",
+                "customresourcedefinitions",
+                "CustomResourceDefinition",
+                false,
+            )
+            .short(&["crd", "crds"])
+            .status()
+            .gen();
             b.0.categories = vec!["api-extensions".into()];
             b
         },
@@ -274,12 +427,18 @@ impl Registry {
     pub fn new(crd_types: Vec<ResourceType>) -> Registry {
         let mut types: Vec<Arc<ResourceType>> = builtin_types().into_iter().map(Arc::new).collect();
         types.extend(crd_types.into_iter().map(Arc::new));
-        let by_key = types.iter().enumerate().map(|(i, t)| ((t.group.clone(), t.plural.clone()), i)).collect();
+        let by_key = types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ((t.group.clone(), t.plural.clone()), i))
+            .collect();
         Registry { types, by_key }
     }
 
     pub fn get(&self, group: &str, plural: &str) -> Option<&Arc<ResourceType>> {
-        self.by_key.get(&(group.to_string(), plural.to_string())).map(|&i| &self.types[i])
+        self.by_key
+            .get(&(group.to_string(), plural.to_string()))
+            .map(|&i| &self.types[i])
     }
 
     /// The type served at `group/version` under `plural`.
@@ -293,7 +452,9 @@ impl Registry {
 
     /// Whether some served type in the group/version exists.
     pub fn serves_group_version(&self, group: &str, version: &str) -> bool {
-        self.types.iter().any(|t| t.group == group && t.serves(version))
+        self.types
+            .iter()
+            .any(|t| t.group == group && t.serves(version))
     }
 
     /// Groups (non-core) in discovery order with their versions, preferred first.
@@ -315,7 +476,8 @@ impl Registry {
                 }
             }
         }
-        let mut crd_groups: Vec<&Arc<ResourceType>> = self.types.iter().filter(|t| t.is_crd()).collect();
+        let mut crd_groups: Vec<&Arc<ResourceType>> =
+            self.types.iter().filter(|t| t.is_crd()).collect();
         crd_groups.sort_by(|a, b| a.group.cmp(&b.group));
         for t in crd_groups {
             for v in &t.versions {
@@ -330,7 +492,10 @@ impl Registry {
 
     /// Types served in group/version, in table order.
     pub fn in_group_version(&self, group: &str, version: &str) -> Vec<&Arc<ResourceType>> {
-        self.types.iter().filter(|t| t.group == group && t.serves(version)).collect()
+        self.types
+            .iter()
+            .filter(|t| t.group == group && t.serves(version))
+            .collect()
     }
 }
 
@@ -353,7 +518,11 @@ pub fn version_priority(v: &str) -> (u8, u64, u64) {
 
 /// Sorts versions by Kubernetes priority, most preferred first (stable for non-kube-like names: alphabetical).
 pub fn sort_versions(versions: &mut [String]) {
-    versions.sort_by(|a, b| version_priority(b).cmp(&version_priority(a)).then_with(|| a.cmp(b)));
+    versions.sort_by(|a, b| {
+        version_priority(b)
+            .cmp(&version_priority(a))
+            .then_with(|| a.cmp(b))
+    });
 }
 
 #[cfg(test)]
@@ -362,7 +531,10 @@ mod tests {
 
     #[test]
     fn version_priority_orders_ga_beta_alpha() {
-        let mut v: Vec<String> = ["v1alpha1", "v1", "v2beta1", "v1beta2", "v2", "foo"].iter().map(|s| s.to_string()).collect();
+        let mut v: Vec<String> = ["v1alpha1", "v1", "v2beta1", "v1beta2", "v2", "foo"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         sort_versions(&mut v);
         assert_eq!(v, ["v2", "v1", "v2beta1", "v1beta2", "v1alpha1", "foo"]);
     }
@@ -381,6 +553,10 @@ mod tests {
         let r = Registry::new(vec![]);
         assert!(!r.get("", "namespaces").unwrap().namespaced);
         assert!(r.get("", "configmaps").unwrap().namespaced);
-        assert!(!r.get("rbac.authorization.k8s.io", "clusterroles").unwrap().namespaced);
+        assert!(
+            !r.get("rbac.authorization.k8s.io", "clusterroles")
+                .unwrap()
+                .namespaced
+        );
     }
 }

@@ -38,7 +38,12 @@ fn details(name: &str, group: &str, kind: &str) -> Value {
 
 impl ApiError {
     pub fn new(code: u16, reason: &'static str, message: impl Into<String>) -> Self {
-        ApiError { code, reason, message: message.into(), details: None }
+        ApiError {
+            code,
+            reason,
+            message: message.into(),
+            details: None,
+        }
     }
     pub fn with_details(mut self, d: Value) -> Self {
         self.details = Some(d);
@@ -55,32 +60,54 @@ impl ApiError {
     }
     pub fn forbidden_object(group: &str, resource: &str, name: &str, why: &str) -> Self {
         let q = qualified_resource(group, resource);
-        let msg = if name.is_empty() { format!("{q} is forbidden: {why}") } else { format!("{q} {name:?} is forbidden: {why}") };
+        let msg = if name.is_empty() {
+            format!("{q} is forbidden: {why}")
+        } else {
+            format!("{q} {name:?} is forbidden: {why}")
+        };
         Self::new(403, "Forbidden", msg).with_details(details(name, group, resource))
     }
     pub fn not_found(group: &str, resource: &str, name: &str) -> Self {
         let q = qualified_resource(group, resource);
-        Self::new(404, "NotFound", format!("{q} {name:?} not found")).with_details(details(name, group, resource))
+        Self::new(404, "NotFound", format!("{q} {name:?} not found"))
+            .with_details(details(name, group, resource))
     }
     /// Unknown path or resource: what a real server answers for anything it does not serve.
     pub fn no_route() -> Self {
-        Self::new(404, "NotFound", "the server could not find the requested resource")
-            .with_details(json!({}))
+        Self::new(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        )
+        .with_details(json!({}))
     }
     pub fn method_not_allowed(verb: &str, resource: &str) -> Self {
-        Self::new(405, "MethodNotAllowed", format!("{verb} is not supported on resources of kind {resource:?}"))
+        Self::new(
+            405,
+            "MethodNotAllowed",
+            format!("{verb} is not supported on resources of kind {resource:?}"),
+        )
     }
     pub fn method_unrouted() -> Self {
-        Self::new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+        Self::new(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource",
+        )
     }
     pub fn already_exists(group: &str, resource: &str, name: &str) -> Self {
         let q = qualified_resource(group, resource);
-        Self::new(409, "AlreadyExists", format!("{q} {name:?} already exists")).with_details(details(name, group, resource))
+        Self::new(409, "AlreadyExists", format!("{q} {name:?} already exists"))
+            .with_details(details(name, group, resource))
     }
     pub fn conflict(group: &str, resource: &str, name: &str, why: &str) -> Self {
         let q = qualified_resource(group, resource);
-        Self::new(409, "Conflict", format!("Operation cannot be fulfilled on {q} {name:?}: {why}"))
-            .with_details(details(name, group, resource))
+        Self::new(
+            409,
+            "Conflict",
+            format!("Operation cannot be fulfilled on {q} {name:?}: {why}"),
+        )
+        .with_details(details(name, group, resource))
     }
     pub fn stale(group: &str, resource: &str, name: &str) -> Self {
         Self::conflict(
@@ -108,14 +135,25 @@ impl ApiError {
         let q = qualified_resource(group, kind);
         let causes: Vec<Value> = errs
             .iter()
-            .map(|e| json!({"reason": e.kind.reason(), "message": e.error_body(), "field": e.field}))
+            .map(
+                |e| json!({"reason": e.kind.reason(), "message": e.error_body(), "field": e.field}),
+            )
             .collect();
         let mut d = details(name, group, kind);
         d["causes"] = Value::Array(causes);
-        Self::new(422, "Invalid", format!("{q} {name:?} is invalid: {}", join_errors(errs))).with_details(d)
+        Self::new(
+            422,
+            "Invalid",
+            format!("{q} {name:?} is invalid: {}", join_errors(errs)),
+        )
+        .with_details(d)
     }
     pub fn internal(message: impl std::fmt::Display) -> Self {
-        Self::new(500, "InternalError", format!("Internal error occurred: {message}"))
+        Self::new(
+            500,
+            "InternalError",
+            format!("Internal error occurred: {message}"),
+        )
     }
     pub fn timeout(message: impl std::fmt::Display) -> Self {
         Self::new(504, "Timeout", format!("Timeout: {message}"))

@@ -73,7 +73,10 @@ pub struct Store {
 }
 
 pub fn object_rv(obj: &Value) -> u64 {
-    obj.pointer("/metadata/resourceVersion").and_then(|v| v.as_str()).and_then(|s| s.parse().ok()).unwrap_or(0)
+    obj.pointer("/metadata/resourceVersion")
+        .and_then(|v| v.as_str())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 fn set_rv(obj: &mut Value, rv: u64) {
@@ -83,7 +86,10 @@ fn set_rv(obj: &mut Value, rv: u64) {
 }
 
 fn wall_clock_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(1)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(1)
 }
 
 impl Store {
@@ -92,10 +98,21 @@ impl Store {
         Store::build(wall_clock_ms(), BTreeMap::new(), None, None)
     }
 
-    fn build(rv: u64, objects: BTreeMap<(String, String), Bucket>, wal: Option<File>, dir: Option<PathBuf>) -> Store {
+    fn build(
+        rv: u64,
+        objects: BTreeMap<(String, String), Bucket>,
+        wal: Option<File>,
+        dir: Option<PathBuf>,
+    ) -> Store {
         let (events, _) = broadcast::channel(16_384);
         Store {
-            inner: Mutex::new(Inner { rv, objects, log: VecDeque::new(), compacted_rv: rv, wal }),
+            inner: Mutex::new(Inner {
+                rv,
+                objects,
+                log: VecDeque::new(),
+                compacted_rv: rv,
+                wal,
+            }),
             events,
             data_dir: dir,
         }
@@ -121,7 +138,9 @@ impl Store {
             for line in BufReader::new(File::open(&wal_path)?).lines() {
                 let line = line?;
                 // A torn last line (crash mid-write) was never acknowledged: stop there.
-                let Ok(rec) = serde_json::from_str::<Value>(&line) else { break };
+                let Ok(rec) = serde_json::from_str::<Value>(&line) else {
+                    break;
+                };
                 rv = rv.max(rec["rv"].as_u64().unwrap_or(0));
                 apply_record(&mut objects, &rec);
             }
@@ -134,19 +153,30 @@ impl Store {
             let mut recs = Vec::new();
             for ((g, r), bucket) in &objects {
                 for ((ns, n), obj) in bucket {
-                    recs.push(json!({"op": "put", "g": g, "r": r, "ns": ns, "n": n, "obj": obj.as_ref()}));
+                    recs.push(
+                        json!({"op": "put", "g": g, "r": r, "ns": ns, "n": n, "obj": obj.as_ref()}),
+                    );
                 }
             }
             serde_json::to_writer(&mut f, &json!({"rv": rv, "objects": recs}))?;
             f.sync_all()?;
         }
         std::fs::rename(&tmp, &snap_path)?;
-        let wal = OpenOptions::new().create(true).write(true).truncate(true).open(&wal_path)?;
+        let wal = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .truncate(true)
+            .open(&wal_path)?;
         wal.sync_all()?;
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
         }
-        Ok(Store::build(rv, objects, Some(wal), Some(dir.to_path_buf())))
+        Ok(Store::build(
+            rv,
+            objects,
+            Some(wal),
+            Some(dir.to_path_buf()),
+        ))
     }
 
     pub fn data_dir(&self) -> Option<&Path> {
@@ -161,7 +191,13 @@ impl Store {
         self.lock().rv
     }
 
-    pub fn get(&self, group: &str, resource: &str, namespace: &str, name: &str) -> Option<Arc<Value>> {
+    pub fn get(
+        &self,
+        group: &str,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Arc<Value>> {
         let inner = self.lock();
         inner
             .objects
@@ -171,9 +207,17 @@ impl Store {
     }
 
     /// All objects of a resource (in `namespace` when given), sorted by namespace then name, with the list RV.
-    pub fn list(&self, group: &str, resource: &str, namespace: Option<&str>) -> (u64, Vec<Arc<Value>>) {
+    pub fn list(
+        &self,
+        group: &str,
+        resource: &str,
+        namespace: Option<&str>,
+    ) -> (u64, Vec<Arc<Value>>) {
         let inner = self.lock();
-        let items = match inner.objects.get(&(group.to_string(), resource.to_string())) {
+        let items = match inner
+            .objects
+            .get(&(group.to_string(), resource.to_string()))
+        {
             None => vec![],
             Some(b) => match namespace {
                 Some(ns) => b
@@ -189,7 +233,11 @@ impl Store {
 
     /// Every (group, resource) with at least one object in `namespace` ("" = cluster-scoped).
     pub fn count(&self, group: &str, resource: &str) -> usize {
-        self.lock().objects.get(&(group.to_string(), resource.to_string())).map(|b| b.len()).unwrap_or(0)
+        self.lock()
+            .objects
+            .get(&(group.to_string(), resource.to_string()))
+            .map(|b| b.len())
+            .unwrap_or(0)
     }
 
     /// All stored objects of every resource in a namespace: (group, resource, object).
@@ -219,23 +267,52 @@ impl Store {
     }
 
     /// Creates an object; assigns the next RV. Fails when the name is taken.
-    pub fn create(&self, group: &str, resource: &str, mut obj: Value) -> Result<Arc<Value>, StoreError> {
+    pub fn create(
+        &self,
+        group: &str,
+        resource: &str,
+        mut obj: Value,
+    ) -> Result<Arc<Value>, StoreError> {
         let (ns, name) = ns_name(&obj);
         let mut inner = self.lock();
         let bucket_key = (group.to_string(), resource.to_string());
-        if inner.objects.get(&bucket_key).is_some_and(|b| b.contains_key(&(ns.clone(), name.clone()))) {
+        if inner
+            .objects
+            .get(&bucket_key)
+            .is_some_and(|b| b.contains_key(&(ns.clone(), name.clone())))
+        {
             return Err(StoreError::AlreadyExists);
         }
         let rv = inner.rv + 1;
         set_rv(&mut obj, rv);
         let obj = Arc::new(obj);
-        self.commit(&mut inner, rv, EventType::Added, group, resource, &ns, &name, obj.clone(), None)?;
-        inner.objects.entry(bucket_key).or_default().insert((ns, name), obj.clone());
+        self.commit(
+            &mut inner,
+            rv,
+            EventType::Added,
+            group,
+            resource,
+            &ns,
+            &name,
+            obj.clone(),
+            None,
+        )?;
+        inner
+            .objects
+            .entry(bucket_key)
+            .or_default()
+            .insert((ns, name), obj.clone());
         Ok(obj)
     }
 
     /// Replaces an object if its stored RV still equals `expected_rv`.
-    pub fn update(&self, group: &str, resource: &str, mut obj: Value, expected_rv: u64) -> Result<Arc<Value>, StoreError> {
+    pub fn update(
+        &self,
+        group: &str,
+        resource: &str,
+        mut obj: Value,
+        expected_rv: u64,
+    ) -> Result<Arc<Value>, StoreError> {
         let (ns, name) = ns_name(&obj);
         let mut inner = self.lock();
         let key = (ns.clone(), name.clone());
@@ -251,8 +328,22 @@ impl Store {
         let rv = inner.rv + 1;
         set_rv(&mut obj, rv);
         let obj = Arc::new(obj);
-        self.commit(&mut inner, rv, EventType::Modified, group, resource, &ns, &name, obj.clone(), Some(current))?;
-        inner.objects.entry((group.to_string(), resource.to_string())).or_default().insert(key, obj.clone());
+        self.commit(
+            &mut inner,
+            rv,
+            EventType::Modified,
+            group,
+            resource,
+            &ns,
+            &name,
+            obj.clone(),
+            Some(current),
+        )?;
+        inner
+            .objects
+            .entry((group.to_string(), resource.to_string()))
+            .or_default()
+            .insert(key, obj.clone());
         Ok(obj)
     }
 
@@ -281,8 +372,21 @@ impl Store {
         let mut last = current.as_ref().clone();
         set_rv(&mut last, rv);
         let last = Arc::new(last);
-        self.commit(&mut inner, rv, EventType::Deleted, group, resource, namespace, name, last.clone(), Some(current))?;
-        if let Some(b) = inner.objects.get_mut(&(group.to_string(), resource.to_string())) {
+        self.commit(
+            &mut inner,
+            rv,
+            EventType::Deleted,
+            group,
+            resource,
+            namespace,
+            name,
+            last.clone(),
+            Some(current),
+        )?;
+        if let Some(b) = inner
+            .objects
+            .get_mut(&(group.to_string(), resource.to_string()))
+        {
             b.remove(&key);
         }
         Ok(last)
@@ -310,7 +414,8 @@ impl Store {
             let mut line = serde_json::to_vec(&rec).map_err(|e| StoreError::Io(e.to_string()))?;
             line.push(b'\n');
             // One write per record: after it returns the record is in the kernel and survives kill -9.
-            wal.write_all(&line).map_err(|e| StoreError::Io(e.to_string()))?;
+            wal.write_all(&line)
+                .map_err(|e| StoreError::Io(e.to_string()))?;
         }
         inner.rv = rv;
         let ev = Arc::new(Event {
@@ -345,14 +450,26 @@ impl Store {
                     return Err(inner.compacted_rv);
                 }
                 let backlog = inner.log.iter().filter(|e| e.rv > rv).cloned().collect();
-                Ok(WatchStart { rv: inner.rv, backlog, receiver })
+                Ok(WatchStart {
+                    rv: inner.rv,
+                    backlog,
+                    receiver,
+                })
             }
-            None => Ok(WatchStart { rv: inner.rv, backlog: vec![], receiver }),
+            None => Ok(WatchStart {
+                rv: inner.rv,
+                backlog: vec![],
+                receiver,
+            }),
         }
     }
 
     /// A watch that starts with the current objects of one resource (synthetic ADDED), atomically.
-    pub fn watch_with_snapshot(&self, group: &str, resource: &str) -> (WatchStart, Vec<Arc<Value>>) {
+    pub fn watch_with_snapshot(
+        &self,
+        group: &str,
+        resource: &str,
+    ) -> (WatchStart, Vec<Arc<Value>>) {
         let inner = self.lock();
         let receiver = self.events.subscribe();
         let items = inner
@@ -360,7 +477,14 @@ impl Store {
             .get(&(group.to_string(), resource.to_string()))
             .map(|b| b.values().cloned().collect())
             .unwrap_or_default();
-        (WatchStart { rv: inner.rv, backlog: vec![], receiver }, items)
+        (
+            WatchStart {
+                rv: inner.rv,
+                backlog: vec![],
+                receiver,
+            },
+            items,
+        )
     }
 
     /// Live events for in-process controllers.
@@ -391,7 +515,10 @@ fn apply_record(objects: &mut BTreeMap<(String, String), Bucket>, rec: &Value) {
     let n = rec["n"].as_str().unwrap_or("").to_string();
     match rec["op"].as_str() {
         Some("put") => {
-            objects.entry((g, r)).or_default().insert((ns, n), Arc::new(rec["obj"].clone()));
+            objects
+                .entry((g, r))
+                .or_default()
+                .insert((ns, n), Arc::new(rec["obj"].clone()));
         }
         Some("del") => {
             if let Some(b) = objects.get_mut(&(g, r)) {
@@ -416,7 +543,10 @@ mod tests {
         let a = s.create("", "configmaps", cm("a", "x")).unwrap();
         let b = s.create("", "configmaps", cm("a", "y")).unwrap();
         assert!(object_rv(&b) > object_rv(&a));
-        assert_eq!(s.create("", "configmaps", cm("a", "x")).unwrap_err(), StoreError::AlreadyExists);
+        assert_eq!(
+            s.create("", "configmaps", cm("a", "x")).unwrap_err(),
+            StoreError::AlreadyExists
+        );
     }
 
     #[test]
@@ -425,7 +555,10 @@ mod tests {
         let a = s.create("", "configmaps", cm("a", "x")).unwrap();
         let rv = object_rv(&a);
         s.update("", "configmaps", cm("a", "x"), rv).unwrap();
-        assert_eq!(s.update("", "configmaps", cm("a", "x"), rv).unwrap_err(), StoreError::Conflict);
+        assert_eq!(
+            s.update("", "configmaps", cm("a", "x"), rv).unwrap_err(),
+            StoreError::Conflict
+        );
     }
 
     #[test]
@@ -435,7 +568,10 @@ mod tests {
             s.create("", "configmaps", cm(ns, n)).unwrap();
         }
         let (_, items) = s.list("", "configmaps", Some("b"));
-        let names: Vec<&str> = items.iter().map(|o| o["metadata"]["name"].as_str().unwrap()).collect();
+        let names: Vec<&str> = items
+            .iter()
+            .map(|o| o["metadata"]["name"].as_str().unwrap())
+            .collect();
         assert_eq!(names, ["1", "2"]);
         assert_eq!(s.list("", "configmaps", None).1.len(), 4);
     }
@@ -448,7 +584,10 @@ mod tests {
         let w = s.watch(Some(object_rv(&a))).unwrap();
         assert_eq!(w.backlog.len(), 1);
         assert_eq!(w.backlog[0].name, "y");
-        assert!(s.watch(Some(object_rv(&a) - 5)).is_err(), "RVs before the log start are expired");
+        assert!(
+            s.watch(Some(object_rv(&a) - 5)).is_err(),
+            "RVs before the log start are expired"
+        );
     }
 
     #[test]

@@ -5,14 +5,50 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose, SanType,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SanType,
 };
 
 /// A cluster's TLS material: the CA PEM clients trust and the server config that serves the leaf.
 pub struct ClusterTls {
     pub ca_pem: String,
     pub server_config: Arc<rustls::ServerConfig>,
+    /// PEM of the serving certificate and its PKCS#8 key (kept so a persistent sandbox keeps its identity).
+    pub leaf_pem: String,
+    pub leaf_key_pem: String,
+}
+
+/// Builds the serving config from PEM material (serving cert, CA cert, key).
+pub fn from_pem(ca_pem: &str, leaf_pem: &str, leaf_key_pem: &str) -> Result<ClusterTls> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    install_crypto_provider();
+    let leaf =
+        CertificateDer::from_pem_slice(leaf_pem.as_bytes()).context("serving certificate PEM")?;
+    let ca = CertificateDer::from_pem_slice(ca_pem.as_bytes()).context("CA certificate PEM")?;
+    let key = PrivateKeyDer::from_pem_slice(leaf_key_pem.as_bytes()).context("serving key PEM")?;
+    Ok(ClusterTls {
+        ca_pem: ca_pem.to_string(),
+        server_config: server_config(vec![leaf, ca], key)?,
+        leaf_pem: leaf_pem.to_string(),
+        leaf_key_pem: leaf_key_pem.to_string(),
+    })
+}
+
+fn server_config(
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: rustls::pki_types::PrivateKeyDer<'static>,
+) -> Result<Arc<rustls::ServerConfig>> {
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .context("TLS protocol versions")?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .context("serving certificate")?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
 }
 
 fn validity(params: &mut CertificateParams) {
@@ -33,10 +69,17 @@ pub fn generate(cluster: &str) -> Result<ClusterTls> {
     let ca_key = KeyPair::generate().context("generating CA key")?;
     let mut ca_params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
-    dn.push(DnType::CommonName, format!("kubefedctl-sandbox-ca-{cluster}"));
+    dn.push(
+        DnType::CommonName,
+        format!("kubefedctl-sandbox-ca-{cluster}"),
+    );
     ca_params.distinguished_name = dn;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     validity(&mut ca_params);
     let ca_cert = ca_params.self_signed(&ca_key).context("self-signing CA")?;
     let issuer = Issuer::new(ca_params, ca_key);
@@ -55,19 +98,22 @@ pub fn generate(cluster: &str) -> Result<ClusterTls> {
         SanType::DnsName("kubernetes.default.svc".try_into().context("san")?),
     ];
     leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+    leaf.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
     leaf.use_authority_key_identifier_extension = true;
     validity(&mut leaf);
-    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).context("signing serving certificate")?;
+    let leaf_cert = leaf
+        .signed_by(&leaf_key, &issuer)
+        .context("signing serving certificate")?;
 
     let chain = vec![leaf_cert.der().clone(), ca_cert.der().clone()];
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .context("TLS protocol versions")?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .context("serving certificate")?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(ClusterTls { ca_pem: ca_cert.pem(), server_config: Arc::new(config) })
+    Ok(ClusterTls {
+        ca_pem: ca_cert.pem(),
+        server_config: server_config(chain, key)?,
+        leaf_pem: leaf_cert.pem(),
+        leaf_key_pem: leaf_key.serialize_pem(),
+    })
 }

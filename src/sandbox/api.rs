@@ -1,0 +1,1541 @@
+//! Request handling of a sandbox cluster: routing, authentication, authorization, and the verbs of the
+//! Kubernetes API (get, list, watch, create, update, patch, apply, delete, deletecollection, subresources).
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use serde_json::{json, Value};
+
+use super::cluster::{anonymous, Cluster, CRD_GROUP};
+use super::discovery;
+use super::objects::{self, now_rfc3339};
+use super::patch::{self, ManagerInfo, Scope, TypeSchema};
+use super::rbac::{forbidden_message, Attributes, UserInfo};
+use super::registry::ResourceType;
+use super::request::{parse_path, Query, ResourcePath, Route};
+use super::status::{delete_success, ApiError};
+use super::store::{object_rv, StoreError};
+use super::{builtin, hooks, schema, watch};
+use crate::selector::{FieldSelector, LabelSelector};
+
+/// What a handler answers.
+pub enum Reply {
+    Json {
+        code: u16,
+        body: Value,
+        warnings: Vec<String>,
+        content_type: Option<&'static str>,
+    },
+    Raw {
+        code: u16,
+        content_type: &'static str,
+        body: Bytes,
+    },
+    Stream(tokio::sync::mpsc::Receiver<Bytes>),
+}
+
+impl Reply {
+    pub fn ok(body: Value) -> Reply {
+        Reply::Json {
+            code: 200,
+            body,
+            warnings: vec![],
+            content_type: None,
+        }
+    }
+    pub fn code(code: u16, body: Value) -> Reply {
+        Reply::Json {
+            code,
+            body,
+            warnings: vec![],
+            content_type: None,
+        }
+    }
+    fn with_warnings(self, w: Vec<String>) -> Reply {
+        match self {
+            Reply::Json {
+                code,
+                body,
+                content_type,
+                ..
+            } => Reply::Json {
+                code,
+                body,
+                warnings: w,
+                content_type,
+            },
+            other => other,
+        }
+    }
+}
+
+impl From<ApiError> for Reply {
+    fn from(e: ApiError) -> Reply {
+        Reply::code(e.code, e.to_status())
+    }
+}
+
+/// A decoded incoming request.
+pub struct Incoming {
+    pub method: String,
+    pub path: String,
+    pub query: Query,
+    pub token: Option<String>,
+    pub content_type: String,
+    pub accept: String,
+    pub user_agent: String,
+    pub body: Bytes,
+}
+
+/// Handles one request; returns the reply and the metrics labels (verb, resource).
+pub async fn handle(c: &Arc<Cluster>, req: Incoming) -> (Reply, String, String) {
+    let user = match &req.token {
+        Some(t) => match c.authenticate(t) {
+            Some(u) => u,
+            None => {
+                return (
+                    ApiError::unauthorized().into(),
+                    req.method.clone(),
+                    String::new(),
+                )
+            }
+        },
+        None => anonymous(),
+    };
+    let route = parse_path(&req.path);
+    match route {
+        Route::Resource(rp) => {
+            let resource = rp.resource.clone();
+            let (reply, verb) = match resource_request(c, &req, &user, rp).await {
+                Ok(r) => r,
+                Err((e, verb)) => (e.into(), verb),
+            };
+            (reply, verb, resource)
+        }
+        other => {
+            let reply = match non_resource(c, &req, &user, other) {
+                Ok(r) => r,
+                Err(e) => e.into(),
+            };
+            (reply, req.method.clone(), String::new())
+        }
+    }
+}
+
+fn authorize_path(c: &Cluster, user: &UserInfo, path: &str) -> Result<(), ApiError> {
+    let attrs = Attributes::NonResource {
+        verb: "get".into(),
+        path: path.to_string(),
+    };
+    if c.authorizer().authorize(user, &attrs).allowed {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "forbidden: User {:?} cannot get path {:?}",
+            user.name, path
+        )))
+    }
+}
+
+fn non_resource(
+    c: &Cluster,
+    req: &Incoming,
+    user: &UserInfo,
+    route: Route,
+) -> Result<Reply, ApiError> {
+    if req.method != "GET" && req.method != "HEAD" {
+        return Err(if route == Route::Unknown {
+            ApiError::no_route()
+        } else {
+            ApiError::method_unrouted()
+        });
+    }
+    let path = if req.path.len() > 1 {
+        req.path.trim_end_matches('/')
+    } else {
+        "/"
+    };
+    if route != Route::Unknown {
+        authorize_path(c, user, path)?;
+    }
+    let reg = c.registry();
+    Ok(match route {
+        Route::Healthz(_) => Reply::Raw {
+            code: 200,
+            content_type: "text/plain; charset=utf-8",
+            body: Bytes::from_static(b"ok"),
+        },
+        Route::Version => Reply::ok(discovery::version()),
+        Route::Metrics => Reply::Raw {
+            code: 200,
+            content_type: "text/plain; version=0.0.4; charset=utf-8",
+            body: Bytes::from(c.metrics.render()),
+        },
+        Route::OpenApiV2 => Reply::Raw {
+            code: 200,
+            content_type: "application/octet-stream",
+            body: Bytes::from_static(discovery::OPENAPI_V2_PROTOBUF),
+        },
+        Route::CoreVersions => {
+            if discovery::wants_aggregated(&req.accept) {
+                aggregated_reply(discovery::aggregated(&reg, true))
+            } else {
+                Reply::ok(discovery::core_versions(c.port))
+            }
+        }
+        Route::Groups => {
+            if discovery::wants_aggregated(&req.accept) {
+                aggregated_reply(discovery::aggregated(&reg, false))
+            } else {
+                Reply::ok(discovery::group_list(&reg))
+            }
+        }
+        Route::Group(g) => Reply::ok(discovery::group(&reg, &g).ok_or_else(ApiError::no_route)?),
+        Route::ResourceList { group, version } => Reply::ok(
+            discovery::resource_list(&reg, &group, &version).ok_or_else(ApiError::no_route)?,
+        ),
+        Route::Resource(_) | Route::Unknown => return Err(ApiError::no_route()),
+    })
+}
+
+fn aggregated_reply(body: Value) -> Reply {
+    Reply::Json {
+        code: 200,
+        body,
+        warnings: vec![],
+        content_type: Some(discovery::AGGREGATED_CONTENT_TYPE),
+    }
+}
+
+/// Everything a resource handler needs to know about the request.
+pub struct Ctx<'a> {
+    pub c: &'a Arc<Cluster>,
+    pub rt: Arc<ResourceType>,
+    pub version: String,
+    pub namespace: String,
+    pub name: String,
+    pub subresource: String,
+    pub user: &'a UserInfo,
+    pub query: &'a Query,
+    pub req: &'a Incoming,
+    pub dry_run: bool,
+}
+
+impl Ctx<'_> {
+    pub fn group(&self) -> &str {
+        &self.rt.group
+    }
+    pub fn plural(&self) -> &str {
+        &self.rt.plural
+    }
+    pub fn api_version(&self) -> String {
+        self.rt.api_version(&self.version)
+    }
+    fn not_found(&self) -> ApiError {
+        ApiError::not_found(&self.rt.group, &self.rt.plural, &self.name)
+    }
+    fn manager(&self) -> String {
+        if let Some(m) = self.query.get("fieldManager") {
+            return m.to_string();
+        }
+        let ua = self.req.user_agent.split('/').next().unwrap_or("").trim();
+        if ua.is_empty() {
+            "unknown".to_string()
+        } else {
+            ua.to_string()
+        }
+    }
+    fn schema(&self) -> Box<dyn TypeSchema> {
+        match &self.rt.crd {
+            Some(crd) => match crd.schemas.get(&self.version) {
+                Some(s) => patch::crd_schema(s),
+                None => patch::crd_schema(&json!({})),
+            },
+            None => patch::builtin_schema(&self.rt.group, &self.rt.kind),
+        }
+    }
+}
+
+/// The verb a request maps to (for RBAC and 405 checks).
+fn verb_of(method: &str, has_name: bool, watch: bool) -> &'static str {
+    match (method, has_name) {
+        ("GET" | "HEAD", true) => "get",
+        ("GET" | "HEAD", false) => {
+            if watch {
+                "watch"
+            } else {
+                "list"
+            }
+        }
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", true) => "delete",
+        ("DELETE", false) => "deletecollection",
+        _ => "",
+    }
+}
+
+fn metrics_verb(verb: &str, content_type: &str) -> String {
+    match verb {
+        "get" => "GET",
+        "list" => "LIST",
+        "watch" => "WATCH",
+        "create" => "POST",
+        "update" => "PUT",
+        "patch" if content_type.starts_with("application/apply-patch") => "APPLY",
+        "patch" => "PATCH",
+        "delete" | "deletecollection" => "DELETE",
+        _ => "UNKNOWN",
+    }
+    .to_string()
+}
+
+async fn resource_request(
+    c: &Arc<Cluster>,
+    req: &Incoming,
+    user: &UserInfo,
+    rp: ResourcePath,
+) -> Result<(Reply, String), (ApiError, String)> {
+    let watch = rp.watch_prefix || req.query.flag("watch");
+    let verb = verb_of(&req.method, rp.name.is_some(), watch);
+    let mverb = metrics_verb(verb, &req.content_type);
+    let fail = |e: ApiError| (e, mverb.clone());
+    if verb.is_empty() {
+        return Err(fail(ApiError::method_unrouted()));
+    }
+    let reg = c.registry();
+    let rt = reg
+        .lookup(&rp.group, &rp.version, &rp.resource)
+        .cloned()
+        .ok_or_else(|| fail(ApiError::no_route()))?;
+    // Scope: a namespaced resource by name needs a namespace; cluster-scoped ones never live in one.
+    if rt.namespaced && rp.name.is_some() && rp.namespace.is_none() {
+        return Err(fail(ApiError::no_route()));
+    }
+    if !rt.namespaced && rp.namespace.is_some() {
+        return Err(fail(ApiError::no_route()));
+    }
+    let sub = rp.subresource.clone().unwrap_or_default();
+    if !sub.is_empty() && !rt.subresources().iter().any(|(s, _, _)| *s == sub) {
+        return Err(fail(ApiError::no_route()));
+    }
+    let name = rp.name.clone().unwrap_or_default();
+    // RBAC: namespace of the request; for namespaces themselves, the namespace is the object.
+    let attr_ns = if rt.group.is_empty() && rt.plural == "namespaces" {
+        name.clone()
+    } else {
+        rp.namespace.clone().unwrap_or_default()
+    };
+    let field_sel_name = req
+        .query
+        .get("fieldSelector")
+        .and_then(|f| FieldSelector::parse(f).ok())
+        .and_then(|f| f.pinned_name().map(String::from));
+    let attr_name = if name.is_empty() && (verb == "list" || verb == "watch") {
+        field_sel_name.unwrap_or_default()
+    } else {
+        name.clone()
+    };
+    let attrs = Attributes::Resource {
+        verb: verb.to_string(),
+        group: rt.group.clone(),
+        resource: rt.plural.clone(),
+        subresource: sub.clone(),
+        name: attr_name,
+        namespace: attr_ns.clone(),
+    };
+    if !c.authorizer().authorize(user, &attrs).allowed {
+        let res = if sub.is_empty() {
+            rt.plural.clone()
+        } else {
+            format!("{}/{sub}", rt.plural)
+        };
+        let msg = forbidden_message(user, &attrs, &res);
+        return Err(fail(ApiError::new(403, "Forbidden", msg).with_details(
+            json!({
+                "name": name, "group": rt.group, "kind": rt.plural
+            }),
+        )));
+    }
+    // Verb support.
+    let allowed = if sub.is_empty() {
+        rt.has_verb(verb)
+    } else {
+        rt.subresources()
+            .iter()
+            .any(|(s, verbs, _)| *s == sub && verbs.iter().any(|v| v == verb))
+    };
+    if !allowed {
+        return Err(fail(
+            if rp.name.is_none() && matches!(verb, "update" | "patch") {
+                ApiError::method_unrouted()
+            } else if rp.name.is_some() && verb == "create" && sub.is_empty() {
+                ApiError::method_unrouted()
+            } else {
+                ApiError::method_not_allowed(verb, &rt.plural)
+            },
+        ));
+    }
+    let dry_run = {
+        let vals = req.query.all("dryRun");
+        if let Some(bad) = vals.iter().find(|v| v.as_str() != "All") {
+            return Err(fail(ApiError::invalid(
+                "meta.k8s.io",
+                "CreateOptions",
+                "",
+                &[crate::validation::FieldError::not_supported(
+                    "dryRun",
+                    &json!(bad),
+                    &["All"],
+                )],
+            )));
+        }
+        !vals.is_empty()
+    };
+    let ctx = Ctx {
+        c,
+        rt: rt.clone(),
+        version: rp.version.clone(),
+        namespace: rp.namespace.clone().unwrap_or_default(),
+        name,
+        subresource: sub.clone(),
+        user,
+        query: &req.query,
+        req,
+        dry_run,
+    };
+    let result = match (verb, sub.as_str()) {
+        ("watch", _) => watch::start(&ctx).await,
+        ("list", _) => list(&ctx),
+        ("get", "") => get(&ctx),
+        ("get", "status") => get(&ctx),
+        ("get", "scale") => get_scale(&ctx),
+        ("create", "") if rt.virtual_only => hooks::review(&ctx),
+        ("create", "") => create(&ctx),
+        ("create", "token") => hooks::token_request(&ctx),
+        ("update", "finalize") => update(&ctx),
+        ("update", "scale") | ("patch", "scale") => write_scale(&ctx, verb),
+        ("update", _) => update(&ctx),
+        ("patch", _) => patch(&ctx),
+        ("delete", "") => delete(&ctx),
+        ("deletecollection", "") => delete_collection(&ctx),
+        _ => Err(ApiError::method_not_allowed(verb, &rt.plural)),
+    };
+    match result {
+        Ok(r) => Ok((r, mverb)),
+        Err(e) => Err((e, mverb)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading
+
+/// The object as served at the requested version (CR versions share storage; only apiVersion differs).
+pub fn present(ctx: &Ctx, obj: &Value) -> Value {
+    let mut o = obj.clone();
+    o["apiVersion"] = json!(ctx.api_version());
+    o["kind"] = json!(ctx.rt.kind);
+    o
+}
+
+fn get(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let obj = ctx
+        .c
+        .store
+        .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name)
+        .ok_or_else(|| ctx.not_found())?;
+    Ok(Reply::ok(present(ctx, &obj)))
+}
+
+pub fn parse_selectors(ctx: &Ctx) -> Result<(LabelSelector, FieldSelector), ApiError> {
+    let ls = match ctx.query.get("labelSelector") {
+        Some(s) => LabelSelector::parse(s).map_err(|e| ApiError::bad_request(e.0))?,
+        None => LabelSelector::everything(),
+    };
+    let fs = match ctx.query.get("fieldSelector") {
+        Some(s) => FieldSelector::parse(s).map_err(|e| ApiError::bad_request(e.0))?,
+        None => FieldSelector::parse("").map_err(|e| ApiError::bad_request(e.0))?,
+    };
+    fs.check_supported(ctx.group(), ctx.plural())
+        .map_err(|e| ApiError::bad_request(e.0))?;
+    Ok((ls, fs))
+}
+
+fn continue_token(rv: u64, ns: &str, name: &str) -> String {
+    use base64::Engine;
+    let raw = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": format!("{ns}/{name}\u{0}")});
+    base64::engine::general_purpose::STANDARD.encode(raw.to_string())
+}
+
+fn decode_continue(token: &str) -> Result<(u64, String), ApiError> {
+    use base64::Engine;
+    let bad = || ApiError::bad_request(format!("continue key is not valid: {token}"));
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .map_err(|_| bad())?;
+    let v: Value = serde_json::from_slice(&raw).map_err(|_| bad())?;
+    if v["v"] != "meta.k8s.io/v1" {
+        return Err(bad());
+    }
+    Ok((
+        v["rv"].as_u64().ok_or_else(bad)?,
+        v["start"].as_str().ok_or_else(bad)?.to_string(),
+    ))
+}
+
+fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let (ls, fs) = parse_selectors(ctx)?;
+    if ctx.query.get("resourceVersionMatch").is_some() && ctx.query.get("resourceVersion").is_none()
+    {
+        return Err(ApiError::invalid(
+            "meta.k8s.io",
+            "ListOptions",
+            "",
+            &[crate::validation::FieldError::forbidden(
+                "resourceVersionMatch",
+                "resourceVersionMatch is forbidden unless resourceVersion is provided",
+            )],
+        ));
+    }
+    let ns = if ctx.rt.namespaced && !ctx.namespace.is_empty() {
+        Some(ctx.namespace.as_str())
+    } else {
+        None
+    };
+    let (rv, items) = ctx.c.store.list(ctx.group(), ctx.plural(), ns);
+    let limit: usize = ctx
+        .query
+        .get("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    let (list_rv, start) = match ctx.query.get("continue").filter(|c| !c.is_empty()) {
+        Some(tok) => {
+            let (trv, start) = decode_continue(tok)?;
+            (trv, Some(start))
+        }
+        None => (rv, None),
+    };
+    let mut out = Vec::new();
+    let mut next = None;
+    let mut remaining = 0usize;
+    for obj in items.iter() {
+        let key = format!("{}/{}\u{0}", objects::namespace(obj), objects::name(obj));
+        if let Some(s) = &start {
+            if key.as_str() < s.as_str() {
+                continue;
+            }
+        }
+        if !ls.matches_object(obj) || !fs.matches(obj) {
+            continue;
+        }
+        if limit > 0 && out.len() == limit {
+            if next.is_none() {
+                next = Some(continue_token(
+                    list_rv,
+                    objects::namespace(obj),
+                    objects::name(obj),
+                ));
+            }
+            remaining += 1;
+            continue;
+        }
+        let mut item = obj.as_ref().clone();
+        if ctx.rt.is_crd() {
+            item["apiVersion"] = json!(ctx.api_version());
+        }
+        out.push(item);
+    }
+    let mut meta = json!({"resourceVersion": list_rv.to_string()});
+    if let Some(n) = next {
+        // The token starts at the first item not returned.
+        meta["continue"] = json!(n);
+        meta["remainingItemCount"] = json!(remaining);
+    }
+    Ok(Reply::ok(json!({
+        "kind": ctx.rt.list_kind,
+        "apiVersion": ctx.api_version(),
+        "metadata": meta,
+        "items": out,
+    })))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Writing
+
+fn parse_body(ctx: &Ctx) -> Result<Value, ApiError> {
+    let ct = ctx.req.content_type.as_str();
+    if ct.contains("protobuf") || ct.contains("yaml") && !ct.starts_with("application/apply-patch")
+    {
+        return Err(ApiError::unsupported_media_type(&[
+            "application/json",
+            "application/yaml",
+        ]));
+    }
+    if ctx.req.body.is_empty() {
+        return Err(ApiError::bad_request("the request body is empty"));
+    }
+    serde_json::from_slice(&ctx.req.body).map_err(|e| {
+        ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
+    })
+}
+
+/// Checks kind/apiVersion of a body against the endpoint (filling them when absent, as the Python client omits them)
+/// and the namespace/name against the URL.
+fn normalize_body(ctx: &Ctx, obj: &mut Value, require_url_name: bool) -> Result<(), ApiError> {
+    if !obj.is_object() {
+        return Err(ApiError::bad_request(
+            "the body of the request must be a JSON object",
+        ));
+    }
+    let api_version = ctx.api_version();
+    if let Some(av) = obj
+        .get("apiVersion")
+        .and_then(|v| v.as_str())
+        .filter(|s| !s.is_empty())
+    {
+        let ok = av == api_version
+            || (ctx.rt.is_crd() && ctx.rt.versions.iter().any(|v| ctx.rt.api_version(v) == av));
+        if !ok {
+            return Err(ApiError::bad_request(format!(
+                "the API version in the data ({av}) does not match the expected API version ({api_version})"
+            )));
+        }
+    }
+    if let Some(k) = obj
+        .get("kind")
+        .and_then(|v| v.as_str())
+        .filter(|s| !s.is_empty())
+    {
+        if k != ctx.rt.kind {
+            return Err(ApiError::bad_request(format!(
+                "the kind in the data ({k}) does not match the expected kind ({})",
+                ctx.rt.kind
+            )));
+        }
+    }
+    obj["apiVersion"] = json!(api_version);
+    obj["kind"] = json!(ctx.rt.kind);
+    let meta = objects::meta_mut(obj);
+    if ctx.rt.namespaced {
+        match meta.get("namespace").and_then(|v| v.as_str()) {
+            Some(ns) if !ns.is_empty() && ns != ctx.namespace => {
+                return Err(ApiError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ))
+            }
+            _ => {
+                meta.insert("namespace".into(), json!(ctx.namespace));
+            }
+        }
+    } else {
+        meta.remove("namespace");
+    }
+    if require_url_name {
+        let body_name = meta.get("name").and_then(|v| v.as_str()).unwrap_or("");
+        if body_name.is_empty() {
+            meta.insert("name".into(), json!(ctx.name));
+        } else if body_name != ctx.name {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({body_name}) does not match the name on the URL ({})",
+                ctx.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn field_validation<'a>(ctx: &Ctx<'a>) -> &'a str {
+    ctx.query.get("fieldValidation").unwrap_or("Warn")
+}
+
+/// Defaulting, pruning and validation of a body about to be stored. Returns warnings.
+pub fn admit(ctx: &Ctx, obj: &mut Value, old: Option<&Value>) -> Result<Vec<String>, ApiError> {
+    let mut warnings = Vec::new();
+    let (group, kind) = (ctx.rt.group.clone(), ctx.rt.kind.clone());
+    let pruned = match &ctx.rt.crd {
+        Some(crd) => match crd.schemas.get(&ctx.version) {
+            Some(s) => {
+                let st = schema::StructuralSchema::new(s);
+                let pruned = st.prune(obj);
+                st.apply_defaults(obj);
+                pruned
+            }
+            None => vec![],
+        },
+        None => {
+            builtin::normalize(&group, &kind, obj);
+            builtin::prune_unknown_fields(&group, &ctx.version, &kind, obj)
+        }
+    };
+    if !pruned.is_empty() {
+        match field_validation(ctx) {
+            "Strict" => {
+                let list = pruned
+                    .iter()
+                    .map(|p| format!("unknown field {p:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(ApiError::bad_request(format!(
+                    "strict decoding error: {list}"
+                )));
+            }
+            "Ignore" => {}
+            _ => warnings.extend(pruned.iter().map(|p| format!("unknown field {p:?}"))),
+        }
+    }
+    if !ctx.rt.is_crd() {
+        builtin::apply_defaults(&group, &kind, obj);
+    }
+    if group == CRD_GROUP && ctx.rt.plural == "customresourcedefinitions" {
+        schema::default_crd(obj);
+    }
+    let mut errs = builtin::validate_object_meta(
+        &obj["metadata"],
+        builtin::name_rule(&group, &kind),
+        ctx.rt.namespaced,
+    );
+    if let Some(crd) = &ctx.rt.crd {
+        if let Some(s) = crd.schemas.get(&ctx.version) {
+            errs.extend(schema::StructuralSchema::new(s).validate(obj));
+        }
+    } else if group == CRD_GROUP && ctx.rt.plural == "customresourcedefinitions" {
+        errs.extend(schema::validate_crd(obj, old));
+    } else {
+        errs.extend(builtin::validate(&group, &kind, obj, old));
+    }
+    if !errs.is_empty() {
+        let name = objects::name(obj).to_string();
+        return Err(ApiError::invalid(&group, &kind, &name, &errs));
+    }
+    Ok(warnings)
+}
+
+/// Server-owned metadata of a new object.
+fn init_metadata(ctx: &Ctx, obj: &mut Value) -> Result<(), ApiError> {
+    let tracks = ctx.rt.tracks_generation;
+    let has_status_sub = ctx.rt.status;
+    let group = ctx.rt.group.clone();
+    let kind = ctx.rt.kind.clone();
+    let meta = objects::meta_mut(obj);
+    let name = meta
+        .get("name")
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_string();
+    if name.is_empty() {
+        match meta
+            .get("generateName")
+            .and_then(|v| v.as_str())
+            .filter(|s| !s.is_empty())
+        {
+            Some(prefix) => {
+                let n = format!("{prefix}{}", objects::random_suffix());
+                meta.insert("name".into(), json!(n));
+            }
+            None => {
+                return Err(ApiError::invalid(
+                    &group,
+                    &kind,
+                    "",
+                    &[crate::validation::FieldError::required(
+                        "metadata.name",
+                        "name or generateName is required",
+                    )],
+                ))
+            }
+        }
+    }
+    meta.insert("uid".into(), json!(objects::new_uid()));
+    meta.insert("creationTimestamp".into(), json!(now_rfc3339()));
+    for k in [
+        "resourceVersion",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "selfLink",
+    ] {
+        meta.remove(k);
+    }
+    if tracks {
+        meta.insert("generation".into(), json!(1));
+    } else {
+        meta.remove("generation");
+    }
+    if has_status_sub {
+        if let Some(o) = obj.as_object_mut() {
+            o.remove("status");
+        }
+    }
+    Ok(())
+}
+
+/// Carries server-owned metadata over from the stored object and bumps generation when the spec changed.
+fn carry_metadata(ctx: &Ctx, new: &mut Value, old: &Value) {
+    let old_meta = &old["metadata"];
+    {
+        let meta = objects::meta_mut(new);
+        for k in [
+            "uid",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "generation",
+        ] {
+            match old_meta.get(k) {
+                Some(v) => {
+                    meta.insert(k.into(), v.clone());
+                }
+                None => {
+                    meta.remove(k);
+                }
+            }
+        }
+        meta.remove("selfLink");
+    }
+    if ctx.rt.tracks_generation {
+        let drop_status = ctx.rt.status;
+        if objects::spec_part(new, drop_status) != objects::spec_part(old, drop_status) {
+            let g = old_meta["generation"].as_i64().unwrap_or(0) + 1;
+            objects::meta_mut(new).insert("generation".into(), json!(g));
+        }
+    }
+}
+
+fn store_err(ctx: &Ctx, e: StoreError, name: &str) -> ApiError {
+    match e {
+        StoreError::AlreadyExists => ApiError::already_exists(ctx.group(), ctx.plural(), name),
+        StoreError::NotFound => ApiError::not_found(ctx.group(), ctx.plural(), name),
+        StoreError::Conflict => ApiError::stale(ctx.group(), ctx.plural(), name),
+        StoreError::Io(m) => ApiError::internal(m),
+    }
+}
+
+fn check_namespace_exists(ctx: &Ctx, name: &str) -> Result<(), ApiError> {
+    if !ctx.rt.namespaced {
+        return Ok(());
+    }
+    match ctx.c.store.get("", "namespaces", "", &ctx.namespace) {
+        None => Err(ApiError::not_found("", "namespaces", &ctx.namespace)),
+        Some(ns) if objects::is_terminating(&ns) => Err(ApiError::forbidden_object(
+            ctx.group(),
+            ctx.plural(),
+            name,
+            &format!("unable to create new content in namespace {} because it is being terminated", ctx.namespace),
+        )
+        .with_details(json!({"name": name, "group": ctx.group(), "kind": ctx.plural(),
+            "causes": [{"reason": "NamespaceTerminating", "message": format!("namespace {} is being terminated", ctx.namespace), "field": "metadata.namespace"}]}))),
+        Some(_) => Ok(()),
+    }
+}
+
+fn scope_for(ctx: &Ctx) -> Scope {
+    if !ctx.rt.status {
+        Scope::Whole
+    } else if ctx.subresource == "status" {
+        Scope::StatusSubresource
+    } else {
+        Scope::MainResource
+    }
+}
+
+/// Creates `obj` (already normalised to the endpoint): the create pipeline shared by POST and apply-create.
+pub fn create_object(
+    ctx: &Ctx,
+    mut obj: Value,
+    managed: Option<&str>,
+) -> Result<(Value, Vec<String>), ApiError> {
+    init_metadata(ctx, &mut obj)?;
+    let name = objects::name(&obj).to_string();
+    check_namespace_exists(ctx, &name)?;
+    let mut warnings = admit(ctx, &mut obj, None)?;
+    hooks::before_create(ctx, &mut obj)?;
+    let now = now_rfc3339();
+    let manager = ctx.manager();
+    let api_version = ctx.api_version();
+    if managed.is_none() {
+        let who = ManagerInfo {
+            manager: &manager,
+            api_version: &api_version,
+            subresource: None,
+            now: &now,
+        };
+        patch::record_update(None, &mut obj, &who, scope_for(ctx), ctx.schema().as_ref());
+    }
+    if ctx.dry_run {
+        return Ok((present(ctx, &obj), warnings));
+    }
+    let stored = ctx
+        .c
+        .store
+        .create(ctx.group(), ctx.plural(), obj)
+        .map_err(|e| {
+            let mut err = store_err(ctx, e, &name);
+            if err.reason == "AlreadyExists"
+                && ctx
+                    .c
+                    .store
+                    .get(ctx.group(), ctx.plural(), &ctx.namespace, &name)
+                    .is_some()
+            {
+                // generateName collisions say so.
+                err.details.get_or_insert(json!({}))["retryAfterSeconds"] = json!(1);
+            }
+            err
+        })?;
+    warnings.extend(hooks::after_write(ctx, None, Some(&stored)));
+    Ok((present(ctx, &stored), warnings))
+}
+
+fn create(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let mut obj = parse_body(ctx)?;
+    normalize_body(ctx, &mut obj, false)?;
+    let (out, warnings) = create_object(ctx, obj, None)?;
+    Ok(Reply::code(201, out).with_warnings(warnings))
+}
+
+/// Update pipeline shared by PUT, PATCH and apply on an existing object. `new` is the full proposed object.
+/// Returns (object, changed, warnings).
+pub fn update_object(
+    ctx: &Ctx,
+    old: &Value,
+    mut new: Value,
+    apply_done: bool,
+) -> Result<(Value, bool, Vec<String>), ApiError> {
+    let name = ctx.name.clone();
+    let scope = scope_for(ctx);
+    // Status rules: the main endpoint keeps the stored status; /status keeps everything but status.
+    match scope {
+        Scope::MainResource => match old.get("status") {
+            Some(s) => new["status"] = s.clone(),
+            None => {
+                if let Some(o) = new.as_object_mut() {
+                    o.remove("status");
+                }
+            }
+        },
+        Scope::StatusSubresource => {
+            let mut merged = old.clone();
+            match new.get("status") {
+                Some(s) => merged["status"] = s.clone(),
+                None => {
+                    if let Some(o) = merged.as_object_mut() {
+                        o.remove("status");
+                    }
+                }
+            }
+            if let Some(mf) = new.pointer("/metadata/managedFields") {
+                objects::meta_mut(&mut merged).insert("managedFields".into(), mf.clone());
+            }
+            new = merged;
+        }
+        Scope::Whole => {}
+    }
+    if ctx.subresource == "finalize" {
+        // Only spec.finalizers changes through /finalize.
+        let mut merged = old.clone();
+        merged["spec"]["finalizers"] = new["spec"]["finalizers"].clone();
+        new = merged;
+    }
+    carry_metadata(ctx, &mut new, old);
+    // Finalizers cannot be added to an object that is being deleted.
+    if objects::is_terminating(old) {
+        let old_f = objects::finalizers(old);
+        let added: Vec<String> = objects::finalizers(&new)
+            .into_iter()
+            .filter(|f| !old_f.contains(f))
+            .collect();
+        if !added.is_empty() {
+            return Err(ApiError::invalid(
+                ctx.group(),
+                &ctx.rt.kind,
+                &name,
+                &[crate::validation::FieldError::forbidden(
+                    "metadata.finalizers",
+                    format!("no new finalizers can be added if the object is being deleted, found new finalizers {added:?}"),
+                )],
+            ));
+        }
+    }
+    let mut warnings = admit(ctx, &mut new, Some(old))?;
+    hooks::before_update(ctx, &mut new, old)?;
+    if !apply_done {
+        let now = now_rfc3339();
+        let manager = ctx.manager();
+        let api_version = ctx.api_version();
+        let sub = if ctx.subresource.is_empty() {
+            None
+        } else {
+            Some(ctx.subresource.as_str())
+        };
+        let who = ManagerInfo {
+            manager: &manager,
+            api_version: &api_version,
+            subresource: sub,
+            now: &now,
+        };
+        patch::record_update(Some(old), &mut new, &who, scope, ctx.schema().as_ref());
+    }
+    if objects::same_object(&new, old) {
+        return Ok((present(ctx, old), false, warnings));
+    }
+    if ctx.dry_run {
+        return Ok((present(ctx, &new), true, warnings));
+    }
+    let expected = object_rv(old);
+    if objects::is_terminating(&new)
+        && objects::finalizers(&new).is_empty()
+        && !hooks::has_spec_finalizers(&new)
+    {
+        let last = ctx
+            .c
+            .store
+            .delete(ctx.group(), ctx.plural(), &ctx.namespace, &name, expected)
+            .map_err(|e| store_err(ctx, e, &name))?;
+        warnings.extend(hooks::after_write(ctx, Some(old), None));
+        let _ = last;
+        return Ok((present(ctx, &new), true, warnings));
+    }
+    let stored = ctx
+        .c
+        .store
+        .update(ctx.group(), ctx.plural(), new, expected)
+        .map_err(|e| store_err(ctx, e, &name))?;
+    warnings.extend(hooks::after_write(ctx, Some(old), Some(&stored)));
+    Ok((present(ctx, &stored), true, warnings))
+}
+
+fn body_rv(obj: &Value) -> Option<String> {
+    obj.pointer("/metadata/resourceVersion")
+        .and_then(|v| v.as_str())
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+fn update(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let mut obj = parse_body(ctx)?;
+    normalize_body(ctx, &mut obj, true)?;
+    let old = ctx
+        .c
+        .store
+        .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name)
+        .ok_or_else(|| ctx.not_found())?;
+    match body_rv(&obj) {
+        Some(rv) if rv != object_rv(&old).to_string() => {
+            return Err(ApiError::stale(ctx.group(), ctx.plural(), &ctx.name))
+        }
+        Some(_) => {}
+        None if ctx.rt.is_crd() => {
+            return Err(ApiError::invalid(
+                ctx.group(),
+                &ctx.rt.kind,
+                &ctx.name,
+                &[crate::validation::FieldError {
+                    kind: crate::validation::ErrorType::Invalid,
+                    field: "metadata.resourceVersion".into(),
+                    value: Some("0x0".into()),
+                    detail: "must be specified for an update".into(),
+                }],
+            ))
+        }
+        None => {}
+    }
+    let (out, _, warnings) = update_object(ctx, &old, obj, false)?;
+    Ok(Reply::ok(out).with_warnings(warnings))
+}
+
+const PATCH_TYPES: &[&str] = &[
+    "application/json-patch+json",
+    "application/merge-patch+json",
+    "application/strategic-merge-patch+json",
+    "application/apply-patch+yaml",
+];
+
+fn patch(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let ct = ctx
+        .req
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    if !PATCH_TYPES.contains(&ct.as_str()) {
+        return Err(ApiError::unsupported_media_type(PATCH_TYPES));
+    }
+    if ct == "application/apply-patch+yaml" {
+        return apply(ctx);
+    }
+    if ctx.query.get("force").is_some() {
+        return Err(ApiError::invalid(
+            "meta.k8s.io",
+            "PatchOptions",
+            "",
+            &[crate::validation::FieldError::forbidden(
+                "force",
+                "may not be specified for non-apply patch",
+            )],
+        ));
+    }
+    if ct == "application/strategic-merge-patch+json" && ctx.rt.is_crd() {
+        return Err(ApiError::unsupported_media_type(&[
+            "application/json-patch+json",
+            "application/merge-patch+json",
+            "application/apply-patch+yaml",
+        ]));
+    }
+    let body: Value =
+        serde_json::from_slice(&ctx.req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    // Optimistic retry: recompute the patch on the latest object if someone else wrote in between.
+    for _ in 0..8 {
+        let old = ctx
+            .c
+            .store
+            .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name)
+            .ok_or_else(|| ctx.not_found())?;
+        let current = present(ctx, &old);
+        let patched = match ct.as_str() {
+            "application/json-patch+json" => patch::json_patch(&current, &body),
+            "application/merge-patch+json" => Ok(patch::merge_patch(&current, &body)),
+            _ => patch::strategic_merge_patch(&current, &body, ctx.schema().as_ref()),
+        }
+        .map_err(|e| match e {
+            patch::PatchError::BadRequest(m) => ApiError::bad_request(m),
+            patch::PatchError::Invalid(m) => ApiError::new(
+                422,
+                "Invalid",
+                format!("the server rejected our request due to an error in our request: {m}"),
+            ),
+        })?;
+        let mut new = patched;
+        if let Some(rv) = body_rv(&new) {
+            if rv != object_rv(&old).to_string() {
+                return Err(ApiError::stale(ctx.group(), ctx.plural(), &ctx.name));
+            }
+        }
+        normalize_body(ctx, &mut new, true)?;
+        match update_object(ctx, &old, new, false) {
+            Err(e) if e.code == 409 && e.reason == "Conflict" && body_rv(&body).is_none() => {
+                continue
+            }
+            Err(e) => return Err(e),
+            Ok((out, _, warnings)) => return Ok(Reply::ok(out).with_warnings(warnings)),
+        }
+    }
+    Err(ApiError::stale(ctx.group(), ctx.plural(), &ctx.name))
+}
+
+fn apply(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let manager = match ctx.query.get("fieldManager").filter(|m| !m.is_empty()) {
+        Some(m) => m.to_string(),
+        None => {
+            return Err(ApiError::new(
+                422,
+                "Invalid",
+                "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch",
+            )
+            .with_details(json!({"group": "meta.k8s.io", "kind": "PatchOptions", "causes": [
+                {"reason": "FieldValueRequired", "message": "Required value: is required for apply patch", "field": "fieldManager"}
+            ]})))
+        }
+    };
+    let force = ctx.query.flag("force");
+    let mut config: Value = match serde_json::from_slice(&ctx.req.body) {
+        Ok(v) => v,
+        Err(_) => crate::sandbox::yaml_value(&ctx.req.body).map_err(ApiError::bad_request)?,
+    };
+    if !config.is_object() {
+        return Err(ApiError::bad_request(
+            "apply configuration must be an object",
+        ));
+    }
+    let av = config["apiVersion"].as_str().unwrap_or("").to_string();
+    let kind = config["kind"].as_str().unwrap_or("").to_string();
+    if av.is_empty() || kind.is_empty() {
+        return Err(ApiError::bad_request(format!(
+            "invalid object type: {}",
+            if av.is_empty() && kind.is_empty() {
+                "/, Kind=".to_string()
+            } else {
+                format!("{av}, Kind={kind}")
+            }
+        )));
+    }
+    normalize_body(ctx, &mut config, true)?;
+    let scope = scope_for(ctx);
+    let sub = if ctx.subresource.is_empty() {
+        None
+    } else {
+        Some(ctx.subresource.as_str())
+    };
+    for _ in 0..8 {
+        let now = now_rfc3339();
+        let api_version = ctx.api_version();
+        let who = ManagerInfo {
+            manager: &manager,
+            api_version: &api_version,
+            subresource: sub,
+            now: &now,
+        };
+        let live = ctx
+            .c
+            .store
+            .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name);
+        let live_presented = live.as_ref().map(|l| present(ctx, l));
+        if let (Some(rv), Some(l)) = (body_rv(&config), live.as_ref()) {
+            if rv != object_rv(l).to_string() {
+                return Err(ApiError::stale(ctx.group(), ctx.plural(), &ctx.name));
+            }
+        }
+        let merged = patch::apply(live_presented.as_ref(), &config, &who, force, scope, ctx.schema().as_ref()).map_err(|c| {
+            let causes: Vec<Value> = c
+                .causes
+                .iter()
+                .map(|x| json!({"reason": "FieldManagerConflict", "message": x.message, "field": x.field}))
+                .collect();
+            ApiError::new(409, "Conflict", c.message.clone()).with_details(json!({
+                "name": ctx.name, "group": ctx.group(), "kind": ctx.plural(), "causes": causes
+            }))
+        })?;
+        match live {
+            None => {
+                if ctx.subresource == "status" {
+                    return Err(ctx.not_found());
+                }
+                let (out, warnings) = match create_object(ctx, merged, Some(&manager)) {
+                    Err(e) if e.reason == "AlreadyExists" => continue,
+                    other => other?,
+                };
+                return Ok(Reply::code(201, out).with_warnings(warnings));
+            }
+            Some(old) => match update_object(ctx, &old, merged, true) {
+                Err(e)
+                    if e.code == 409
+                        && e.reason == "Conflict"
+                        && e.details.as_ref().and_then(|d| d.get("causes")).is_none() =>
+                {
+                    continue
+                }
+                Err(e) => return Err(e),
+                Ok((out, _, warnings)) => return Ok(Reply::ok(out).with_warnings(warnings)),
+            },
+        }
+    }
+    Err(ApiError::stale(ctx.group(), ctx.plural(), &ctx.name))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Deleting
+
+/// DeleteOptions from the body when it has one, else from the query.
+fn delete_options(ctx: &Ctx) -> Result<Value, ApiError> {
+    if !ctx.req.body.is_empty() {
+        let v: Value = serde_json::from_slice(&ctx.req.body)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        if v.is_object() {
+            return Ok(v);
+        }
+    }
+    let mut o = json!({});
+    if let Some(p) = ctx.query.get("propagationPolicy") {
+        o["propagationPolicy"] = json!(p);
+    }
+    if let Some(p) = ctx.query.get("orphanDependents") {
+        o["orphanDependents"] = json!(p == "true");
+    }
+    if let Some(p) = ctx
+        .query
+        .get("gracePeriodSeconds")
+        .and_then(|g| g.parse::<i64>().ok())
+    {
+        o["gracePeriodSeconds"] = json!(p);
+    }
+    Ok(o)
+}
+
+/// Deletes one object honouring finalizers and the propagation policy. Returns the reply body.
+pub fn delete_object(ctx: &Ctx, name: &str, opts: &Value) -> Result<Value, ApiError> {
+    let obj = ctx
+        .c
+        .store
+        .get(ctx.group(), ctx.plural(), &ctx.namespace, name)
+        .ok_or_else(|| ApiError::not_found(ctx.group(), ctx.plural(), name))?;
+    if let Some(pre) = opts.get("preconditions") {
+        if let Some(u) = pre.get("uid").and_then(|v| v.as_str()) {
+            if u != objects::uid(&obj) {
+                return Err(ApiError::conflict(
+                    ctx.group(),
+                    ctx.plural(),
+                    name,
+                    &format!(
+                        "Precondition failed: UID in precondition: {u}, UID in object meta: {}",
+                        objects::uid(&obj)
+                    ),
+                ));
+            }
+        }
+        if let Some(rv) = pre.get("resourceVersion").and_then(|v| v.as_str()) {
+            if rv != object_rv(&obj).to_string() {
+                return Err(ApiError::conflict(
+                    ctx.group(),
+                    ctx.plural(),
+                    name,
+                    &format!(
+                        "Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {}",
+                        object_rv(&obj)
+                    ),
+                ));
+            }
+        }
+    }
+    let policy = match (
+        opts.get("propagationPolicy").and_then(|v| v.as_str()),
+        opts.get("orphanDependents").and_then(|v| v.as_bool()),
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "meta.k8s.io",
+                "DeleteOptions",
+                "",
+                &[crate::validation::FieldError::invalid(
+                    "propagationPolicy",
+                    &opts["propagationPolicy"],
+                    "orphanDependents and deletionPropagation cannot be both set",
+                )],
+            ))
+        }
+        (Some(p @ ("Orphan" | "Background" | "Foreground")), None) => p.to_string(),
+        (Some(p), None) => {
+            return Err(ApiError::invalid(
+                "meta.k8s.io",
+                "DeleteOptions",
+                "",
+                &[crate::validation::FieldError::not_supported(
+                    "propagationPolicy",
+                    &json!(p),
+                    &["Foreground", "Background", "Orphan", "nil"],
+                )],
+            ))
+        }
+        (None, Some(true)) => "Orphan".to_string(),
+        _ => "Background".to_string(),
+    };
+    hooks::before_delete(ctx, &obj)?;
+    let mut fins = objects::finalizers(&obj);
+    if policy == "Foreground" && !fins.iter().any(|f| f == "foregroundDeletion") {
+        fins.push("foregroundDeletion".into());
+    }
+    if policy == "Orphan" && !fins.iter().any(|f| f == "orphan") {
+        fins.push("orphan".into());
+    }
+    let spec_fins = hooks::deletion_spec_finalizers(ctx, &obj);
+    if fins.is_empty() && !spec_fins {
+        if ctx.dry_run {
+            return Ok(if ctx.rt.return_deleted {
+                present(ctx, &obj)
+            } else {
+                delete_success(ctx.group(), ctx.plural(), name, objects::uid(&obj))
+            });
+        }
+        let last = ctx
+            .c
+            .store
+            .delete(
+                ctx.group(),
+                ctx.plural(),
+                &ctx.namespace,
+                name,
+                object_rv(&obj),
+            )
+            .map_err(|e| store_err(ctx, e, name))?;
+        hooks::after_write(ctx, Some(&obj), None);
+        return Ok(if ctx.rt.return_deleted {
+            present(ctx, &last)
+        } else {
+            delete_success(ctx.group(), ctx.plural(), name, objects::uid(&obj))
+        });
+    }
+    if objects::is_terminating(&obj) {
+        return Ok(present(ctx, &obj));
+    }
+    let mut new = obj.as_ref().clone();
+    objects::set_finalizers(&mut new, &fins);
+    {
+        let m = objects::meta_mut(&mut new);
+        m.insert("deletionTimestamp".into(), json!(now_rfc3339()));
+        m.insert("deletionGracePeriodSeconds".into(), json!(0));
+        if ctx.rt.tracks_generation {
+            let g = m.get("generation").and_then(|v| v.as_i64()).unwrap_or(0) + 1;
+            m.insert("generation".into(), json!(g));
+        }
+    }
+    hooks::on_terminate(ctx, &mut new);
+    if ctx.dry_run {
+        return Ok(present(ctx, &new));
+    }
+    let stored = ctx
+        .c
+        .store
+        .update(ctx.group(), ctx.plural(), new, object_rv(&obj))
+        .map_err(|e| store_err(ctx, e, name))?;
+    hooks::after_write(ctx, Some(&obj), Some(&stored));
+    Ok(present(ctx, &stored))
+}
+
+fn delete(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let opts = delete_options(ctx)?;
+    let body = delete_object(ctx, &ctx.name, &opts)?;
+    let code = if body["kind"] != "Status"
+        && opts.get("orphanDependents") == Some(&json!(false))
+        && objects::is_terminating(&body)
+    {
+        202
+    } else {
+        200
+    };
+    Ok(Reply::code(code, body))
+}
+
+fn delete_collection(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let (ls, fs) = parse_selectors(ctx)?;
+    let opts = delete_options(ctx)?;
+    let ns = if ctx.rt.namespaced && !ctx.namespace.is_empty() {
+        Some(ctx.namespace.as_str())
+    } else {
+        None
+    };
+    let (rv, items) = ctx.c.store.list(ctx.group(), ctx.plural(), ns);
+    let mut deleted = Vec::new();
+    for obj in items
+        .iter()
+        .filter(|o| ls.matches_object(o) && fs.matches(o))
+    {
+        let sub = Ctx {
+            namespace: objects::namespace(obj).to_string(),
+            name: objects::name(obj).to_string(),
+            ..ctx.clone_ctx()
+        };
+        match delete_object(&sub, objects::name(obj), &opts) {
+            Ok(_) => deleted.push(present(ctx, obj)),
+            Err(e) if e.code == 404 => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Reply::ok(json!({
+        "kind": ctx.rt.list_kind,
+        "apiVersion": ctx.api_version(),
+        "metadata": {"resourceVersion": rv.to_string()},
+        "items": deleted,
+    })))
+}
+
+impl<'a> Ctx<'a> {
+    pub fn clone_ctx(&self) -> Ctx<'a> {
+        Ctx {
+            c: self.c,
+            rt: self.rt.clone(),
+            version: self.version.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+            subresource: self.subresource.clone(),
+            user: self.user,
+            query: self.query,
+            req: self.req,
+            dry_run: self.dry_run,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Scale subresource
+
+fn scale_of(ctx: &Ctx, obj: &Value) -> Value {
+    let spec = ctx.rt.scale.clone().expect("scale subresource");
+    let selector = spec
+        .label_selector_path
+        .as_deref()
+        .and_then(|p| objects::get_path(obj, p))
+        .and_then(|v| v.as_str().map(String::from))
+        .or_else(|| {
+            obj.pointer("/spec/selector/matchLabels")
+                .and_then(|m| m.as_object())
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+        });
+    let mut status = json!({"replicas": objects::get_path(obj, &spec.status_replicas_path).cloned().unwrap_or(json!(0))});
+    if let Some(s) = selector {
+        status["selector"] = json!(s);
+    }
+    let m = &obj["metadata"];
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {"name": m["name"], "namespace": m["namespace"], "uid": m["uid"], "resourceVersion": m["resourceVersion"], "creationTimestamp": m["creationTimestamp"]},
+        "spec": {"replicas": objects::get_path(obj, &spec.spec_replicas_path).cloned().unwrap_or(json!(0))},
+        "status": status,
+    })
+}
+
+fn get_scale(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let obj = ctx
+        .c
+        .store
+        .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name)
+        .ok_or_else(|| ctx.not_found())?;
+    Ok(Reply::ok(scale_of(ctx, &obj)))
+}
+
+fn write_scale(ctx: &Ctx, verb: &str) -> Result<Reply, ApiError> {
+    let spec = ctx.rt.scale.clone().expect("scale subresource");
+    let old = ctx
+        .c
+        .store
+        .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name)
+        .ok_or_else(|| ctx.not_found())?;
+    let current = scale_of(ctx, &old);
+    let body: Value =
+        serde_json::from_slice(&ctx.req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let new_scale = if verb == "update" {
+        body
+    } else {
+        let ct = ctx.req.content_type.split(';').next().unwrap_or("").trim();
+        match ct {
+            "application/json-patch+json" => patch::json_patch(&current, &body)
+                .map_err(|e| ApiError::bad_request(format!("{e:?}")))?,
+            _ => patch::merge_patch(&current, &body),
+        }
+    };
+    if let Some(rv) = body_rv(&new_scale) {
+        if rv != object_rv(&old).to_string() {
+            return Err(ApiError::stale(ctx.group(), ctx.plural(), &ctx.name));
+        }
+    }
+    let replicas = new_scale
+        .pointer("/spec/replicas")
+        .cloned()
+        .unwrap_or(json!(0));
+    if replicas.as_i64().is_none_or(|r| r < 0) {
+        return Err(ApiError::invalid(
+            "autoscaling",
+            "Scale",
+            &ctx.name,
+            &[crate::validation::FieldError::invalid(
+                "spec.replicas",
+                &replicas,
+                "must be greater than or equal to 0",
+            )],
+        ));
+    }
+    let mut new = old.as_ref().clone();
+    objects::set_path(&mut new, &spec.spec_replicas_path, replicas);
+    // The scale write goes through the main resource's pipeline (spec changes, generation bumps).
+    let main = Ctx {
+        subresource: String::new(),
+        ..ctx.clone_ctx()
+    };
+    let (out, _, _) = update_object(&main, &old, new, false)?;
+    Ok(Reply::ok(scale_of(ctx, &out)))
+}

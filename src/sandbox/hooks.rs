@@ -1,0 +1,648 @@
+//! Type-specific behaviour around writes, as the real API server's strategies and controllers do it:
+//! namespaces, CRDs (establishment, serving), ServiceAccount tokens, Service IPs, review APIs, TokenRequest.
+
+use std::collections::BTreeSet;
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+
+use base64::Engine;
+use bytes::Bytes;
+use serde_json::{json, Value};
+
+use super::api::{present, Ctx, Incoming, Reply};
+use super::cluster::{sa_user, Cluster, ADMIN_USER, CRD_GROUP, RBAC_GROUP};
+use super::objects::{self, now_rfc3339};
+use super::rbac::{Attributes, UserInfo};
+use super::request::Query;
+use super::status::ApiError;
+use super::store::object_rv;
+use crate::validation::FieldError;
+
+pub const SA_TOKEN_TYPE: &str = "kubernetes.io/service-account-token";
+pub const CRD_FINALIZER: &str = "customresourcecleanup.apiextensions.k8s.io";
+const UNDELETABLE_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public"];
+
+fn is(ctx: &Ctx, group: &str, plural: &str) -> bool {
+    ctx.rt.group == group && ctx.rt.plural == plural
+}
+
+pub fn has_spec_finalizers(obj: &Value) -> bool {
+    obj["kind"] == "Namespace"
+        && obj["spec"]["finalizers"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty())
+}
+
+/// Whether deleting this object must go through a terminating phase even without metadata finalizers.
+pub fn deletion_spec_finalizers(ctx: &Ctx, obj: &Value) -> bool {
+    is(ctx, "", "namespaces") && has_spec_finalizers(obj)
+}
+
+pub fn before_create(ctx: &Ctx, obj: &mut Value) -> Result<(), ApiError> {
+    if is(ctx, "", "namespaces") {
+        let name = objects::name(obj).to_string();
+        if obj["spec"]["finalizers"].is_null() {
+            obj["spec"]["finalizers"] = json!(["kubernetes"]);
+        }
+        obj["status"] = json!({"phase": "Active"});
+        objects::meta_mut(obj)
+            .entry("labels")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .map(|l| l.insert("kubernetes.io/metadata.name".into(), json!(name)));
+    }
+    if is(ctx, CRD_GROUP, "customresourcedefinitions") {
+        let mut f = objects::finalizers(obj);
+        if !f.iter().any(|x| x == CRD_FINALIZER) {
+            f.push(CRD_FINALIZER.into());
+            objects::set_finalizers(obj, &f);
+        }
+    }
+    if is(ctx, "", "services") {
+        allocate_service_addresses(ctx, obj, None)?;
+    }
+    Ok(())
+}
+
+pub fn before_update(ctx: &Ctx, new: &mut Value, old: &Value) -> Result<(), ApiError> {
+    if is(ctx, "", "namespaces") {
+        let name = objects::name(new).to_string();
+        objects::meta_mut(new)
+            .entry("labels")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .map(|l| l.insert("kubernetes.io/metadata.name".into(), json!(name)));
+    }
+    if is(ctx, "", "services") && ctx.subresource.is_empty() {
+        allocate_service_addresses(ctx, new, Some(old))?;
+    }
+    Ok(())
+}
+
+/// Allocates a ClusterIP from 10.96.0.0/12 and node ports, or carries them over from the stored Service.
+fn allocate_service_addresses(
+    ctx: &Ctx,
+    svc: &mut Value,
+    old: Option<&Value>,
+) -> Result<(), ApiError> {
+    let spec_type = svc["spec"]["type"]
+        .as_str()
+        .unwrap_or("ClusterIP")
+        .to_string();
+    if let Some(old) = old {
+        for k in ["clusterIP", "clusterIPs"] {
+            if svc["spec"][k].is_null() && !old["spec"][k].is_null() {
+                svc["spec"][k] = old["spec"][k].clone();
+            }
+        }
+        if let (Some(new_ports), Some(old_ports)) = (
+            svc["spec"]["ports"].as_array_mut(),
+            old["spec"]["ports"].as_array(),
+        ) {
+            for p in new_ports.iter_mut() {
+                if p["nodePort"].is_null() {
+                    if let Some(op) = old_ports
+                        .iter()
+                        .find(|o| o["port"] == p["port"] && o["protocol"] == p["protocol"])
+                    {
+                        if !op["nodePort"].is_null() {
+                            p["nodePort"] = op["nodePort"].clone();
+                        }
+                    }
+                }
+            }
+        }
+        if old["spec"]["clusterIP"] != svc["spec"]["clusterIP"]
+            && !old["spec"]["clusterIP"].is_null()
+        {
+            return Err(ApiError::invalid(
+                "",
+                "Service",
+                objects::name(svc),
+                &[FieldError::invalid(
+                    "spec.clusterIPs[0]",
+                    &svc["spec"]["clusterIP"],
+                    "may not change once set",
+                )],
+            ));
+        }
+    }
+    if spec_type == "ExternalName" {
+        return Ok(());
+    }
+    let _guard = ctx.c.alloc_lock.lock().unwrap_or_else(|p| p.into_inner());
+    let (_, services) = ctx.c.store.list("", "services", None);
+    let taken: BTreeSet<String> = services
+        .iter()
+        .filter(|s| objects::uid(s) != objects::uid(svc))
+        .filter_map(|s| s["spec"]["clusterIP"].as_str().map(String::from))
+        .collect();
+    match svc["spec"]["clusterIP"].as_str() {
+        Some("None") => {
+            svc["spec"]["clusterIPs"] = json!(["None"]);
+        }
+        Some(ip) if !ip.is_empty() => {
+            if old.is_none() {
+                let parsed: Result<Ipv4Addr, _> = ip.parse();
+                let in_range = parsed.is_ok_and(|a| {
+                    let o = a.octets();
+                    o[0] == 10 && (96..112).contains(&o[1])
+                });
+                if !in_range {
+                    return Err(ApiError::invalid("", "Service", objects::name(svc), &[FieldError::invalid(
+                        "spec.clusterIPs",
+                        &json!([ip]),
+                        "failed to allocate IP: the provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/12",
+                    )]));
+                }
+                if taken.contains(ip) {
+                    return Err(ApiError::invalid(
+                        "",
+                        "Service",
+                        objects::name(svc),
+                        &[FieldError::invalid(
+                            "spec.clusterIPs",
+                            &json!([ip]),
+                            &format!(
+                                "failed to allocate IP {ip}: provided IP is already allocated"
+                            ),
+                        )],
+                    ));
+                }
+            }
+            svc["spec"]["clusterIPs"] = json!([ip]);
+        }
+        _ => {
+            let ip = (2u32..(1 << 20))
+                .map(|i| Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 96, 0, 0)) + i).to_string())
+                .find(|ip| !taken.contains(ip))
+                .ok_or_else(|| ApiError::internal("the service IP range is exhausted"))?;
+            svc["spec"]["clusterIP"] = json!(ip);
+            svc["spec"]["clusterIPs"] = json!([ip]);
+        }
+    }
+    if spec_type == "NodePort" || spec_type == "LoadBalancer" {
+        let used: BTreeSet<i64> = services
+            .iter()
+            .filter(|s| objects::uid(s) != objects::uid(svc))
+            .flat_map(|s| s["spec"]["ports"].as_array().cloned().unwrap_or_default())
+            .filter_map(|p| p["nodePort"].as_i64())
+            .collect();
+        let mut next = 30000i64;
+        if let Some(ports) = svc["spec"]["ports"].as_array_mut() {
+            for p in ports.iter_mut() {
+                if p["nodePort"].is_null() {
+                    while used.contains(&next) {
+                        next += 1;
+                    }
+                    p["nodePort"] = json!(next);
+                    next += 1;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn before_delete(ctx: &Ctx, obj: &Value) -> Result<(), ApiError> {
+    if is(ctx, "", "namespaces") && UNDELETABLE_NAMESPACES.contains(&objects::name(obj)) {
+        return Err(ApiError::forbidden_object(
+            "",
+            "namespaces",
+            objects::name(obj),
+            "this namespace may not be deleted",
+        ));
+    }
+    Ok(())
+}
+
+/// Marks an object as terminating the way its type shows it (Namespace phase, CRD condition).
+pub fn on_terminate(ctx: &Ctx, obj: &mut Value) {
+    if is(ctx, "", "namespaces") {
+        obj["status"]["phase"] = json!("Terminating");
+    }
+    if is(ctx, CRD_GROUP, "customresourcedefinitions") {
+        set_condition(
+            obj,
+            "Terminating",
+            "True",
+            "InstanceDeletionPending",
+            "CustomResourceDefinition marked for deletion; instance cleanup will begin soon",
+        );
+    }
+}
+
+fn set_condition(obj: &mut Value, type_: &str, status: &str, reason: &str, message: &str) {
+    let now = now_rfc3339();
+    if !obj["status"]["conditions"].is_array() {
+        obj["status"]["conditions"] = json!([]);
+    }
+    let conds = obj["status"]["conditions"].as_array_mut().expect("array");
+    match conds.iter_mut().find(|c| c["type"] == type_) {
+        Some(c) => {
+            if c["status"] != status {
+                c["lastTransitionTime"] = json!(now);
+            }
+            c["status"] = json!(status);
+            c["reason"] = json!(reason);
+            c["message"] = json!(message);
+        }
+        None => conds.push(json!({"type": type_, "status": status, "lastTransitionTime": now, "reason": reason, "message": message})),
+    }
+}
+
+/// Effects after a committed write (old None = created, new None = removed). Returns warnings.
+pub fn after_write(ctx: &Ctx, old: Option<&Value>, new: Option<&Arc<Value>>) -> Vec<String> {
+    let c = ctx.c;
+    if ctx.rt.group == RBAC_GROUP {
+        c.invalidate_authz();
+    }
+    if is(ctx, CRD_GROUP, "customresourcedefinitions") {
+        if let Some(crd) = new {
+            establish_crd(c, crd);
+        }
+        c.rebuild_registry();
+    }
+    if is(ctx, "", "namespaces") && old.is_none() {
+        if let Some(ns) = new {
+            populate_namespace(c, objects::name(ns));
+        }
+    }
+    if is(ctx, "", "secrets") {
+        if let Some(s) = new {
+            fill_token_secret(c, s);
+        }
+    }
+    if is(ctx, "", "serviceaccounts") && new.is_none() {
+        if let Some(sa) = old {
+            delete_token_secrets(c, sa);
+        }
+    }
+    if new.is_none() || new.is_some_and(|n| objects::is_terminating(n)) {
+        c.controllers.notify_one();
+    }
+    vec![]
+}
+
+/// The CRD establishing controller: accept names (or report the conflict), set Established, serve the type.
+pub fn establish_crd(c: &Cluster, crd: &Value) {
+    if objects::is_terminating(crd) {
+        return;
+    }
+    let spec = &crd["spec"];
+    let group = spec["group"].as_str().unwrap_or("");
+    let plural = spec["names"]["plural"].as_str().unwrap_or("");
+    let kind = spec["names"]["kind"].as_str().unwrap_or("");
+    let reg = c.registry();
+    let conflict = reg.types().iter().find_map(|t| {
+        if t.group != group || t.crd.as_ref().is_some_and(|i| i.name == objects::name(crd)) {
+            return None;
+        }
+        if t.plural == plural {
+            Some(("PluralConflict", format!("{plural:?} is already in use")))
+        } else if t.kind == kind {
+            Some(("KindConflict", format!("{kind:?} is already in use")))
+        } else {
+            None
+        }
+    });
+    let mut new = crd.clone();
+    let mut names = spec["names"].clone();
+    if names["singular"].is_null() {
+        names["singular"] = json!(kind.to_lowercase());
+    }
+    if names["listKind"].is_null() {
+        names["listKind"] = json!(format!("{kind}List"));
+    }
+    match conflict {
+        Some((reason, msg)) => {
+            set_condition(&mut new, "NamesAccepted", "False", reason, &msg);
+            set_condition(
+                &mut new,
+                "Established",
+                "False",
+                "NotAccepted",
+                "not all names are accepted",
+            );
+        }
+        None => {
+            new["status"]["acceptedNames"] = names;
+            set_condition(
+                &mut new,
+                "NamesAccepted",
+                "True",
+                "NoConflicts",
+                "no conflicts found",
+            );
+            set_condition(
+                &mut new,
+                "Established",
+                "True",
+                "InitialNamesAccepted",
+                "the initial names have been accepted",
+            );
+        }
+    }
+    let storage: Vec<Value> = spec["versions"]
+        .as_array()
+        .map(|vs| {
+            vs.iter()
+                .filter(|v| v["storage"] == true)
+                .map(|v| v["name"].clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut stored = new["status"]["storedVersions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for s in storage {
+        if !stored.contains(&s) {
+            stored.push(s);
+        }
+    }
+    new["status"]["storedVersions"] = json!(stored);
+    if !new["status"]["conditions"].is_array() {
+        new["status"]["conditions"] = json!([]);
+    }
+    // Only the status changed; conditions keep their transition times when nothing flipped.
+    if objects::same_object(&new, crd) {
+        return;
+    }
+    let _ = c
+        .store
+        .update(CRD_GROUP, "customresourcedefinitions", new, object_rv(crd));
+}
+
+/// The namespace controller's per-namespace objects: ServiceAccount `default` and ConfigMap `kube-root-ca.crt`.
+pub fn populate_namespace(c: &Cluster, ns: &str) {
+    let now = now_rfc3339();
+    let sa = json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {
+        "name": "default", "namespace": ns, "uid": objects::new_uid(), "creationTimestamp": now}});
+    let _ = c.store.create("", "serviceaccounts", sa);
+    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+        "name": "kube-root-ca.crt", "namespace": ns, "uid": objects::new_uid(), "creationTimestamp": now,
+        "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
+        "data": {"ca.crt": c.ca_pem}});
+    let _ = c.store.create("", "configmaps", cm);
+}
+
+/// The tokens controller: a ServiceAccount token Secret gets `token`, `ca.crt` and `namespace`, or is deleted when its
+/// ServiceAccount does not exist.
+pub fn fill_token_secret(c: &Cluster, secret: &Value) {
+    if secret["type"] != SA_TOKEN_TYPE || objects::is_terminating(secret) {
+        return;
+    }
+    let ns = objects::namespace(secret);
+    let name = objects::name(secret);
+    let ann = &secret["metadata"]["annotations"];
+    let sa_name = ann["kubernetes.io/service-account.name"]
+        .as_str()
+        .unwrap_or("");
+    let Some(sa) = c.store.get("", "serviceaccounts", ns, sa_name) else {
+        let _ = c.store.delete("", "secrets", ns, name, 0);
+        return;
+    };
+    let sa_uid = objects::uid(&sa).to_string();
+    if let Some(u) = ann["kubernetes.io/service-account.uid"].as_str() {
+        if u != sa_uid {
+            let _ = c.store.delete("", "secrets", ns, name, 0);
+            return;
+        }
+    }
+    if secret["data"]["token"].is_string() && ann["kubernetes.io/service-account.uid"].is_string() {
+        return;
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let token = c.mint_secret_token(ns, name, sa_name, &sa_uid);
+    let mut new = secret.clone();
+    new["metadata"]["annotations"]["kubernetes.io/service-account.uid"] = json!(sa_uid);
+    if !new["data"].is_object() {
+        new["data"] = json!({});
+    }
+    new["data"]["token"] = json!(b64.encode(&token));
+    new["data"]["ca.crt"] = json!(b64.encode(&c.ca_pem));
+    new["data"]["namespace"] = json!(b64.encode(ns));
+    let _ = c.store.update("", "secrets", new, object_rv(secret));
+}
+
+fn delete_token_secrets(c: &Cluster, sa: &Value) {
+    let (_, secrets) = c.store.list("", "secrets", Some(objects::namespace(sa)));
+    for s in secrets.iter().filter(|s| {
+        s["type"] == SA_TOKEN_TYPE
+            && s["metadata"]["annotations"]["kubernetes.io/service-account.name"]
+                == sa["metadata"]["name"]
+    }) {
+        let _ = c
+            .store
+            .delete("", "secrets", objects::namespace(s), objects::name(s), 0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Virtual APIs
+
+/// TokenRequest: `POST …/serviceaccounts/{name}/token`.
+pub fn token_request(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let body: Value = if ctx.req.body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_slice(&ctx.req.body).map_err(|e| ApiError::bad_request(e.to_string()))?
+    };
+    let sa = ctx
+        .c
+        .store
+        .get("", "serviceaccounts", &ctx.namespace, &ctx.name)
+        .ok_or_else(|| ApiError::not_found("", "serviceaccounts", &ctx.name))?;
+    let seconds = body["spec"]["expirationSeconds"].as_i64().unwrap_or(3600);
+    if seconds < 600 {
+        return Err(ApiError::invalid(
+            "authentication.k8s.io",
+            "TokenRequest",
+            &ctx.name,
+            &[FieldError::invalid(
+                "spec.expirationSeconds",
+                &json!(seconds),
+                "may not specify a duration less than 10 minutes",
+            )],
+        ));
+    }
+    let audiences: Vec<String> = body["spec"]["audiences"]
+        .as_array()
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_else(|| vec!["https://kubernetes.default.svc.cluster.local".to_string()]);
+    let (token, expires) = ctx.c.issue_token(
+        &ctx.namespace,
+        &ctx.name,
+        objects::uid(&sa),
+        seconds,
+        &audiences,
+    );
+    Ok(Reply::code(
+        201,
+        json!({
+            "kind": "TokenRequest",
+            "apiVersion": "authentication.k8s.io/v1",
+            "metadata": {"name": ctx.name, "namespace": ctx.namespace, "creationTimestamp": null},
+            "spec": {"audiences": audiences, "expirationSeconds": seconds, "boundObjectRef": body["spec"]["boundObjectRef"].clone()},
+            "status": {"token": token, "expirationTimestamp": expires.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()},
+        }),
+    ))
+}
+
+fn attrs_from_review(spec: &Value, default_ns: &str) -> Attributes {
+    if let Some(ra) = spec.get("resourceAttributes").filter(|v| v.is_object()) {
+        let s = |k: &str| ra[k].as_str().unwrap_or("").to_string();
+        let ns = if ra["namespace"].is_string() {
+            s("namespace")
+        } else {
+            default_ns.to_string()
+        };
+        Attributes::Resource {
+            verb: s("verb"),
+            group: s("group"),
+            resource: s("resource"),
+            subresource: s("subresource"),
+            name: s("name"),
+            namespace: ns,
+        }
+    } else {
+        let na = &spec["nonResourceAttributes"];
+        Attributes::NonResource {
+            verb: na["verb"].as_str().unwrap_or("").into(),
+            path: na["path"].as_str().unwrap_or("").into(),
+        }
+    }
+}
+
+fn user_from_spec(spec: &Value) -> UserInfo {
+    UserInfo {
+        name: spec["user"].as_str().unwrap_or("").to_string(),
+        uid: spec["uid"].as_str().unwrap_or("").to_string(),
+        groups: spec["groups"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|g| g.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The create-only review APIs (authorization and authentication).
+pub fn review(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let mut body: Value =
+        serde_json::from_slice(&ctx.req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    body["apiVersion"] = json!(ctx.api_version());
+    body["kind"] = json!(ctx.rt.kind);
+    if !body["metadata"].is_object() {
+        body["metadata"] = json!({});
+    }
+    body["metadata"]["creationTimestamp"] = Value::Null;
+    let authz = ctx.c.authorizer();
+    match ctx.rt.plural.as_str() {
+        "selfsubjectaccessreviews" | "subjectaccessreviews" | "localsubjectaccessreviews" => {
+            let user = if ctx.rt.plural == "selfsubjectaccessreviews" {
+                ctx.user.clone()
+            } else {
+                user_from_spec(&body["spec"])
+            };
+            let attrs = attrs_from_review(&body["spec"], &ctx.namespace);
+            let d = authz.authorize(&user, &attrs);
+            body["status"] = if d.allowed {
+                json!({"allowed": true, "reason": d.reason})
+            } else {
+                json!({"allowed": false})
+            };
+        }
+        "selfsubjectrulesreviews" => {
+            let ns = body["spec"]["namespace"].as_str().unwrap_or("").to_string();
+            let (rr, nr) = authz.rules_for(ctx.user, &ns);
+            body["status"] =
+                json!({"resourceRules": rr, "nonResourceRules": nr, "incomplete": false});
+        }
+        "selfsubjectreviews" => {
+            body["status"] = json!({"userInfo": {"username": ctx.user.name, "uid": ctx.user.uid, "groups": ctx.user.groups}});
+        }
+        "tokenreviews" => {
+            let token = body["spec"]["token"].as_str().unwrap_or("");
+            body["status"] = match ctx.c.authenticate(token) {
+                Some(u) => {
+                    json!({"authenticated": true, "user": {"username": u.name, "uid": u.uid, "groups": u.groups}})
+                }
+                None => json!({"authenticated": false, "error": "invalid bearer token"}),
+            };
+        }
+        _ => return Err(ApiError::no_route()),
+    }
+    Ok(Reply::code(201, body))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Internal writes (controllers, bootstrap): go through the same pipeline as requests, as the admin.
+
+pub struct SystemRequest {
+    pub req: Incoming,
+    pub user: UserInfo,
+}
+
+impl SystemRequest {
+    pub fn new(manager: &str) -> SystemRequest {
+        SystemRequest {
+            req: Incoming {
+                method: "PUT".into(),
+                path: String::new(),
+                query: Query::parse(Some(&format!("fieldManager={manager}"))),
+                token: None,
+                content_type: "application/json".into(),
+                accept: "application/json".into(),
+                user_agent: manager.into(),
+                body: Bytes::new(),
+            },
+            user: UserInfo {
+                name: ADMIN_USER.into(),
+                uid: String::new(),
+                groups: vec!["system:masters".into()],
+            },
+        }
+    }
+
+    pub fn ctx<'a>(
+        &'a self,
+        c: &'a Arc<Cluster>,
+        group: &str,
+        plural: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Ctx<'a>> {
+        let rt = c.registry().get(group, plural)?.clone();
+        Some(Ctx {
+            c,
+            version: rt.preferred_version().to_string(),
+            rt,
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            subresource: String::new(),
+            user: &self.user,
+            query: &self.req.query,
+            req: &self.req,
+            dry_run: false,
+        })
+    }
+}
+
+/// Re-reads the object (for controllers that need the presented form).
+pub fn presented(ctx: &Ctx, obj: &Value) -> Value {
+    present(ctx, obj)
+}
+
+/// The ServiceAccount identity (used by TokenReview-like checks in tests).
+pub fn service_account_user(ns: &str, name: &str, uid: &str) -> UserInfo {
+    sa_user(ns, name, uid)
+}

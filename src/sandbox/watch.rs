@@ -1,0 +1,190 @@
+//! Watch streams: synthetic ADDED events or a replay from a resourceVersion, then live events filtered by
+//! namespace and selectors (with ADDED/DELETED on selector transitions), bookmarks, in-stream 410, timeouts.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use serde_json::{json, Value};
+use tokio::sync::{broadcast, mpsc};
+
+use super::api::{parse_selectors, Ctx, Reply};
+use super::objects;
+use super::status::ApiError;
+use super::store::{Event, EventType};
+use crate::selector::{FieldSelector, LabelSelector};
+
+const BOOKMARK_EVERY: Duration = Duration::from_secs(30);
+
+struct Filter {
+    group: String,
+    resource: String,
+    namespace: Option<String>,
+    labels: LabelSelector,
+    fields: FieldSelector,
+}
+
+impl Filter {
+    fn matches(&self, obj: &Value) -> bool {
+        if let Some(ns) = &self.namespace {
+            if objects::namespace(obj) != ns {
+                return false;
+            }
+        }
+        self.labels.matches_object(obj) && self.fields.matches(obj)
+    }
+}
+
+fn line(kind: &str, obj: &Value) -> Bytes {
+    let mut v = serde_json::to_vec(&json!({"type": kind, "object": obj})).unwrap_or_default();
+    v.push(b'\n');
+    Bytes::from(v)
+}
+
+pub async fn start(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
+    let (labels, fields) = parse_selectors(ctx)?;
+    let filter = Filter {
+        group: ctx.rt.group.clone(),
+        resource: ctx.rt.plural.clone(),
+        namespace: if ctx.rt.namespaced && !ctx.namespace.is_empty() {
+            Some(ctx.namespace.clone())
+        } else {
+            None
+        },
+        labels,
+        fields,
+    };
+    let bookmarks = ctx.query.flag("allowWatchBookmarks");
+    let initial_events = ctx.query.flag("sendInitialEvents");
+    let timeout = ctx
+        .query
+        .get("timeoutSeconds")
+        .and_then(|t| t.parse::<u64>().ok())
+        .unwrap_or(1800);
+    let rv_param = ctx
+        .query
+        .get("resourceVersion")
+        .filter(|s| !s.is_empty())
+        .map(String::from);
+    let api_version = ctx.api_version();
+    let kind = ctx.rt.kind.clone();
+    let present = move |obj: &Value| -> Value {
+        let mut o = obj.clone();
+        o["apiVersion"] = json!(api_version);
+        o["kind"] = json!(kind);
+        o
+    };
+    let (tx, rx) = mpsc::channel::<Bytes>(256);
+    let store = &ctx.c.store;
+    let mut first: Vec<Bytes> = Vec::new();
+    let (start_rv, receiver) = match rv_param.as_deref() {
+        None | Some("0") => {
+            let (w, items) = store.watch_with_snapshot(&filter.group, &filter.resource);
+            for obj in items.iter().filter(|o| filter.matches(o)) {
+                first.push(line("ADDED", &present(obj)));
+            }
+            if initial_events {
+                first.push(line(
+                    "BOOKMARK",
+                    &json!({"kind": ctx.rt.kind, "apiVersion": ctx.api_version(), "metadata": {
+                        "resourceVersion": w.rv.to_string(),
+                        "annotations": {"k8s.io/initial-events-end": "true"}}}),
+                ));
+            }
+            (w.rv, Some(w.receiver))
+        }
+        Some(rv) => {
+            let rv: u64 = rv
+                .parse()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?;
+            match store.watch(Some(rv)) {
+                Ok(w) => {
+                    for ev in w
+                        .backlog
+                        .iter()
+                        .filter(|e| e.group == filter.group && e.resource == filter.resource)
+                    {
+                        if let Some(b) = render(&filter, ev, &present) {
+                            first.push(b);
+                        }
+                    }
+                    (w.rv, Some(w.receiver))
+                }
+                Err(oldest) => {
+                    let err = ApiError::gone(format!("too old resource version: {rv} ({oldest})"));
+                    first.push(line("ERROR", &err.to_status()));
+                    (0, None)
+                }
+            }
+        }
+    };
+    let kind = ctx.rt.kind.clone();
+    let api_version = ctx.api_version();
+    tokio::spawn(async move {
+        for b in first {
+            if tx.send(b).await.is_err() {
+                return;
+            }
+        }
+        let Some(mut receiver) = receiver else { return };
+        let mut last_rv = start_rv;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
+        let mut tick =
+            tokio::time::interval_at(tokio::time::Instant::now() + BOOKMARK_EVERY, BOOKMARK_EVERY);
+        let bookmark = |rv: u64| {
+            line(
+                "BOOKMARK",
+                &json!({"kind": kind, "apiVersion": api_version, "metadata": {"resourceVersion": rv.to_string()}}),
+            )
+        };
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep_until(deadline) => {
+                    if bookmarks {
+                        let _ = tx.send(bookmark(last_rv)).await;
+                    }
+                    return;
+                }
+                _ = tick.tick() => {
+                    if bookmarks && tx.send(bookmark(last_rv)).await.is_err() {
+                        return;
+                    }
+                }
+                _ = tx.closed() => return,
+                ev = receiver.recv() => match ev {
+                    Ok(ev) => {
+                        if ev.rv <= start_rv {
+                            continue;
+                        }
+                        last_rv = ev.rv;
+                        if ev.group != filter.group || ev.resource != filter.resource {
+                            continue;
+                        }
+                        if let Some(b) = render(&filter, &ev, &present) {
+                            if tx.send(b).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    // A watcher that fell behind is closed; the client re-watches from its last RV.
+                    Err(broadcast::error::RecvError::Lagged(_)) | Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        }
+    });
+    Ok(Reply::Stream(rx))
+}
+
+fn render(filter: &Filter, ev: &Arc<Event>, present: &impl Fn(&Value) -> Value) -> Option<Bytes> {
+    let now = filter.matches(&ev.object);
+    let before = ev.previous.as_ref().is_some_and(|p| filter.matches(p));
+    let kind = match ev.kind {
+        EventType::Added if now => "ADDED",
+        EventType::Modified if now && before => "MODIFIED",
+        EventType::Modified if now => "ADDED",
+        EventType::Modified if before => "DELETED",
+        EventType::Deleted if before || now => "DELETED",
+        _ => return None,
+    };
+    Some(line(kind, &present(&ev.object)))
+}
