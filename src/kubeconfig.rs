@@ -101,7 +101,20 @@ impl Kubeconfig {
             })
             .unwrap_or_default();
         if !listed.is_empty() {
-            let present: Vec<PathBuf> = listed.into_iter().filter(|p| p.is_file()).collect();
+            let (present, missing): (Vec<PathBuf>, Vec<PathBuf>) =
+                listed.into_iter().partition(|p| p.is_file());
+            if present.is_empty() {
+                let missing: Vec<String> =
+                    missing.iter().map(|p| p.display().to_string()).collect();
+                return Err(precondition(
+                    format!(
+                        "none of the kubeconfig files in $KUBECONFIG exists: {}",
+                        missing.join(", ")
+                    ),
+                    "fix $KUBECONFIG or pass --kubeconfig PATH",
+                )
+                .into());
+            }
             let mut merged = RawKubeconfig::default();
             for path in &present {
                 merged = merged
@@ -181,35 +194,29 @@ impl Kubeconfig {
         .into())
     }
 
-    /// The namespace of a context (`default` when it sets none).
-    pub fn namespace_of(&self, context: Option<&str>) -> anyhow::Result<String> {
-        let name = self.resolve_context(context)?;
-        Ok(self
-            .raw
+    fn context_entry(&self, name: &str) -> Option<&kube::config::Context> {
+        self.raw
             .contexts
             .iter()
             .find(|c| c.name == name)
             .and_then(|c| c.context.as_ref())
-            .and_then(|c| c.namespace.clone())
-            .filter(|ns| !ns.is_empty())
-            .unwrap_or_else(|| "default".to_string()))
+    }
+
+    /// The namespace of a context (`default` when it sets none).
+    pub fn namespace_of(&self, context: Option<&str>) -> anyhow::Result<String> {
+        let name = self.resolve_context(context)?;
+        Ok(namespace_or_default(self.context_entry(name)))
     }
 
     /// The cluster a context points at, resolved from the kubeconfig alone.
     pub fn config_for(&self, context: Option<&str>) -> anyhow::Result<ClusterConfig> {
         let name = self.resolve_context(context)?;
-        let ctx = self
-            .raw
-            .contexts
-            .iter()
-            .find(|c| c.name == name)
-            .and_then(|c| c.context.as_ref())
-            .ok_or_else(|| {
-                precondition(
-                    format!("context \"{name}\" in kubeconfig is empty"),
-                    "fix the context's cluster and user in the kubeconfig",
-                )
-            })?;
+        let ctx = self.context_entry(name).ok_or_else(|| {
+            precondition(
+                format!("context \"{name}\" in kubeconfig is empty"),
+                "fix the context's cluster and user in the kubeconfig",
+            )
+        })?;
         let cluster = self
             .raw
             .clusters
@@ -265,11 +272,7 @@ impl Kubeconfig {
             insecure_skip_tls_verify: cluster.insecure_skip_tls_verify.unwrap_or(false),
             proxy_url: cluster.proxy_url.clone().filter(|p| !p.is_empty()),
             tls_server_name: cluster.tls_server_name.clone(),
-            namespace: ctx
-                .namespace
-                .clone()
-                .filter(|ns| !ns.is_empty())
-                .unwrap_or_else(|| "default".to_string()),
+            namespace: namespace_or_default(Some(ctx)),
         })
     }
 
@@ -304,6 +307,14 @@ impl Kubeconfig {
             .or_insert(client)
             .clone())
     }
+}
+
+/// A context's namespace, or `default` as kubectl uses when it sets none.
+fn namespace_or_default(context: Option<&kube::config::Context>) -> String {
+    context
+        .and_then(|c| c.namespace.clone())
+        .filter(|ns| !ns.is_empty())
+        .unwrap_or_else(|| "default".to_string())
 }
 
 /// Installs rustls's ring provider for the process; clients need exactly one.
@@ -410,6 +421,18 @@ mod tests {
         let kc = Kubeconfig::load_from(None, Some(&join_paths(&[&missing, &a])), None).unwrap();
         assert_eq!(kc.context_names(), ["x"]);
         assert_eq!(kc.source(), &Source::Env(vec![a]));
+    }
+
+    #[test]
+    fn env_list_of_only_missing_files_is_an_error_naming_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let err = Kubeconfig::load_from(None, Some(missing.as_os_str()), None).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 1);
+        assert!(
+            err.to_string().contains(&missing.display().to_string()),
+            "{err}"
+        );
     }
 
     #[test]
