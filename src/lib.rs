@@ -1,9 +1,16 @@
 //! kubefedctl: federate Kubernetes clusters with KubeFed's API objects and no control-plane deployment.
 
+pub mod cli;
+pub mod commands;
 pub mod engine;
+pub mod error;
 pub mod federate;
+pub mod generate;
+pub mod kubeconfig;
 pub mod kubefed;
+pub mod output;
 pub mod sandbox;
 pub mod scheduling;
 pub mod selector;
 pub mod validation;
+pub mod yaml;

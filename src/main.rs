@@ -1,1 +1,36 @@
-fn main() {}
+//! kubefedctl's entry point: parse the command line, run the command, turn the result into an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use kubefedctl::cli::Cli;
+use kubefedctl::commands::{self, Context};
+use kubefedctl::error;
+use kubefedctl::output::Printer;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // `--help`/`--version` are not errors (exit 0); every other clap error is a usage error (2).
+            // A reader that went away while help was printed is not worth a message.
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() {
+                error::EXIT_USAGE
+            } else {
+                error::EXIT_SUCCESS
+            });
+        }
+    };
+    let printer = Printer::new(cli.global.quiet, cli.global.verbose);
+    let ctx = Context::new(cli.global.clone(), printer);
+    match commands::run(&ctx, &cli.command) {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(err) if error::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            ctx.printer.error(&error::render(&err));
+            ExitCode::from(error::exit_code(&err))
+        }
+    }
+}

@@ -1,0 +1,73 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[kubefedctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'kubefedctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'kubefedctl'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand version 'Print the version and git commit of kubefedctl'
+            cand completions 'Print a shell completion script to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubefedctl;version'= {
+            cand -o 'Print the version as a JSON or YAML object instead of a line'
+            cand --output 'Print the version as a JSON or YAML object instead of a line'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubefedctl;completions'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubefedctl;help'= {
+            cand version 'Print the version and git commit of kubefedctl'
+            cand completions 'Print a shell completion script to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubefedctl;help;version'= {
+        }
+        &'kubefedctl;help;completions'= {
+        }
+        &'kubefedctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

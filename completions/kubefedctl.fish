@@ -1,0 +1,53 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kubefedctl_global_optspecs
+    string join \n kubeconfig= host-cluster-context= kubefed-namespace= v/verbose q/quiet h/help V/version
+end
+
+function __fish_kubefedctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kubefedctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kubefedctl_using_subcommand
+    set -l cmd (__fish_kubefedctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s V -l version -d 'Print version'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "version" -d 'Print the version and git commit of kubefedctl'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s o -l output -d 'Print the version as a JSON or YAML object instead of a line' -r -f -a "json\t''
+yaml\t''"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

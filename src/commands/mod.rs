@@ -1,0 +1,171 @@
+//! The subcommands, one file each, and the dispatch from a parsed command line to them.
+//!
+//! Adding a command is three lines:
+//! 1. `pub mod <verb>;` below, with `src/commands/<verb>.rs` holding `pub struct Args` (clap derive;
+//!    doc comments are the help text) and `pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome>`;
+//! 2. a variant `<Verb>(commands::<verb>::Args)` in `cli::Command` (its doc comment is the one-line help);
+//! 3. `Command::<Verb>(args) => <verb>::run(ctx, args).await,` in [`run_cluster_command`].
+//!
+//! Then refresh the generated files: `KUBEFEDCTL_BLESS=1 cargo test --test cli`.
+//! Commands talk to clusters through [`Context::kubeconfig`]/[`Context::host_client`], print only
+//! through [`Context::printer`], and report failures as `anyhow::Error` (see `crate::error` for the
+//! kinds that choose the exit code) or a non-success [`Outcome`].
+
+use std::sync::OnceLock;
+
+use crate::cli::{Command, GlobalArgs};
+use crate::error;
+use crate::kubeconfig::Kubeconfig;
+use crate::output::Printer;
+
+pub mod completions;
+pub mod version;
+
+/// How a command that ran to the end went; chooses the exit code when no error was returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything done (or, for `reconcile --once`, converged; for `diff`, no differences). Exit 0.
+    Success,
+    /// `diff` found differences. Exit 1, as `kubectl diff`.
+    DiffFound,
+    /// The command finished but did not achieve its goal (e.g. `demo` did not propagate). Exit 1.
+    Failed,
+    /// Some clusters or objects failed, the rest succeeded. Exit 3.
+    Partial,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Success => error::EXIT_SUCCESS,
+            Outcome::DiffFound | Outcome::Failed => error::EXIT_FAILURE,
+            Outcome::Partial => error::EXIT_PARTIAL,
+        }
+    }
+}
+
+/// What every command gets: the global flags, the printer, and the kubeconfig, read on first use.
+#[derive(Debug)]
+pub struct Context {
+    pub global: GlobalArgs,
+    pub printer: Printer,
+    kubeconfig: OnceLock<Kubeconfig>,
+}
+
+impl Context {
+    pub fn new(global: GlobalArgs, printer: Printer) -> Self {
+        Context {
+            global,
+            printer,
+            kubeconfig: OnceLock::new(),
+        }
+    }
+
+    /// A context over an already loaded kubeconfig (tests, the demo's in-process sandbox).
+    pub fn with_kubeconfig(global: GlobalArgs, printer: Printer, kubeconfig: Kubeconfig) -> Self {
+        let ctx = Context::new(global, printer);
+        ctx.kubeconfig
+            .set(kubeconfig)
+            .expect("a fresh context has no kubeconfig");
+        ctx
+    }
+
+    /// The kubeconfig chosen by `--kubeconfig`/`$KUBECONFIG`/`~/.kube/config`, read once.
+    pub fn kubeconfig(&self) -> anyhow::Result<&Kubeconfig> {
+        if let Some(kc) = self.kubeconfig.get() {
+            return Ok(kc);
+        }
+        let loaded = Kubeconfig::load(self.global.kubeconfig.as_deref())?;
+        self.printer
+            .debug(1, &format!("kubeconfig: {:?}", loaded.source()));
+        Ok(self.kubeconfig.get_or_init(|| loaded))
+    }
+
+    /// The host cluster's context name: `--host-cluster-context`, else the current context.
+    pub fn host_context(&self) -> anyhow::Result<String> {
+        Ok(self
+            .kubeconfig()?
+            .resolve_context(self.global.host_cluster_context.as_deref())?
+            .to_string())
+    }
+
+    /// The API client of the host cluster.
+    pub async fn host_client(&self) -> anyhow::Result<kube::Client> {
+        self.kubeconfig()?
+            .client_for(self.global.host_cluster_context.as_deref())
+            .await
+    }
+
+    /// The control plane's namespace (`--kubefed-namespace`).
+    pub fn kubefed_namespace(&self) -> &str {
+        &self.global.kubefed_namespace
+    }
+}
+
+/// Runs a parsed command. Local commands answer without an async runtime or a kubeconfig.
+pub fn run(ctx: &Context, command: &Command) -> anyhow::Result<Outcome> {
+    match command {
+        Command::Version(args) => version::run(ctx, args),
+        Command::Completions(args) => completions::run(ctx, args),
+        #[allow(unreachable_patterns)]
+        // every command is local until the first cluster command lands
+        cluster_command => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(run_cluster_command(ctx, cluster_command)),
+    }
+}
+
+/// The commands that need the async runtime: one line each.
+#[allow(unused_variables)] // `ctx` is used as soon as the first cluster command lands
+async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result<Outcome> {
+    match command {
+        Command::Version(_) | Command::Completions(_) => {
+            unreachable!("local commands are answered by `run`")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_map_to_contract_exit_codes() {
+        assert_eq!(Outcome::Success.exit_code(), 0);
+        assert_eq!(Outcome::DiffFound.exit_code(), 1);
+        assert_eq!(Outcome::Failed.exit_code(), 1);
+        assert_eq!(Outcome::Partial.exit_code(), 3);
+    }
+
+    #[test]
+    fn kubeconfig_is_read_only_when_asked_for() {
+        let global = GlobalArgs {
+            kubeconfig: Some("/nonexistent/kubeconfig".into()),
+            ..GlobalArgs::default()
+        };
+        let ctx = Context::new(global, Printer::capture(true, 0).0);
+        // Building the context touched nothing; asking for the kubeconfig reports the bad path.
+        let err = ctx.kubeconfig().unwrap_err();
+        assert_eq!(error::exit_code(&err), 2);
+    }
+
+    #[test]
+    fn host_context_defaults_to_current_context_and_honours_the_flag() {
+        let raw = kube::config::Kubeconfig::from_yaml(
+            "clusters:\n- name: c\n  cluster: {server: 'https://h'}\ncontexts:\n- name: host\n  context: {cluster: c}\n- name: other\n  context: {cluster: c}\ncurrent-context: host\n",
+        )
+        .unwrap();
+        let kc = || Kubeconfig::from_raw(raw.clone(), crate::kubeconfig::Source::Memory);
+        let printer = Printer::capture(true, 0).0;
+        let ctx = Context::with_kubeconfig(GlobalArgs::default(), printer.clone(), kc());
+        assert_eq!(ctx.host_context().unwrap(), "host");
+        let global = GlobalArgs {
+            host_cluster_context: Some("other".into()),
+            ..GlobalArgs::default()
+        };
+        let ctx = Context::with_kubeconfig(global, printer, kc());
+        assert_eq!(ctx.host_context().unwrap(), "other");
+        assert_eq!(ctx.kubefed_namespace(), "kube-federation-system");
+    }
+}

@@ -1,0 +1,273 @@
+//! The one place where an error becomes an exit code and the text printed on stderr.
+//!
+//! Commands return `anyhow::Error`s; a [`UserError`] anywhere in the chain decides the exit code and
+//! may carry a hint. Everything else is a failure (exit 1). Exit codes are CONTRACT §1's.
+
+use std::fmt;
+use std::io;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Exit code: success.
+pub const EXIT_SUCCESS: u8 = 0;
+/// Exit code: failure (cluster/API error, precondition not met).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code: usage error or invalid input; nothing was written.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code: partial failure.
+pub const EXIT_PARTIAL: u8 = 3;
+
+/// What kind of mistake an error reports, which decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad flag or argument combination, or `--yes` missing where no prompt is possible (exit 2).
+    Usage,
+    /// Malformed or invalid input: YAML, override, selector, names (exit 2).
+    InvalidInput,
+    /// A precondition in the clusters or the environment is not met (exit 1).
+    Precondition,
+    /// Anything else that failed (exit 1).
+    Failure,
+    /// Some clusters or objects failed, the rest succeeded (exit 3).
+    Partial,
+}
+
+impl ErrorKind {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Usage | ErrorKind::InvalidInput => EXIT_USAGE,
+            ErrorKind::Precondition | ErrorKind::Failure => EXIT_FAILURE,
+            ErrorKind::Partial => EXIT_PARTIAL,
+        }
+    }
+}
+
+/// An error meant for the user: a kind, a message and, when there is a next step, a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl UserError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        UserError {
+            kind,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for UserError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+/// A usage error (exit 2), e.g. conflicting arguments that clap cannot express.
+pub fn usage(message: impl Into<String>) -> UserError {
+    UserError::new(ErrorKind::Usage, message)
+}
+
+/// Invalid input (exit 2): nothing was written.
+pub fn invalid_input(message: impl Into<String>) -> UserError {
+    UserError::new(ErrorKind::InvalidInput, message)
+}
+
+/// A precondition not met (exit 1), with the next step to take.
+pub fn precondition(message: impl Into<String>, hint: impl Into<String>) -> UserError {
+    UserError::new(ErrorKind::Precondition, message).with_hint(hint)
+}
+
+/// A failure (exit 1).
+pub fn failure(message: impl Into<String>) -> UserError {
+    UserError::new(ErrorKind::Failure, message)
+}
+
+/// Some clusters or objects failed, the rest succeeded (exit 3).
+pub fn partial(message: impl Into<String>) -> UserError {
+    UserError::new(ErrorKind::Partial, message)
+}
+
+/// The outermost [`UserError`] in the chain, if any.
+pub fn user_error(err: &anyhow::Error) -> Option<&UserError> {
+    err.chain().find_map(|e| e.downcast_ref::<UserError>())
+}
+
+/// The exit code for an error: its [`UserError`]'s kind, malformed YAML = 2, else 1.
+/// Field errors (`validation::FieldError`) reach here wrapped in [`invalid_input`].
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if let Some(user) = user_error(err) {
+        return user.kind.exit_code();
+    }
+    if err.chain().any(|e| e.is::<crate::yaml::YamlError>()) {
+        EXIT_USAGE
+    } else {
+        EXIT_FAILURE
+    }
+}
+
+/// True when the error is only stdout having been closed by its reader (`kubefedctl … | head`),
+/// which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The text printed on stderr: `Error: <msg>`, one `  caused by: <cause>` line per cause, then
+/// `hint: <hint>`. Credentials are redacted.
+pub fn render(err: &anyhow::Error) -> String {
+    let mut chain = err.chain().map(|e| e.to_string());
+    let mut previous = chain.next().unwrap_or_default();
+    let mut out = format!("Error: {previous}\n");
+    for cause in chain {
+        // Many library errors repeat their source in their own message; print each text once.
+        if cause.is_empty() || previous.contains(&cause) {
+            continue;
+        }
+        out.push_str(&format!("  caused by: {cause}\n"));
+        previous = cause;
+    }
+    if let Some(hint) = user_error(err).and_then(|u| u.hint.as_deref()) {
+        out.push_str(&format!("hint: {hint}\n"));
+    }
+    redact(&out)
+}
+
+static SECRETS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
+    vec![
+        (
+            Regex::new(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+").unwrap(),
+            "$1 <redacted>",
+        ),
+        (
+            Regex::new(
+                r#"(?i)("?\b(?:token|password|client-key-data|client_key_data)"?\s*[:=]\s*)"?[^\s",}]+"?"#,
+            )
+            .unwrap(),
+            "$1<redacted>",
+        ),
+        (
+            Regex::new(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----")
+                .unwrap(),
+            "<redacted private key>",
+        ),
+    ]
+});
+
+/// Removes bearer tokens, `token:`/`password:` values and private keys from text meant for a log
+/// or an error message.
+pub fn redact(text: &str) -> String {
+    SECRETS.iter().fold(text.to_string(), |acc, (re, with)| {
+        re.replace_all(&acc, *with).into_owned()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context as _;
+
+    #[test]
+    fn invalid_input_exits_2() {
+        let err = anyhow::Error::new(invalid_input("bad override"));
+        assert_eq!(exit_code(&err), 2);
+    }
+
+    #[test]
+    fn precondition_exits_1_and_prints_its_hint_last() {
+        let err = anyhow::Error::new(precondition(
+            "no KubeFedConfig",
+            "run `kubefedctl init` first",
+        ))
+        .context("joining cluster1");
+        assert_eq!(exit_code(&err), 1);
+        assert_eq!(
+            render(&err),
+            "Error: joining cluster1\n  caused by: no KubeFedConfig\nhint: run `kubefedctl init` first\n"
+        );
+    }
+
+    #[test]
+    fn partial_exits_3() {
+        assert_eq!(exit_code(&anyhow::Error::new(partial("2 of 3 failed"))), 3);
+    }
+
+    #[test]
+    fn user_error_kind_is_found_under_context() {
+        let err = anyhow::Error::new(usage("--once or --watch")).context("reconcile");
+        assert_eq!(exit_code(&err), 2);
+    }
+
+    #[test]
+    fn plain_errors_exit_1() {
+        let err = anyhow::anyhow!("connection refused");
+        assert_eq!(exit_code(&err), 1);
+        assert_eq!(render(&err), "Error: connection refused\n");
+    }
+
+    #[test]
+    fn yaml_errors_exit_2() {
+        let err = anyhow::Error::new(crate::yaml::parse_documents("a: [").unwrap_err());
+        assert_eq!(exit_code(&err), 2);
+    }
+
+    #[test]
+    fn broken_pipe_is_recognised_under_context() {
+        let err =
+            anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe)).context("printing");
+        assert!(is_broken_pipe(&err));
+        assert!(!is_broken_pipe(&anyhow::anyhow!("other")));
+    }
+
+    #[test]
+    fn cause_repeated_in_its_parent_message_is_printed_once() {
+        let err = Err::<(), _>(io::Error::other("refused"))
+            .context("connect: refused")
+            .unwrap_err();
+        assert_eq!(render(&err), "Error: connect: refused\n");
+    }
+
+    #[test]
+    fn bearer_tokens_are_redacted() {
+        let err = anyhow::anyhow!("request failed: Authorization: Bearer eyJhbGciOi.abc-def_123");
+        let text = render(&err);
+        assert!(!text.contains("eyJhbGciOi"), "{text}");
+        assert!(text.contains("Bearer <redacted>"), "{text}");
+    }
+
+    #[test]
+    fn token_and_password_values_are_redacted() {
+        let text = redact(r#"user: {token: s3cr3t, "password": "hunter2"} token=abc"#);
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(!text.contains("abc"), "{text}");
+        assert!(text.contains("token: <redacted>"), "{text}");
+    }
+
+    #[test]
+    fn private_keys_are_redacted() {
+        let text = redact(
+            "key:\n-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n",
+        );
+        assert!(!text.contains("MHcCAQEE"), "{text}");
+    }
+
+    #[test]
+    fn text_without_credentials_is_unchanged() {
+        let text = "federated cluster member1 already exists in host cluster";
+        assert_eq!(redact(text), text);
+    }
+}
