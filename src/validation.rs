@@ -166,7 +166,6 @@ pub fn join_errors(errs: &[FieldError]) -> String {
 // Name, label and annotation validators: apimachinery's `util/validation` with its exact messages,
 // because kubectl users and scripts match on them.
 
-
 const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
 const DNS1123_LABEL_ERR: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
 const DNS1123_LABEL_MAX: usize = 63;
@@ -363,7 +362,11 @@ pub fn validate_labels(labels: &Value, field: &str) -> Vec<FieldError> {
         }
         if let Some(v) = map[k].as_str() {
             for msg in is_valid_label_value(v) {
-                errs.push(FieldError::invalid(field, &Value::String(v.to_string()), msg));
+                errs.push(FieldError::invalid(
+                    field,
+                    &Value::String(v.to_string()),
+                    msg,
+                ));
             }
         }
     }
@@ -381,7 +384,11 @@ pub fn validate_annotations(annotations: &Value, field: &str) -> Vec<FieldError>
     let mut errs = Vec::new();
     for k in &keys {
         for msg in is_qualified_name(&k.to_lowercase()) {
-            errs.push(FieldError::invalid(field, &Value::String((*k).clone()), msg));
+            errs.push(FieldError::invalid(
+                field,
+                &Value::String((*k).clone()),
+                msg,
+            ));
         }
     }
     let total: usize = map
@@ -515,9 +522,8 @@ mod tests {
         );
         let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
         assert_eq!(text.len(), 2);
-        assert!(text[0].starts_with(
-            "metadata.labels: Invalid value: \"bad key\": name part must consist of"
-        ));
+        assert!(text[0]
+            .starts_with("metadata.labels: Invalid value: \"bad key\": name part must consist of"));
         assert!(text[1].starts_with(
             "metadata.labels: Invalid value: \"bad value\": a valid label must be an empty string"
         ));
@@ -526,7 +532,10 @@ mod tests {
 
     #[test]
     fn annotation_keys_are_checked_case_insensitively() {
-        assert!(validate_annotations(&json!({"Example.COM/Key": "x"}), "metadata.annotations").is_empty());
+        assert!(
+            validate_annotations(&json!({"Example.COM/Key": "x"}), "metadata.annotations")
+                .is_empty()
+        );
         let errs = validate_annotations(&json!({"a b": "x"}), "metadata.annotations");
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].value.as_deref(), Some("\"a b\""));
