@@ -942,7 +942,7 @@ fn go_string_slice(v: &[String]) -> String {
 }
 
 /// `utilerrors.NewAggregate(...).Error()`: one message bare, several de-duplicated in brackets.
-fn aggregate(errs: Vec<String>) -> String {
+pub(crate) fn aggregate(errs: Vec<String>) -> String {
     let mut seen: Vec<String> = Vec::new();
     for e in errs {
         if !seen.contains(&e) {
