@@ -933,8 +933,12 @@ pub(crate) fn go_quote(s: &str) -> String {
     out
 }
 
-/// Go's `%#v` of a `[]string`.
+/// Go's `%#v` of a `[]string`. Empty renders as `[]string(nil)`: every path that reports an empty
+/// value list copies it with `append([]string(nil), ...)`, which yields nil.
 fn go_string_slice(v: &[String]) -> String {
+    if v.is_empty() {
+        return "[]string(nil)".to_string();
+    }
     format!(
         "[]string{{{}}}",
         v.iter().map(|s| go_quote(s)).collect::<Vec<_>>().join(", ")
@@ -1219,7 +1223,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err.0,
-            "values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty"
+            "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty"
         );
         let err = LabelSelector::from_structured(&json!({
             "matchExpressions": [{"key": "a", "operator": "Exists", "values": ["x", "y"]}]

@@ -401,6 +401,75 @@ pub fn validate_annotations(annotations: &Value, field: &str) -> Vec<FieldError>
     errs
 }
 
+/// `metav1.LabelSelector` validation as objects carrying one are validated (Deployment
+/// `spec.selector`, a placement's `clusterSelector`): `matchLabels` like labels, each
+/// `matchExpressions[i]` checked for operator, value count, key and values. `field` is the
+/// selector's own path, e.g. `spec.selector`.
+pub fn validate_label_selector(selector: &Value, field: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let Some(obj) = selector.as_object() else {
+        return errs;
+    };
+    if let Some(labels) = obj.get("matchLabels") {
+        errs.extend(validate_labels(labels, &format!("{field}.matchLabels")));
+    }
+    let exprs = obj
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    for (i, expr) in exprs.iter().enumerate() {
+        let path = format!("{field}.matchExpressions[{i}]");
+        let values: Vec<&str> = expr
+            .get("values")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let operator = expr.get("operator").and_then(Value::as_str).unwrap_or("");
+        match operator {
+            "In" | "NotIn" => {
+                if values.is_empty() {
+                    errs.push(FieldError::required(
+                        format!("{path}.values"),
+                        "must be specified when `operator` is 'In' or 'NotIn'",
+                    ));
+                }
+            }
+            "Exists" | "DoesNotExist" => {
+                if !values.is_empty() {
+                    errs.push(FieldError::forbidden(
+                        format!("{path}.values"),
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    ));
+                }
+            }
+            other => errs.push(FieldError::invalid(
+                format!("{path}.operator"),
+                &Value::String(other.to_string()),
+                "not a valid selector operator",
+            )),
+        }
+        let key = expr.get("key").and_then(Value::as_str).unwrap_or("");
+        for msg in is_qualified_name(key) {
+            errs.push(FieldError::invalid(
+                format!("{path}.key"),
+                &Value::String(key.to_string()),
+                msg,
+            ));
+        }
+        for (j, v) in values.iter().enumerate() {
+            for msg in is_valid_label_value(v) {
+                errs.push(FieldError::invalid(
+                    format!("{path}.values[{j}]"),
+                    &Value::String(v.to_string()),
+                    msg,
+                ));
+            }
+        }
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -549,5 +618,40 @@ mod tests {
             errs.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
             vec!["metadata.annotations: Too long: may not be more than 262144 bytes"]
         );
+    }
+    #[test]
+    fn label_selector_expressions_are_checked_per_operator() {
+        let errs = validate_label_selector(
+            &json!({"matchExpressions": [
+                {"key": "a", "operator": "In"},
+                {"key": "b", "operator": "Exists", "values": ["x"]},
+                {"key": "c", "operator": "Equals", "values": ["x"]},
+                {"key": "d e", "operator": "NotIn", "values": ["ok", "not ok"]}
+            ]}),
+            "spec.selector",
+        );
+        let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(text[0], "spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'");
+        assert_eq!(text[1], "spec.selector.matchExpressions[1].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+        assert_eq!(text[2], "spec.selector.matchExpressions[2].operator: Invalid value: \"Equals\": not a valid selector operator");
+        assert!(text[3].starts_with(
+            "spec.selector.matchExpressions[3].key: Invalid value: \"d e\": name part must consist"
+        ));
+        assert!(text[4].starts_with(
+            "spec.selector.matchExpressions[3].values[1]: Invalid value: \"not ok\": a valid label"
+        ));
+        assert_eq!(text.len(), 5);
+    }
+
+    #[test]
+    fn label_selector_match_labels_use_the_labels_rules() {
+        assert!(
+            validate_label_selector(&json!({"matchLabels": {"app": "web"}}), "spec.selector")
+                .is_empty()
+        );
+        let errs =
+            validate_label_selector(&json!({"matchLabels": {"app": "-web"}}), "spec.selector");
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, "spec.selector.matchLabels");
     }
 }
