@@ -1,1 +1,4 @@
 //! The propagation engine: placement, overrides, desired objects, status, cluster health.
+
+pub mod overrides;
+pub mod placement;
