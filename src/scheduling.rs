@@ -462,12 +462,10 @@ pub fn apply_plan(fed: &Value, result: &BTreeMap<String, i64>) -> Value {
                 if had_replicas {
                     ops.into_iter()
                         .map(|op| {
-                            if !is_replicas(&op) {
-                                op
-                            } else if replicas_override_matches(&op, *n) {
-                                op
-                            } else {
+                            if is_replicas(&op) && !replicas_override_matches(&op, *n) {
                                 wanted_op.clone()
+                            } else {
+                                op
                             }
                         })
                         .collect()

@@ -220,9 +220,9 @@ fn registered(clusters: &[ClusterInfo]) -> BTreeSet<String> {
     clusters.iter().map(|c| c.name.clone()).collect()
 }
 
-fn placement_object<'a>(
-    placement: Option<&'a Value>,
-) -> Result<Option<&'a serde_json::Map<String, Value>>, PlacementError> {
+fn placement_object(
+    placement: Option<&Value>,
+) -> Result<Option<&serde_json::Map<String, Value>>, PlacementError> {
     match placement {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) => Ok(Some(m)),
