@@ -1,0 +1,1 @@
+//! CRD manifests of the KubeFed control plane.

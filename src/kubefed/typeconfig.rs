@@ -1,0 +1,1 @@
+//! Generator of FederatedTypeConfigs and Federated<Kind> CRDs.
