@@ -6,8 +6,10 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::kubefed::typeconfig::{default_types, federated_kind, guess_plural, TargetType};
-use crate::kubefed::{FEDERATED_KIND_PREFIX, TYPES_GROUP, TYPES_VERSION};
+use crate::kubefed::typeconfig::{
+    default_types, federated_kind, guess_plural, is_federated_type, TargetType,
+};
+use crate::kubefed::{TYPES_GROUP, TYPES_VERSION};
 
 /// A federated object, and the source annotations it could not carry (KubeFed drops template
 /// annotations; users should move them to an override).
@@ -156,7 +158,7 @@ fn target_at(obj: &Value, at: &str) -> Result<TargetType, FederateError> {
             )))
         }
     };
-    if group == TYPES_GROUP && kind.starts_with(FEDERATED_KIND_PREFIX) {
+    if is_federated_type(kind, group) {
         return Err(err(FederateProblem::AlreadyFederated(kind.to_string())));
     }
     if let Some(mut known) = default_types()

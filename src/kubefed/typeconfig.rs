@@ -124,6 +124,48 @@ impl From<&ApiResource> for TargetType {
     }
 }
 
+/// Why a type name could not be resolved; messages are KubeFed's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LookupError {
+    #[error("Multiple resources are matched by {name:?}: {}. A group-qualified plural name must be provided.", .matches.join(", "))]
+    Ambiguous { name: String, matches: Vec<String> },
+    #[error("Unable to find api resource named {0:?}.")]
+    NotFound(String),
+}
+
+/// KubeFed's target lookup over discovery's preferred resources (in discovery order): resources
+/// in other versions are skipped when `version` is given; a core-group match wins at once;
+/// otherwise more than one match is ambiguous.
+pub fn lookup_target(
+    candidates: &[TargetType],
+    name: &str,
+    version: Option<&str>,
+) -> Result<TargetType, LookupError> {
+    let mut matches: Vec<&TargetType> = Vec::new();
+    for candidate in candidates {
+        if version.is_some_and(|v| v != candidate.version) || !candidate.matches_name(name) {
+            continue;
+        }
+        if candidate.group.is_empty() {
+            return Ok(candidate.clone());
+        }
+        matches.push(candidate);
+    }
+    match matches.as_slice() {
+        [] => Err(LookupError::NotFound(name.to_string())),
+        [one] => Ok((*one).clone()),
+        many => Err(LookupError::Ambiguous {
+            name: name.to_string(),
+            matches: many.iter().map(|t| t.group_qualified_name()).collect(),
+        }),
+    }
+}
+
+/// Whether a kind/group pair is itself a generated federated type (never federated again).
+pub fn is_federated_type(kind: &str, group: &str) -> bool {
+    kind.starts_with(FEDERATED_KIND_PREFIX) && group == TYPES_GROUP
+}
+
 /// `Federated` + kind.
 pub fn federated_kind(kind: &str) -> String {
     format!("{FEDERATED_KIND_PREFIX}{kind}")
@@ -655,6 +697,78 @@ mod tests {
                 "{path:?} CRD"
             );
         }
+    }
+
+    #[test]
+    fn lookup_resolves_aliases_and_prefers_core_group() {
+        let mut candidates = default_types();
+        candidates.push(TargetType::new(
+            "example.com",
+            "v1",
+            "Service",
+            "services",
+            true,
+        ));
+        assert_eq!(lookup_target(&candidates, "svc", None).unwrap().group, "");
+        assert_eq!(
+            lookup_target(&candidates, "Service", None).unwrap().group,
+            ""
+        );
+        assert_eq!(
+            lookup_target(&candidates, "services.example.com", None)
+                .unwrap()
+                .group,
+            "example.com"
+        );
+        assert_eq!(
+            lookup_target(&candidates, "deploy", None)
+                .unwrap()
+                .group_qualified_name(),
+            "deployments.apps"
+        );
+    }
+
+    #[test]
+    fn lookup_reports_ambiguity_and_absence_like_kubefed() {
+        let candidates = vec![
+            TargetType::new("a.example.com", "v1", "Widget", "widgets", true),
+            TargetType::new("b.example.com", "v1", "Widget", "widgets", true),
+        ];
+        assert_eq!(
+            lookup_target(&candidates, "widgets", None).unwrap_err().to_string(),
+            "Multiple resources are matched by \"widgets\": widgets.a.example.com, widgets.b.example.com. A group-qualified plural name must be provided."
+        );
+        assert_eq!(
+            lookup_target(&candidates, "gadgets", None)
+                .unwrap_err()
+                .to_string(),
+            "Unable to find api resource named \"gadgets\"."
+        );
+    }
+
+    #[test]
+    fn lookup_with_version_skips_other_versions() {
+        let candidates = vec![
+            TargetType::new("example.com", "v1", "Widget", "widgets", true),
+            TargetType::new("example.com", "v2", "Widget", "widgets", true),
+        ];
+        assert_eq!(
+            lookup_target(&candidates, "widget", Some("v2"))
+                .unwrap()
+                .version,
+            "v2"
+        );
+        assert!(matches!(
+            lookup_target(&candidates, "widget", Some("v3")),
+            Err(LookupError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn federated_types_are_recognised_by_kind_prefix_and_group() {
+        assert!(is_federated_type("FederatedDeployment", "types.kubefed.io"));
+        assert!(!is_federated_type("FederatedDeployment", "example.com"));
+        assert!(!is_federated_type("Deployment", "types.kubefed.io"));
     }
 
     #[test]
