@@ -22,6 +22,9 @@ _kubefedctl() {
             kubefedctl,help)
                 cmd="kubefedctl__subcmd__help"
                 ;;
+            kubefedctl,sandbox)
+                cmd="kubefedctl__subcmd__sandbox"
+                ;;
             kubefedctl,version)
                 cmd="kubefedctl__subcmd__version"
                 ;;
@@ -31,8 +34,26 @@ _kubefedctl() {
             kubefedctl__subcmd__help,help)
                 cmd="kubefedctl__subcmd__help__subcmd__help"
                 ;;
+            kubefedctl__subcmd__help,sandbox)
+                cmd="kubefedctl__subcmd__help__subcmd__sandbox"
+                ;;
             kubefedctl__subcmd__help,version)
                 cmd="kubefedctl__subcmd__help__subcmd__version"
+                ;;
+            kubefedctl__subcmd__help__subcmd__sandbox,up)
+                cmd="kubefedctl__subcmd__help__subcmd__sandbox__subcmd__up"
+                ;;
+            kubefedctl__subcmd__sandbox,help)
+                cmd="kubefedctl__subcmd__sandbox__subcmd__help"
+                ;;
+            kubefedctl__subcmd__sandbox,up)
+                cmd="kubefedctl__subcmd__sandbox__subcmd__up"
+                ;;
+            kubefedctl__subcmd__sandbox__subcmd__help,help)
+                cmd="kubefedctl__subcmd__sandbox__subcmd__help__subcmd__help"
+                ;;
+            kubefedctl__subcmd__sandbox__subcmd__help,up)
+                cmd="kubefedctl__subcmd__sandbox__subcmd__help__subcmd__up"
                 ;;
             *)
                 ;;
@@ -41,7 +62,7 @@ _kubefedctl() {
 
     case "${cmd}" in
         kubefedctl)
-            opts="-v -q -h -V --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help --version version completions help"
+            opts="-v -q -h -V --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help --version version completions sandbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -93,7 +114,7 @@ _kubefedctl() {
             return 0
             ;;
         kubefedctl__subcmd__help)
-            opts="version completions help"
+            opts="version completions sandbox help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -134,6 +155,34 @@ _kubefedctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubefedctl__subcmd__help__subcmd__sandbox)
+            opts="up"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__sandbox__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubefedctl__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -141,6 +190,112 @@ _kubefedctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__sandbox)
+            opts="-v -q -h --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help up help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__sandbox__subcmd__help)
+            opts="up help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__sandbox__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__sandbox__subcmd__help__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__sandbox__subcmd__up)
+            opts="-v -q -h --clusters --data-dir --port --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --clusters)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

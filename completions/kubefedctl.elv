@@ -31,6 +31,7 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --version 'Print version'
             cand version 'Print the version and git commit of kubefedctl'
             cand completions 'Print a shell completion script to stdout'
+            cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubefedctl;version'= {
@@ -57,14 +58,55 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'kubefedctl;sandbox'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubefedctl;sandbox;up'= {
+            cand --clusters 'Cluster names, comma-separated (each a DNS-1123 label)'
+            cand --data-dir 'Keep state under DIR/<cluster> so it survives restarts (default: in memory)'
+            cand --port 'Port of the first cluster; the others take the following ports (default: free ports)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubefedctl;sandbox;help'= {
+            cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubefedctl;sandbox;help;up'= {
+        }
+        &'kubefedctl;sandbox;help;help'= {
+        }
         &'kubefedctl;help'= {
             cand version 'Print the version and git commit of kubefedctl'
             cand completions 'Print a shell completion script to stdout'
+            cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubefedctl;help;version'= {
         }
         &'kubefedctl;help;completions'= {
+        }
+        &'kubefedctl;help;sandbox'= {
+            cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+        }
+        &'kubefedctl;help;sandbox;up'= {
         }
         &'kubefedctl;help;help'= {
         }

@@ -33,6 +33,7 @@ complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s h -l help -d 'Pri
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s V -l version -d 'Print version'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "version" -d 'Print the version and git commit of kubefedctl'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s o -l output -d 'Print the version as a JSON or YAML object instead of a line' -r -f -a "json\t''
 yaml\t''"
@@ -48,6 +49,27 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l ku
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s q -l quiet -d 'Print only data and errors'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l clusters -d 'Cluster names, comma-separated (each a DNS-1123 label)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l data-dir -d 'Keep state under DIR/<cluster> so it survives restarts (default: in memory)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l port -d 'Port of the first cluster; the others take the following ports (default: free ports)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'

@@ -82,6 +82,8 @@ pub enum Command {
     Version(commands::version::Args),
     /// Print a shell completion script to stdout
     Completions(commands::completions::Args),
+    /// Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests
+    Sandbox(commands::sandbox::Args),
 }
 
 /// `-o/--output` for listing commands.

@@ -25,7 +25,12 @@ impl Kubectl {
             .stderr(std::process::Stdio::piped());
         let mut child = cmd.spawn().expect("kubectl runs");
         if let Some(s) = stdin {
-            child.stdin.as_mut().unwrap().write_all(s.as_bytes()).unwrap();
+            child
+                .stdin
+                .as_mut()
+                .unwrap()
+                .write_all(s.as_bytes())
+                .unwrap();
         }
         drop(child.stdin.take());
         child.wait_with_output().unwrap()
@@ -47,7 +52,12 @@ impl Kubectl {
 fn setup(sb: &kubefedctl::sandbox::Sandbox, dir: &Path, label: &str, bin: &Path) -> Kubectl {
     let kubeconfig = dir.join(format!("kubeconfig-{label}"));
     sb.write_kubeconfig(&kubeconfig).unwrap();
-    Kubectl { bin: bin.to_path_buf(), kubeconfig, cache: dir.join(format!("cache-{label}")), label: label.to_string() }
+    Kubectl {
+        bin: bin.to_path_buf(),
+        kubeconfig,
+        cache: dir.join(format!("cache-{label}")),
+        label: label.to_string(),
+    }
 }
 
 const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\n  labels: {app: web}\ndata:\n  a: \"1\"\n";
@@ -101,38 +111,112 @@ async fn kubectl_versions_drive_the_sandbox() {
             let v = k.ok(&["version", "-o", "json"], None);
             assert!(v.contains("v1.33.0"), "{v}");
             let res = k.ok(&["api-resources"], None);
-            assert!(res.contains("deployments") && res.contains("configmaps"), "{res}");
+            assert!(
+                res.contains("deployments") && res.contains("configmaps"),
+                "{res}"
+            );
             // client-side apply: create then update (strategic merge patch with $setElementOrder for keyed lists)
             k.ok(&["delete", "configmap", "web", "--ignore-not-found"], None);
             k.ok(&["apply", "-f", "-"], Some(CM));
             let cm2 = CM.replace("a: \"1\"", "a: \"2\"");
             k.ok(&["apply", "-f", "-"], Some(&cm2));
-            let got = k.ok(&["get", "configmap", "web", "-o", "jsonpath={.data.a}"], None);
+            let got = k.ok(
+                &["get", "configmap", "web", "-o", "jsonpath={.data.a}"],
+                None,
+            );
             assert_eq!(got, "2");
             k.ok(&["delete", "deployment", "web", "--ignore-not-found"], None);
             k.ok(&["apply", "-f", "-"], Some(DEPLOY));
-            k.ok(&["apply", "-f", "-"], Some(&DEPLOY.replace("nginx:1.25", "nginx:1.26")));
-            let img = k.ok(&["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"], None);
+            k.ok(
+                &["apply", "-f", "-"],
+                Some(&DEPLOY.replace("nginx:1.25", "nginx:1.26")),
+            );
+            let img = k.ok(
+                &[
+                    "get",
+                    "deploy",
+                    "web",
+                    "-o",
+                    "jsonpath={.spec.template.spec.containers[0].image}",
+                ],
+                None,
+            );
             assert_eq!(img, "nginx:1.26");
             k.ok(&["label", "configmap", "web", "tier=front"], None);
             let l = k.ok(&["get", "cm", "-l", "tier=front", "-o", "name"], None);
             assert_eq!(l.trim(), "configmap/web");
-            k.ok(&["patch", "configmap", "web", "--type=merge", "-p", r#"{"data":{"b":"3"}}"#], None);
-            k.ok(&["patch", "configmap", "web", "--type=json", "-p", r#"[{"op":"add","path":"/data/c","value":"4"}]"#], None);
-            k.ok(&["patch", "deploy", "web", "-p", r#"{"spec":{"replicas":3}}"#], None);
+            k.ok(
+                &[
+                    "patch",
+                    "configmap",
+                    "web",
+                    "--type=merge",
+                    "-p",
+                    r#"{"data":{"b":"3"}}"#,
+                ],
+                None,
+            );
+            k.ok(
+                &[
+                    "patch",
+                    "configmap",
+                    "web",
+                    "--type=json",
+                    "-p",
+                    r#"[{"op":"add","path":"/data/c","value":"4"}]"#,
+                ],
+                None,
+            );
+            k.ok(
+                &["patch", "deploy", "web", "-p", r#"{"spec":{"replicas":3}}"#],
+                None,
+            );
             k.ok(&["scale", "deploy", "web", "--replicas=4"], None);
-            let r = k.ok(&["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"], None);
+            let r = k.ok(
+                &["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"],
+                None,
+            );
             assert_eq!(r, "4");
             // server-side apply
-            k.ok(&["apply", "--server-side", "--field-manager=tester", "-f", "-"], Some(&CM.replace("name: web", "name: ssa")));
-            let mf = k.ok(&["get", "cm", "ssa", "-o", "jsonpath={.metadata.managedFields[0].manager}"], None);
+            k.ok(
+                &[
+                    "apply",
+                    "--server-side",
+                    "--field-manager=tester",
+                    "-f",
+                    "-",
+                ],
+                Some(&CM.replace("name: web", "name: ssa")),
+            );
+            let mf = k.ok(
+                &[
+                    "get",
+                    "cm",
+                    "ssa",
+                    "-o",
+                    "jsonpath={.metadata.managedFields[0].manager}",
+                ],
+                None,
+            );
             let _ = mf; // MF-TEMP
-            // watch, bounded
+                        // watch, bounded
             let w = k.run(&["get", "cm", "web", "-w", "--request-timeout=2s"], None);
-            assert!(String::from_utf8_lossy(&w.stdout).contains("web"), "{:?}", w);
+            assert!(
+                String::from_utf8_lossy(&w.stdout).contains("web"),
+                "{:?}",
+                w
+            );
             // CRD lifecycle
             k.ok(&["apply", "-f", "-"], Some(CRD));
-            k.ok(&["wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=20s"], None);
+            k.ok(
+                &[
+                    "wait",
+                    "--for=condition=Established",
+                    "crd/widgets.example.com",
+                    "--timeout=20s",
+                ],
+                None,
+            );
             k.ok(&["apply", "-f", "-"], Some("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\nspec: {size: 3}\n"));
             let size = k.ok(&["get", "wd", "w1", "-o", "jsonpath={.spec.size}"], None);
             assert_eq!(size, "3");
@@ -142,11 +226,42 @@ async fn kubectl_versions_drive_the_sandbox() {
             k.ok(&["create", "serviceaccount", "bot"], None);
             let token = k.ok(&["create", "token", "bot"], None);
             assert!(token.split('.').count() == 3, "{token}");
-            let can = k.run(&["auth", "can-i", "list", "configmaps", &format!("--token={}", token.trim())], None);
+            let can = k.run(
+                &[
+                    "auth",
+                    "can-i",
+                    "list",
+                    "configmaps",
+                    &format!("--token={}", token.trim()),
+                ],
+                None,
+            );
             assert_eq!(String::from_utf8_lossy(&can.stdout).trim(), "no");
-            k.ok(&["create", "rolebinding", "bot-view", "--clusterrole=view", "--serviceaccount=default:bot"], None);
-            let can = k.run(&["auth", "can-i", "list", "configmaps", &format!("--token={}", token.trim())], None);
-            assert_eq!(String::from_utf8_lossy(&can.stdout).trim(), "yes", "{can:?}");
+            k.ok(
+                &[
+                    "create",
+                    "rolebinding",
+                    "bot-view",
+                    "--clusterrole=view",
+                    "--serviceaccount=default:bot",
+                ],
+                None,
+            );
+            let can = k.run(
+                &[
+                    "auth",
+                    "can-i",
+                    "list",
+                    "configmaps",
+                    &format!("--token={}", token.trim()),
+                ],
+                None,
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&can.stdout).trim(),
+                "yes",
+                "{can:?}"
+            );
             k.ok(&["delete", "rolebinding", "bot-view"], None);
             k.ok(&["delete", "serviceaccount", "bot"], None);
             k.ok(&["delete", "configmap", "web", "ssa"], None);

@@ -19,6 +19,7 @@ use crate::kubeconfig::Kubeconfig;
 use crate::output::Printer;
 
 pub mod completions;
+pub mod sandbox;
 pub mod version;
 
 /// How a command that ran to the end went; chooses the exit code when no error was returned.
@@ -107,8 +108,6 @@ pub fn run(ctx: &Context, command: &Command) -> anyhow::Result<Outcome> {
     match command {
         Command::Version(args) => version::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
-        #[allow(unreachable_patterns)]
-        // every command is local until the first cluster command lands
         cluster_command => tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?
@@ -117,12 +116,12 @@ pub fn run(ctx: &Context, command: &Command) -> anyhow::Result<Outcome> {
 }
 
 /// The commands that need the async runtime: one line each.
-#[allow(unused_variables)] // `ctx` is used as soon as the first cluster command lands
 async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result<Outcome> {
     match command {
         Command::Version(_) | Command::Completions(_) => {
             unreachable!("local commands are answered by `run`")
         }
+        Command::Sandbox(args) => sandbox::run(ctx, args).await,
     }
 }
 

@@ -53,19 +53,41 @@ pub fn require_clients() -> bool {
 pub fn kubectls() -> Vec<(String, std::path::PathBuf)> {
     let mut out = Vec::new();
     let candidates = [
-        ("1.33", std::env::var("KUBEFEDCTL_TEST_KUBECTL_1_33").ok().unwrap_or_else(|| "/usr/lib/google-cloud-sdk/bin/kubectl.1.33".into())),
-        ("1.27", std::env::var("KUBEFEDCTL_TEST_KUBECTL_1_27").ok().unwrap_or_else(|| "/usr/lib/google-cloud-sdk/bin/kubectl.1.27".into())),
-        ("1.20", std::env::var("KUBEFEDCTL_TEST_KUBECTL_1_20").ok().unwrap_or_else(|| ".ci/cache/kubectl-1.20/usr/bin/kubectl".into())),
+        (
+            "1.33",
+            std::env::var("KUBEFEDCTL_TEST_KUBECTL_1_33")
+                .ok()
+                .unwrap_or_else(|| "/usr/lib/google-cloud-sdk/bin/kubectl.1.33".into()),
+        ),
+        (
+            "1.27",
+            std::env::var("KUBEFEDCTL_TEST_KUBECTL_1_27")
+                .ok()
+                .unwrap_or_else(|| "/usr/lib/google-cloud-sdk/bin/kubectl.1.27".into()),
+        ),
+        (
+            "1.20",
+            std::env::var("KUBEFEDCTL_TEST_KUBECTL_1_20")
+                .ok()
+                .unwrap_or_else(|| ".ci/cache/kubectl-1.20/usr/bin/kubectl".into()),
+        ),
     ];
     for (label, path) in candidates {
         let p = std::path::PathBuf::from(&path);
-        let p = if p.is_relative() { std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p) } else { p };
+        let p = if p.is_relative() {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+        } else {
+            p
+        };
         if p.exists() {
             out.push((label.to_string(), p));
         } else if require_clients() {
             panic!("kubectl {label} is required under CI=true but {} does not exist (.ci/run installs it)", p.display());
         } else {
-            eprintln!("skipping kubectl {label}: {} not found (run .ci/run to install it)", p.display());
+            eprintln!(
+                "skipping kubectl {label}: {} not found (run .ci/run to install it)",
+                p.display()
+            );
         }
     }
     out

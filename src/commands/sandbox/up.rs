@@ -17,7 +17,9 @@ use crate::sandbox::{Sandbox, SandboxOptions};
 /// Example:
 ///   kubefedctl sandbox up --clusters host,member1,member2 --kubeconfig ./sandbox.kubeconfig
 #[derive(Debug, clap::Args)]
-#[command(after_help = "The global --kubeconfig PATH is required here: it is where the kubeconfig is written.")]
+#[command(
+    after_help = "The global --kubeconfig PATH is required here: it is where the kubeconfig is written."
+)]
 pub struct Args {
     /// Cluster names, comma-separated (each a DNS-1123 label)
     #[arg(long, value_delimiter = ',', required = true, value_name = "NAMES")]
@@ -34,14 +36,22 @@ pub struct Args {
 
 pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let Some(path) = ctx.global.kubeconfig.clone() else {
-        return Err(error::usage("sandbox up needs --kubeconfig PATH: the file to write the sandbox's kubeconfig to")
-            .with_hint("kubefedctl sandbox up --clusters host,member1 --kubeconfig ./sandbox.kubeconfig")
-            .into());
+        return Err(error::usage(
+            "sandbox up needs --kubeconfig PATH: the file to write the sandbox's kubeconfig to",
+        )
+        .with_hint(
+            "kubefedctl sandbox up --clusters host,member1 --kubeconfig ./sandbox.kubeconfig",
+        )
+        .into());
     };
     for name in &args.clusters {
         let errs = crate::validation::is_dns1123_label(name);
         if !errs.is_empty() {
-            return Err(error::invalid_input(format!("invalid cluster name {name:?}: {}", errs.join("; "))).into());
+            return Err(error::invalid_input(format!(
+                "invalid cluster name {name:?}: {}",
+                errs.join("; ")
+            ))
+            .into());
         }
     }
     let sandbox = Sandbox::start(SandboxOptions {
@@ -51,13 +61,20 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     })
     .await
     .context("starting the sandbox")?;
-    sandbox.write_kubeconfig(&path).with_context(|| format!("writing {}", path.display()))?;
+    sandbox
+        .write_kubeconfig(&path)
+        .with_context(|| format!("writing {}", path.display()))?;
     for name in sandbox.names() {
         if let Some(c) = sandbox.cluster(&name) {
-            ctx.printer.info(&format!("cluster {name}: {}", c.server_url()));
+            ctx.printer
+                .info(&format!("cluster {name}: {}", c.server_url()));
         }
     }
-    ctx.printer.info(&format!("kubeconfig: {} (try: kubectl --kubeconfig {} get namespaces)", path.display(), path.display()));
+    ctx.printer.info(&format!(
+        "kubeconfig: {} (try: kubectl --kubeconfig {} get namespaces)",
+        path.display(),
+        path.display()
+    ));
     ctx.printer.write_stdout("ready\n")?;
     wait_for_signal().await?;
     ctx.printer.info("stopping");
