@@ -1440,6 +1440,63 @@ mod tests {
         assert_eq!(out, live);
     }
 
+    fn labelled(labels: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+               "metadata": {"name": "c", "labels": labels, "annotations": {"note": "x"}}})
+    }
+
+    #[test]
+    fn labels_are_owned_per_key_by_each_applier() {
+        let live = stored(apply_cm(None, labelled(json!({"a": "1"})), "one", T0));
+        let both = apply_cm(Some(&live), labelled(json!({"b": "1"})), "two", T1);
+        assert_eq!(both["metadata"]["labels"], json!({"a": "1", "b": "1"}));
+        assert_eq!(
+            entry(&both, "two")["fieldsV1"],
+            json!({"f:metadata": {"f:annotations": {"f:note": {}}, "f:labels": {"f:b": {}}}})
+        );
+        // "one" drops its label; "two"'s label and the shared annotation stay.
+        let out = apply_cm(
+            Some(&both),
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}),
+            "one",
+            T2,
+        );
+        assert_eq!(out["metadata"]["labels"], json!({"b": "1"}));
+        assert_eq!(out["metadata"]["annotations"], json!({"note": "x"}));
+        assert!(managed(&out).iter().all(|e| e["manager"] != "one"));
+    }
+
+    #[test]
+    fn null_in_an_apply_config_removes_the_field() {
+        let live = stored(apply_cm(None, cm(json!({"a": "1", "b": "1"})), "m", T0));
+        let out = apply_cm(Some(&live), cm(json!({"a": "1", "b": null})), "m", T1);
+        assert_eq!(out["data"], json!({"a": "1"}));
+    }
+
+    #[test]
+    fn update_marks_created_list_items_and_maps_but_not_their_existing_parents() {
+        let s = deploy_schema();
+        let live = stored(deployment(json!([{"name": "a", "image": "a:1"}])));
+        let mut new = live.clone();
+        new["spec"]["template"]["spec"]["containers"] = json!([
+            {"name": "a", "image": "a:1"},
+            {"name": "b", "image": "b:1", "resources": {"limits": {"cpu": "1"}}}
+        ]);
+        record_update(
+            Some(&live),
+            &mut new,
+            &who("kubectl-edit", "apps/v1", T1),
+            Scope::MainResource,
+            s.as_ref(),
+        );
+        assert_eq!(
+            entry(&new, "kubectl-edit")["fieldsV1"],
+            json!({"f:spec": {"f:template": {"f:spec": {"f:containers": {
+                "k:{\"name\":\"b\"}": {".": {}, "f:image": {}, "f:name": {},
+                    "f:resources": {".": {}, "f:limits": {".": {}, "f:cpu": {}}}}}}}}})
+        );
+    }
+
     #[test]
     fn list_merge_keeps_live_only_items_in_place_and_follows_config_order() {
         let s = deploy_schema();

@@ -157,6 +157,14 @@ fn merge_map(
         // Unknown `$` keys are dropped, as the API server's decoder never stores them.
     }
 
+    let before_lists: Vec<(String, Vec<Value>)> = orders
+        .iter()
+        .filter_map(|(field, _)| match original.get(field) {
+            Some(Value::Array(l)) => Some((field.clone(), l.clone())),
+            _ => None,
+        })
+        .collect();
+
     for (key, pv) in &patch {
         if pv.is_null() {
             original.shift_remove(key);
@@ -189,8 +197,17 @@ fn merge_map(
         spath.push(field.clone());
         let lt = schema.list_type(&spath_refs(spath));
         spath.pop();
+        let key = match &lt {
+            ListType::Map(keys) => Some(keys[0].as_str()),
+            _ => None,
+        };
+        let before = before_lists
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, l)| l.as_slice())
+            .unwrap_or(&[]);
         if let Some(Value::Array(list)) = original.get_mut(&field) {
-            reorder(list, &order, &lt);
+            *list = normalize_order(std::mem::take(list), &order, before, key);
         }
     }
     Ok(Some(original))
@@ -228,15 +245,25 @@ fn merge_list(
             .map(strip_directives)
             .collect()),
         ListType::Set => {
+            let before = original.clone();
             for item in patch {
                 if !original.contains(item) {
                     original.push(strip_directives(item));
                 }
             }
-            Ok(original)
+            Ok(normalize_order(original, patch, &before, None))
         }
         ListType::Map(keys) => {
             let key = &keys[0];
+            // Deletions apply first, so the order reference is the list without them.
+            for item in patch {
+                if patch_directive(item) == Some("delete") {
+                    if let Some(kv) = item.get(key).filter(|v| !v.is_null()) {
+                        original.retain(|o| o.get(key) != Some(kv));
+                    }
+                }
+            }
+            let before = original.clone();
             for item in patch {
                 let Value::Object(pm) = item else {
                     // A scalar where maps are expected: treat it as a primitive merge.
@@ -275,32 +302,60 @@ fn merge_list(
                     }
                 }
             }
-            Ok(original)
+            let ordered: Vec<Value> = patch
+                .iter()
+                .filter(|item| patch_directive(item) != Some("delete"))
+                .cloned()
+                .collect();
+            Ok(normalize_order(original, &ordered, &before, Some(key)))
         }
     }
 }
 
-/// Honours `$setElementOrder/`: items named in `order` take the slots such items occupy, in the given
-/// order; items not named keep their positions.
-fn reorder(list: &mut [Value], order: &[Value], lt: &ListType) {
-    let rank = |item: &Value| -> Option<usize> {
-        match lt {
-            ListType::Map(keys) => {
-                let k = &keys[0];
-                let v = item.get(k)?;
-                order.iter().position(|o| o.get(k) == Some(v))
-            }
-            _ => order.iter().position(|o| o == item),
-        }
-    };
-    let slots: Vec<usize> = (0..list.len())
-        .filter(|&i| rank(&list[i]).is_some())
-        .collect();
-    let mut ranked: Vec<Value> = slots.iter().map(|&i| list[i].clone()).collect();
-    ranked.sort_by_key(|item| rank(item));
-    for (slot, item) in slots.into_iter().zip(ranked) {
-        list[slot] = item;
+/// The identity of a list item for ordering: its merge key value, or the item itself for primitives.
+fn item_id<'v>(item: &'v Value, key: Option<&str>) -> Option<&'v Value> {
+    match key {
+        Some(k) => item.get(k),
+        None => Some(item),
     }
+}
+
+fn position_in(list: &[Value], item: &Value, key: Option<&str>) -> Option<usize> {
+    let id = item_id(item, key)?;
+    list.iter().position(|o| item_id(o, key) == Some(id))
+}
+
+/// apimachinery's `normalizeElementOrder`: items named by `patch_order` follow that order, the others
+/// keep their live (`server_order`) order, and the two are interleaved by live position. An item the
+/// live list lacks goes before any server-only item, which is why SMP places new items first.
+fn normalize_order(
+    merged: Vec<Value>,
+    patch_order: &[Value],
+    server_order: &[Value],
+    key: Option<&str>,
+) -> Vec<Value> {
+    let (mut patched, mut server_only): (Vec<Value>, Vec<Value>) = merged
+        .into_iter()
+        .partition(|item| position_in(patch_order, item, key).is_some());
+    patched.sort_by_key(|item| position_in(patch_order, item, key));
+    server_only.sort_by_key(|item| position_in(server_order, item, key).unwrap_or(usize::MAX));
+    let mut out = Vec::with_capacity(patched.len() + server_only.len());
+    let mut left = server_only.into_iter().peekable();
+    let mut right = patched.into_iter().peekable();
+    loop {
+        let take_left = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (Some(l), Some(r)) => matches!(
+                (position_in(server_order, l, key), position_in(server_order, r, key)),
+                (Some(li), Some(ri)) if li < ri
+            ),
+        };
+        let next = if take_left { left.next() } else { right.next() };
+        out.extend(next);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -346,6 +401,30 @@ mod tests {
                 {"name": "b", "image": "b:2"},
                 {"name": "c", "image": "c:1"}
             ]))
+        );
+    }
+
+    #[test]
+    fn new_items_go_before_server_only_items_like_apimachinery() {
+        let out = smp(
+            with_containers(json!([{"name": "a"}, {"name": "b"}])),
+            with_containers(json!([{"name": "new"}])),
+        );
+        assert_eq!(
+            out,
+            with_containers(json!([{"name": "new"}, {"name": "a"}, {"name": "b"}]))
+        );
+    }
+
+    #[test]
+    fn patch_order_wins_over_live_order_for_patched_items() {
+        let out = smp(
+            with_containers(json!([{"name": "a"}, {"name": "b"}, {"name": "c"}])),
+            with_containers(json!([{"name": "c"}, {"name": "a"}])),
+        );
+        assert_eq!(
+            out,
+            with_containers(json!([{"name": "b"}, {"name": "c"}, {"name": "a"}]))
         );
     }
 
@@ -442,7 +521,7 @@ mod tests {
         );
         assert_eq!(
             out,
-            with_containers(json!([{"name": "c"}, {"name": "b"}, {"name": "a"}]))
+            with_containers(json!([{"name": "b"}, {"name": "c"}, {"name": "a"}]))
         );
     }
 
@@ -478,7 +557,7 @@ mod tests {
         assert_eq!(
             out,
             with_containers(json!([{"name": "a",
-                "env": [{"name": "X", "value": "1"}, {"name": "Y", "value": "2"}],
+                "env": [{"name": "Y", "value": "2"}, {"name": "X", "value": "1"}],
                 "ports": [{"containerPort": 80, "protocol": "TCP", "name": "http"}]}]))
         );
     }
