@@ -1,1 +1,0 @@
-//! Built-in type semantics of the sandbox: defaults, validation, unknown-field pruning, immutable fields.
