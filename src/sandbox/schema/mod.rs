@@ -2,3 +2,10 @@
 
 /// Temporary, replaced below.
 pub fn default_crd(_crd: &mut serde_json::Value) {}
+/// Temporary, replaced below.
+pub fn validate_crd(
+    _crd: &serde_json::Value,
+    _old: Option<&serde_json::Value>,
+) -> Vec<crate::validation::FieldError> {
+    Vec::new()
+}
