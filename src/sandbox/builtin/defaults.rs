@@ -344,10 +344,8 @@ pub fn apply_defaults(group: &str, kind: &str, obj_value: &mut Value) {
             default(obj(o, "spec"), "finalizers", json!(["kubernetes"]));
             default(obj(o, "status"), "phase", json!("Active"));
         }
-        ("", "Secret") => {
-            if is_empty_or_absent(o, "type") {
-                o.insert("type".into(), json!("Opaque"));
-            }
+        ("", "Secret") if is_empty_or_absent(o, "type") => {
+            o.insert("type".into(), json!("Opaque"));
         }
         ("", "Service") => default_service(obj(o, "spec")),
         ("", "Pod") => {

@@ -3,7 +3,7 @@
 mod defaults;
 mod meta;
 pub(crate) mod names;
-mod prune;
+pub(crate) mod prune;
 mod validate;
 
 pub use defaults::{apply_defaults, normalize, prepare_update};
