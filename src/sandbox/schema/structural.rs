@@ -598,6 +598,19 @@ fn validate(n: &Node, v: &Value, path: &str, errs: &mut Vec<FieldError>) {
         }
     }
     if let Value::Object(m) = v {
+        if n.embedded && !path.is_empty() {
+            for field in ["apiVersion", "kind"] {
+                if m.get(field)
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+                {
+                    errs.push(FieldError::required(
+                        child(path, field),
+                        "must not be empty",
+                    ));
+                }
+            }
+        }
         let count = m.len() as u64;
         if let Some(max) = n.max_properties.filter(|x| count > *x) {
             errs.push(FieldError {
@@ -925,6 +938,19 @@ mod tests {
             text(&schema().validate(&json!({"spec": {"image": "ab", "labels": {"a": 1}}}))),
             "spec.labels.a: Invalid value: \"integer\": spec.labels.a in body must be of type string: \"integer\""
         );
+    }
+
+    #[test]
+    fn embedded_resource_needs_api_version_and_kind() {
+        assert_eq!(
+            text(&schema().validate(&json!({"spec": {"image": "ab", "template": {"spec": {}}}}))),
+            "[spec.template.apiVersion: Required value: must not be empty, spec.template.kind: Required value: must not be empty]"
+        );
+        assert!(schema()
+            .validate(
+                &json!({"spec": {"image": "ab", "template": {"apiVersion": "v1", "kind": "Pod"}}})
+            )
+            .is_empty());
     }
 
     #[test]
