@@ -198,8 +198,8 @@ async fn kubectl_versions_drive_the_sandbox() {
                 ],
                 None,
             );
-            let _ = mf; // MF-TEMP
-                        // watch, bounded
+            assert_eq!(mf, "tester");
+            // watch, bounded
             let w = k.run(&["get", "cm", "web", "-w", "--request-timeout=2s"], None);
             assert!(
                 String::from_utf8_lossy(&w.stdout).contains("web"),

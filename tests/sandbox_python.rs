@@ -29,9 +29,17 @@ async fn python_client_crud_watch_and_dynamic_discovery() {
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("kubeconfig");
     sb.write_kubeconfig(&kc).unwrap();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/client_conformance.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/python/client_conformance.py"
+    );
     let out = tokio::task::spawn_blocking(move || {
-        Command::new(py).arg(script).arg(&kc).arg("c1").output().expect("python runs")
+        Command::new(py)
+            .arg(script)
+            .arg(&kc)
+            .arg("c1")
+            .output()
+            .expect("python runs")
     })
     .await
     .unwrap();
