@@ -2406,4 +2406,77 @@ mod tests {
             r#"{"kind":"SelfSubjectReview","apiVersion":"authentication.k8s.io/v1","metadata":{"creationTimestamp":null},"status":{"userInfo":{}}}"#
         );
     }
+
+    #[test]
+    fn kubectl_config_map_with_binary_data_body_decodes_to_the_json_kubectl_would_send() {
+        // kubectl 1.33 `create configmap cmb --from-file=bin.dat --from-literal=k=v`
+        let body = hex(&[
+            "6b3873000a0f0a0276311209436f6e6669674d617012300a130a03636d6212001a0022002a0032003800420012060a01",
+            "6b1201761a110a0762696e2e64617412060001ff62696e1a002200",
+        ]);
+        assert_eq!(
+            compact(&decode(&body).unwrap()),
+            r#"{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"cmb","creationTimestamp":null},"data":{"k":"v"},"binaryData":{"bin.dat":"AAH/Ymlu"}}"#
+        );
+    }
+
+    #[test]
+    fn kubectl_ingress_with_default_backend_body_decodes_to_the_json_kubectl_would_send() {
+        // kubectl 1.33 `create ingress i2 --default-backend=svc:http --rule=/path=svc2:80 --annotation=a=b`
+        let body = hex(&[
+            "6b3873000a1f0a146e6574776f726b696e672e6b38732e696f2f76311207496e6772657373125d0a1a0a02693212001a",
+            "0022002a0032003800420062060a0161120162123b0a11220f0a0373766312080a046874747010001a260a0012220a20",
+            "0a1e0a052f70617468120e220c0a047376633212040a0010501a0545786163741a020a001a002200",
+        ]);
+        assert_eq!(
+            compact(&decode(&body).unwrap()),
+            r#"{"kind":"Ingress","apiVersion":"networking.k8s.io/v1","metadata":{"name":"i2","creationTimestamp":null,"annotations":{"a":"b"}},"spec":{"defaultBackend":{"service":{"name":"svc","port":{"name":"http"}}},"rules":[{"http":{"paths":[{"path":"/path","pathType":"Exact","backend":{"service":{"name":"svc2","port":{"number":80}}}}]}}]},"status":{"loadBalancer":{}}}"#
+        );
+    }
+
+    #[test]
+    fn kubectl_node_port_service_body_decodes_to_the_json_kubectl_would_send() {
+        // kubectl 1.33 `create service nodeport np1 --tcp=80:8080 --node-port=30080`
+        let body = hex(&[
+            "6b3873000a0d0a027631120753657276696365126a0a1f0a036e703112001a0022002a003200380042005a0a0a036170",
+            "7012036e703112430a1d0a0738302d38303830120354435018502207080010903f1a002880eb01120a0a036170701203",
+            "6e70311a0022084e6f6465506f72743a00420052005a00600068001a020a001a002200",
+        ]);
+        assert_eq!(
+            compact(&decode(&body).unwrap()),
+            r#"{"kind":"Service","apiVersion":"v1","metadata":{"name":"np1","creationTimestamp":null,"labels":{"app":"np1"}},"spec":{"ports":[{"name":"80-8080","protocol":"TCP","port":80,"targetPort":8080,"nodePort":30080}],"selector":{"app":"np1"},"type":"NodePort"},"status":{"loadBalancer":{}}}"#
+        );
+    }
+
+    #[test]
+    fn kubectl_docker_registry_secret_body_decodes_to_the_json_kubectl_would_send() {
+        // kubectl 1.33 `create secret docker-registry reg --docker-server=r.io ...`
+        let body = hex(&[
+            "6b3873000a0c0a0276311206536563726574128c010a130a0372656712001a0022002a0032003800420012550a112e64",
+            "6f636b6572636f6e6669676a736f6e12407b226175746873223a7b22722e696f223a7b22757365726e616d65223a2275",
+            "222c2270617373776f7264223a2270222c2261757468223a2264547077227d7d7d1a1e6b756265726e657465732e696f",
+            "2f646f636b6572636f6e6669676a736f6e1a002200",
+        ]);
+        assert_eq!(
+            compact(&decode(&body).unwrap()),
+            r#"{"kind":"Secret","apiVersion":"v1","metadata":{"name":"reg","creationTimestamp":null},"data":{".dockerconfigjson":"eyJhdXRocyI6eyJyLmlvIjp7InVzZXJuYW1lIjoidSIsInBhc3N3b3JkIjoicCIsImF1dGgiOiJkVHB3In19fQ=="},"type":"kubernetes.io/dockerconfigjson"}"#
+        );
+    }
+
+    #[test]
+    fn kubectl_multi_container_deployment_body_decodes_to_the_json_kubectl_would_send() {
+        // kubectl 1.33 `create deployment multi --image=nginx --image=redis:7 --port=8080`
+        let body = hex(&[
+            "6b3873000a150a07617070732f7631120a4465706c6f796d656e7412e8010a230a056d756c746912001a0022002a0032",
+            "00380042005a0c0a0361707012056d756c746912b2010801120e0a0c0a0361707012056d756c74691a95010a1e0a0012",
+            "001a0022002a003200380042005a0c0a0361707012056d756c74691273122f0a056e67696e7812056e67696e782a0032",
+            "0b0a00100018903f22002a0042006a007200800100880100900100a2010012240a057265646973120772656469733a37",
+            "2a0042006a007200800100880100900100a201001a00320042004a0052005800600068008201008a01009a0100c20100",
+            "22020a00280038001a0c0800100018002000280038001a002200",
+        ]);
+        assert_eq!(
+            compact(&decode(&body).unwrap()),
+            r#"{"kind":"Deployment","apiVersion":"apps/v1","metadata":{"name":"multi","creationTimestamp":null,"labels":{"app":"multi"}},"spec":{"replicas":1,"selector":{"matchLabels":{"app":"multi"}},"template":{"metadata":{"creationTimestamp":null,"labels":{"app":"multi"}},"spec":{"containers":[{"name":"nginx","image":"nginx","ports":[{"containerPort":8080}],"resources":{}},{"name":"redis","image":"redis:7","resources":{}}]}},"strategy":{}},"status":{}}"#
+        );
+    }
 }
