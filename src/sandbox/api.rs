@@ -358,6 +358,12 @@ async fn resource_request(
             }),
         )));
     }
+    // Collections take no PUT/PATCH; named objects take no POST (except subresources such as token).
+    if (rp.name.is_none() && matches!(verb, "update" | "patch"))
+        || (rp.name.is_some() && verb == "create" && sub.is_empty())
+    {
+        return Err(fail(ApiError::method_unrouted()));
+    }
     // Verb support.
     let allowed = if sub.is_empty() {
         rt.has_verb(verb)
