@@ -373,15 +373,7 @@ async fn resource_request(
             .any(|(s, verbs, _)| *s == sub && verbs.iter().any(|v| v == verb))
     };
     if !allowed {
-        return Err(fail(
-            if rp.name.is_none() && matches!(verb, "update" | "patch") {
-                ApiError::method_unrouted()
-            } else if rp.name.is_some() && verb == "create" && sub.is_empty() {
-                ApiError::method_unrouted()
-            } else {
-                ApiError::method_not_allowed(verb, &rt.plural)
-            },
-        ));
+        return Err(fail(ApiError::method_not_allowed(verb, &rt.plural)));
     }
     let dry_run = {
         let vals = req.query.all("dryRun");
@@ -533,7 +525,7 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
     let mut next = None;
     let mut remaining = None;
     for (i, obj) in items.iter().enumerate() {
-        if !unfiltered && !(ls.matches_object(obj) && fs.matches(obj)) {
+        if !(unfiltered || ls.matches_object(obj) && fs.matches(obj)) {
             continue;
         }
         if limit > 0 && out.len() == limit {

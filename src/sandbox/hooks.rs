@@ -163,9 +163,7 @@ fn allocate_service_addresses(
                         &[FieldError::invalid(
                             "spec.clusterIPs",
                             &json!([ip]),
-                            &format!(
-                                "failed to allocate IP {ip}: provided IP is already allocated"
-                            ),
+                            format!("failed to allocate IP {ip}: provided IP is already allocated"),
                         )],
                     ));
                 }
