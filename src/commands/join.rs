@@ -73,13 +73,15 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     }
     let host_context = ctx.host_context()?;
     let host_name = join::host_name(args.host_cluster_name.as_deref(), &host_context)?;
+    let names = JoinNames::new(&args.name, &host_name, ctx.kubefed_namespace());
+    names.validate()?;
     let member_context = args.cluster_context.as_deref().unwrap_or(&args.name);
     let kubeconfig = ctx.kubeconfig()?;
     let member_config = kubeconfig.config_for(Some(member_context))?;
     let host = ctx.host_client().await?;
     let member = kubeconfig.client_for(Some(member_context)).await?;
     let request = JoinRequest {
-        names: JoinNames::new(&args.name, &host_name, ctx.kubefed_namespace()),
+        names,
         member: member_config,
         secret_name: args.secret_name.clone(),
         error_on_existing: args.error_on_existing,

@@ -47,6 +47,21 @@ impl JoinNames {
         format!("{}-{}", self.cluster, self.host)
     }
 
+    /// Checks the derived member names are valid object names before anything is written: a host
+    /// context like `kind-Host` would otherwise fail half-way through the join.
+    pub fn validate(&self) -> Result<(), UserError> {
+        let sa = self.service_account();
+        let errs = validation::is_dns1123_subdomain(&sa);
+        if errs.is_empty() {
+            return Ok(());
+        }
+        Err(error::invalid_input(format!(
+            "the ServiceAccount name \"{sa}\" (NAME-HOST) is not a valid name: {}",
+            errs.join("; ")
+        ))
+        .with_hint("pass --host-cluster-name with lower-case letters, digits and '-'"))
+    }
+
     /// ClusterRole/Role and their bindings: `kubefed-controller-manager:<sa>`.
     pub fn role(&self) -> String {
         format!("kubefed-controller-manager:{}", self.service_account())
@@ -614,6 +629,17 @@ mod tests {
             n.healthcheck_role(),
             "kubefed-controller-manager:kube-federation-system:healthcheck-member1-host"
         );
+    }
+
+    #[test]
+    fn derived_service_account_name_must_be_valid() {
+        assert!(names().validate().is_ok());
+        let err = JoinNames::new("member1", "kind-Host", "fed")
+            .validate()
+            .unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::InvalidInput);
+        assert!(err.message.contains("member1-kind-Host"), "{}", err.message);
+        assert!(err.hint.unwrap().contains("--host-cluster-name"));
     }
 
     #[test]
