@@ -24,12 +24,15 @@ async fn send(
     }
 }
 
+/// (method, path, content type, body, expected code, expected reason)
+type Case<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, u16, &'a str);
+
 #[tokio::test]
 async fn bad_requests_get_status_answers_and_the_server_keeps_serving() {
     let sb = common::start(&["c1"]).await;
     let c = common::client(&sb, "c1").await;
     let cm = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}"#;
-    let cases: Vec<(&str, &str, Option<&str>, &str, u16, &str)> = vec![
+    let cases: Vec<Case> = vec![
         ("GET", "/api/v1/nosuchthings", None, "", 404, "NotFound"),
         (
             "GET",
