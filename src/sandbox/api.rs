@@ -517,35 +517,35 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
         }
         None => (None, None),
     };
-    let (rv, items) = ctx.c.store.list_from(ctx.group(), ctx.plural(), ns, start);
-    // Later pages repeat the first page's resourceVersion, as the real server does for continued lists.
-    let list_rv = token_rv.unwrap_or(rv);
     let unfiltered = ls.is_everything() && fs.is_everything();
-    let mut out = Vec::new();
-    let mut next = None;
-    let mut remaining = None;
-    for (i, obj) in items.iter().enumerate() {
-        if !(unfiltered || ls.matches_object(obj) && fs.matches(obj)) {
-            continue;
-        }
-        if limit > 0 && out.len() == limit {
-            next = Some(continue_token(
-                list_rv,
-                objects::namespace(obj),
-                objects::name(obj),
-            ));
-            // Like etcd-backed lists: a count only when no selector filters what remains.
-            if unfiltered {
-                remaining = Some(items.len() - i);
+    let keep = |o: &Value| unfiltered || ls.matches_object(o) && fs.matches(o);
+    let page = ctx
+        .c
+        .store
+        .list_page(ctx.group(), ctx.plural(), ns, start, limit, &keep);
+    // Later pages repeat the first page's resourceVersion, as the real server does for continued lists.
+    let list_rv = token_rv.unwrap_or(page.rv);
+    let out: Vec<Value> = page
+        .items
+        .iter()
+        .map(|obj| {
+            let mut item = obj.as_ref().clone();
+            if ctx.rt.is_crd() {
+                item["apiVersion"] = json!(ctx.api_version());
             }
-            break;
-        }
-        let mut item = obj.as_ref().clone();
-        if ctx.rt.is_crd() {
-            item["apiVersion"] = json!(ctx.api_version());
-        }
-        out.push(item);
-    }
+            item
+        })
+        .collect();
+    let next = page
+        .next
+        .as_ref()
+        .map(|obj| continue_token(list_rv, objects::namespace(obj), objects::name(obj)));
+    // Like etcd-backed lists: a count only when no selector filters what remains.
+    let remaining = if unfiltered {
+        Some(page.remaining)
+    } else {
+        None
+    };
     let mut meta = json!({"resourceVersion": list_rv.to_string()});
     if let Some(n) = next {
         // The token starts at the first item not returned.
