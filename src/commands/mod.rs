@@ -19,6 +19,10 @@ use crate::kubeconfig::Kubeconfig;
 use crate::output::Printer;
 
 pub mod completions;
+pub mod disable;
+pub mod enable;
+pub mod federate;
+pub mod orphaning_deletion;
 pub mod sandbox;
 pub mod version;
 
@@ -122,6 +126,10 @@ async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result
             unreachable!("local commands are answered by `run`")
         }
         Command::Sandbox(args) => sandbox::run(ctx, args).await,
+        Command::Enable(args) => enable::run(ctx, args).await,
+        Command::Disable(args) => disable::run(ctx, args).await,
+        Command::Federate(args) => federate::run(ctx, args).await,
+        Command::OrphaningDeletion(args) => orphaning_deletion::run(ctx, args).await,
     }
 }
 
