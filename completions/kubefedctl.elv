@@ -32,9 +32,9 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand version 'Print the version and git commit of kubefedctl'
             cand completions 'Print a shell completion script to stdout'
             cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
-            cand enable 'Enable federation of an API type (FederatedTypeConfig + Federated<Kind> CRD)'
-            cand disable 'Disable federation of an API type (and optionally delete its Federated<Kind> CRD)'
-            cand federate 'Create a Federated<Kind> from an object of the host cluster, or convert manifests offline'
+            cand enable 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
+            cand disable 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
+            cand federate 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
             cand orphaning-deletion 'Keep or delete member-cluster objects when a federated object is deleted'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -113,8 +113,8 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --verbose 'Say more about what is happening (repeat for more detail)'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'kubefedctl;disable'= {
             cand --federated-group 'API group of the federated type, to find its CRD when the FTC is already gone (with --delete-crd)'
@@ -128,8 +128,8 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --verbose 'Say more about what is happening (repeat for more detail)'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'kubefedctl;federate'= {
             cand -n 'Namespace of the object (default: the context''s namespace, else `default`; ignored for namespaces)'
@@ -152,8 +152,8 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --verbose 'Say more about what is happening (repeat for more detail)'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'kubefedctl;orphaning-deletion'= {
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
@@ -165,9 +165,9 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --quiet 'Print only data and errors'
             cand -h 'Print help'
             cand --help 'Print help'
-            cand enable 'Leave member-cluster objects in place when the federated object is deleted'
-            cand disable 'Delete member-cluster objects with the federated object (the default)'
-            cand status 'Print `Enabled` or `Disabled`'
+            cand enable 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+            cand disable 'Delete member-cluster objects together with the federated object again (the default)'
+            cand status 'Print whether deleting a federated object leaves its member-cluster objects in place'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubefedctl;orphaning-deletion;enable'= {
@@ -181,8 +181,8 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --verbose 'Say more about what is happening (repeat for more detail)'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'kubefedctl;orphaning-deletion;disable'= {
             cand -n 'Namespace of the federated object (default: the context''s namespace, else `default`)'
@@ -195,8 +195,8 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --verbose 'Say more about what is happening (repeat for more detail)'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'kubefedctl;orphaning-deletion;status'= {
             cand -n 'Namespace of the federated object (default: the context''s namespace, else `default`)'
@@ -208,13 +208,13 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --verbose 'Say more about what is happening (repeat for more detail)'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'kubefedctl;orphaning-deletion;help'= {
-            cand enable 'Leave member-cluster objects in place when the federated object is deleted'
-            cand disable 'Delete member-cluster objects with the federated object (the default)'
-            cand status 'Print `Enabled` or `Disabled`'
+            cand enable 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+            cand disable 'Delete member-cluster objects together with the federated object again (the default)'
+            cand status 'Print whether deleting a federated object leaves its member-cluster objects in place'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubefedctl;orphaning-deletion;help;enable'= {
@@ -229,9 +229,9 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand version 'Print the version and git commit of kubefedctl'
             cand completions 'Print a shell completion script to stdout'
             cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
-            cand enable 'Enable federation of an API type (FederatedTypeConfig + Federated<Kind> CRD)'
-            cand disable 'Disable federation of an API type (and optionally delete its Federated<Kind> CRD)'
-            cand federate 'Create a Federated<Kind> from an object of the host cluster, or convert manifests offline'
+            cand enable 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
+            cand disable 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
+            cand federate 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
             cand orphaning-deletion 'Keep or delete member-cluster objects when a federated object is deleted'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -251,9 +251,9 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
         &'kubefedctl;help;federate'= {
         }
         &'kubefedctl;help;orphaning-deletion'= {
-            cand enable 'Leave member-cluster objects in place when the federated object is deleted'
-            cand disable 'Delete member-cluster objects with the federated object (the default)'
-            cand status 'Print `Enabled` or `Disabled`'
+            cand enable 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+            cand disable 'Delete member-cluster objects together with the federated object again (the default)'
+            cand status 'Print whether deleting a federated object leaves its member-cluster objects in place'
         }
         &'kubefedctl;help;orphaning-deletion;enable'= {
         }

@@ -34,9 +34,9 @@ complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s V -l version -d '
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "version" -d 'Print the version and git commit of kubefedctl'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
-complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "enable" -d 'Enable federation of an API type (FederatedTypeConfig + Federated<Kind> CRD)'
-complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "disable" -d 'Disable federation of an API type (and optionally delete its Federated<Kind> CRD)'
-complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "federate" -d 'Create a Federated<Kind> from an object of the host cluster, or convert manifests offline'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "enable" -d 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "disable" -d 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "federate" -d 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "orphaning-deletion" -d 'Keep or delete member-cluster objects when a federated object is deleted'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s o -l output -d 'Print the version as a JSON or YAML object instead of a line' -r -f -a "json\t''
@@ -83,7 +83,7 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l kubefed
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l dry-run -d 'Send no write request; say what would be done'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l federated-group -d 'API group of the federated type, to find its CRD when the FTC is already gone (with --delete-crd)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l version -d 'Look NAME up in this API version only (with --delete-crd)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
@@ -93,7 +93,7 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l delete
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l dry-run -d 'Send no write request; say what would be done'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s n -l namespace -d 'Namespace of the object (default: the context\'s namespace, else `default`; ignored for namespaces)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s s -l skip-api-resources -d 'With --contents: types (any name the type lookup accepts) or API groups not to federate' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s o -l output -d 'Print the federated objects instead of creating them' -r -f -a "json\t''
@@ -107,16 +107,16 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s t -l 
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -l dry-run -d 'Send no write request; say what would be done'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -l kubefed-namespace -d 'Namespace of the control plane' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -s q -l quiet -d 'Print only data and errors'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -s h -l help -d 'Print help'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "enable" -d 'Leave member-cluster objects in place when the federated object is deleted'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "disable" -d 'Delete member-cluster objects with the federated object (the default)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "status" -d 'Print `Enabled` or `Disabled`'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "enable" -d 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "disable" -d 'Delete member-cluster objects together with the federated object again (the default)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "status" -d 'Print whether deleting a federated object leaves its member-cluster objects in place'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -s n -l namespace -d 'Namespace of the federated object (default: the context\'s namespace, else `default`)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
@@ -125,7 +125,7 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -l dry-run -d 'Send no write request; say what would be done'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -s n -l namespace -d 'Namespace of the federated object (default: the context\'s namespace, else `default`)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
@@ -133,27 +133,27 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -l dry-run -d 'Send no write request; say what would be done'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -s n -l namespace -d 'Namespace of the federated object (default: the context\'s namespace, else `default`)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -l kubefed-namespace -d 'Namespace of the control plane' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Leave member-cluster objects in place when the federated object is deleted'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Delete member-cluster objects with the federated object (the default)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "status" -d 'Print `Enabled` or `Disabled`'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Delete member-cluster objects together with the federated object again (the default)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "status" -d 'Print whether deleting a federated object leaves its member-cluster objects in place'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "enable" -d 'Enable federation of an API type (FederatedTypeConfig + Federated<Kind> CRD)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "disable" -d 'Disable federation of an API type (and optionally delete its Federated<Kind> CRD)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "federate" -d 'Create a Federated<Kind> from an object of the host cluster, or convert manifests offline'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "enable" -d 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "disable" -d 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "federate" -d 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "orphaning-deletion" -d 'Keep or delete member-cluster objects when a federated object is deleted'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox enable disable federate orphaning-deletion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "enable" -d 'Leave member-cluster objects in place when the federated object is deleted'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "disable" -d 'Delete member-cluster objects with the federated object (the default)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "status" -d 'Print `Enabled` or `Disabled`'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "enable" -d 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "disable" -d 'Delete member-cluster objects together with the federated object again (the default)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "status" -d 'Print whether deleting a federated object leaves its member-cluster objects in place'

@@ -35,9 +35,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version and git commit of kubefedctl')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests')
-            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable federation of an API type (FederatedTypeConfig + Federated<Kind> CRD)')
-            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable federation of an API type (and optionally delete its Federated<Kind> CRD)')
-            [CompletionResult]::new('federate', 'federate', [CompletionResultType]::ParameterValue, 'Create a Federated<Kind> from an object of the host cluster, or convert manifests offline')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig')
+            [CompletionResult]::new('federate', 'federate', [CompletionResultType]::ParameterValue, 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster')
             [CompletionResult]::new('orphaning-deletion', 'orphaning-deletion', [CompletionResultType]::ParameterValue, 'Keep or delete member-cluster objects when a federated object is deleted')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -124,8 +124,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'kubefedctl;disable' {
@@ -140,8 +140,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'kubefedctl;federate' {
@@ -165,8 +165,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'kubefedctl;orphaning-deletion' {
@@ -179,9 +179,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Leave member-cluster objects in place when the federated object is deleted')
-            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Delete member-cluster objects with the federated object (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print `Enabled` or `Disabled`')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Mark a federated object so that deleting it leaves its member-cluster objects in place')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Delete member-cluster objects together with the federated object again (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print whether deleting a federated object leaves its member-cluster objects in place')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -196,8 +196,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'kubefedctl;orphaning-deletion;disable' {
@@ -211,8 +211,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'kubefedctl;orphaning-deletion;status' {
@@ -225,14 +225,14 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'kubefedctl;orphaning-deletion;help' {
-            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Leave member-cluster objects in place when the federated object is deleted')
-            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Delete member-cluster objects with the federated object (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print `Enabled` or `Disabled`')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Mark a federated object so that deleting it leaves its member-cluster objects in place')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Delete member-cluster objects together with the federated object again (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print whether deleting a federated object leaves its member-cluster objects in place')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -252,9 +252,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version and git commit of kubefedctl')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests')
-            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable federation of an API type (FederatedTypeConfig + Federated<Kind> CRD)')
-            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable federation of an API type (and optionally delete its Federated<Kind> CRD)')
-            [CompletionResult]::new('federate', 'federate', [CompletionResultType]::ParameterValue, 'Create a Federated<Kind> from an object of the host cluster, or convert manifests offline')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig')
+            [CompletionResult]::new('federate', 'federate', [CompletionResultType]::ParameterValue, 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster')
             [CompletionResult]::new('orphaning-deletion', 'orphaning-deletion', [CompletionResultType]::ParameterValue, 'Keep or delete member-cluster objects when a federated object is deleted')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -282,9 +282,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             break
         }
         'kubefedctl;help;orphaning-deletion' {
-            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Leave member-cluster objects in place when the federated object is deleted')
-            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Delete member-cluster objects with the federated object (the default)')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print `Enabled` or `Disabled`')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Mark a federated object so that deleting it leaves its member-cluster objects in place')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Delete member-cluster objects together with the federated object again (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print whether deleting a federated object leaves its member-cluster objects in place')
             break
         }
         'kubefedctl;help;orphaning-deletion;enable' {

@@ -146,8 +146,8 @@ _arguments "${_arguments_options[@]}" : \
 '(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
 '-q[Print only data and errors]' \
 '--quiet[Print only data and errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '::target -- The type to federate (e.g. deployments.apps, deploy, Deployment):_default' \
 && ret=0
 ;;
@@ -164,8 +164,8 @@ _arguments "${_arguments_options[@]}" : \
 '(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
 '-q[Print only data and errors]' \
 '--quiet[Print only data and errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '::name -- The type to stop federating (FTC name such as deployments.apps, or a type name):_default' \
 && ret=0
 ;;
@@ -191,8 +191,8 @@ _arguments "${_arguments_options[@]}" : \
 '(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
 '-q[Print only data and errors]' \
 '--quiet[Print only data and errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '::type_name -- The type of the object (plural, singular, kind, short name or plural.group):_default' \
 '::name -- The name of the object:_default' \
 && ret=0
@@ -230,8 +230,8 @@ _arguments "${_arguments_options[@]}" : \
 '(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
 '-q[Print only data and errors]' \
 '--quiet[Print only data and errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '::type_name -- The federated type (e.g. FederatedDeployment, federateddeployments.types.kubefed.io, fdeploy):_default' \
 '::name -- The federated object'\''s name:_default' \
 && ret=0
@@ -248,8 +248,8 @@ _arguments "${_arguments_options[@]}" : \
 '(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
 '-q[Print only data and errors]' \
 '--quiet[Print only data and errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '::type_name -- The federated type (e.g. FederatedDeployment, federateddeployments.types.kubefed.io, fdeploy):_default' \
 '::name -- The federated object'\''s name:_default' \
 && ret=0
@@ -265,8 +265,8 @@ _arguments "${_arguments_options[@]}" : \
 '(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
 '-q[Print only data and errors]' \
 '--quiet[Print only data and errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 '::type_name -- The federated type (e.g. FederatedDeployment, federateddeployments.types.kubefed.io, fdeploy):_default' \
 '::name -- The federated object'\''s name:_default' \
 && ret=0
@@ -406,9 +406,9 @@ _kubefedctl_commands() {
 'version:Print the version and git commit of kubefedctl' \
 'completions:Print a shell completion script to stdout' \
 'sandbox:Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests' \
-'enable:Enable federation of an API type (FederatedTypeConfig + Federated<Kind> CRD)' \
-'disable:Disable federation of an API type (and optionally delete its Federated<Kind> CRD)' \
-'federate:Create a Federated<Kind> from an object of the host cluster, or convert manifests offline' \
+'enable:Enable federation of an API type\: create its FederatedTypeConfig and Federated<Kind> CRD' \
+'disable:Disable federation of an API type\: stop its propagation and delete its FederatedTypeConfig' \
+'federate:Federate an object of the host cluster\: create its Federated<Kind>, placed in every member cluster' \
 'orphaning-deletion:Keep or delete member-cluster objects when a federated object is deleted' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -440,9 +440,9 @@ _kubefedctl__subcmd__help_commands() {
 'version:Print the version and git commit of kubefedctl' \
 'completions:Print a shell completion script to stdout' \
 'sandbox:Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests' \
-'enable:Enable federation of an API type (FederatedTypeConfig + Federated<Kind> CRD)' \
-'disable:Disable federation of an API type (and optionally delete its Federated<Kind> CRD)' \
-'federate:Create a Federated<Kind> from an object of the host cluster, or convert manifests offline' \
+'enable:Enable federation of an API type\: create its FederatedTypeConfig and Federated<Kind> CRD' \
+'disable:Disable federation of an API type\: stop its propagation and delete its FederatedTypeConfig' \
+'federate:Federate an object of the host cluster\: create its Federated<Kind>, placed in every member cluster' \
 'orphaning-deletion:Keep or delete member-cluster objects when a federated object is deleted' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
@@ -476,9 +476,9 @@ _kubefedctl__subcmd__help__subcmd__help_commands() {
 (( $+functions[_kubefedctl__subcmd__help__subcmd__orphaning-deletion_commands] )) ||
 _kubefedctl__subcmd__help__subcmd__orphaning-deletion_commands() {
     local commands; commands=(
-'enable:Leave member-cluster objects in place when the federated object is deleted' \
-'disable:Delete member-cluster objects with the federated object (the default)' \
-'status:Print \`Enabled\` or \`Disabled\`' \
+'enable:Mark a federated object so that deleting it leaves its member-cluster objects in place' \
+'disable:Delete member-cluster objects together with the federated object again (the default)' \
+'status:Print whether deleting a federated object leaves its member-cluster objects in place' \
     )
     _describe -t commands 'kubefedctl help orphaning-deletion commands' commands "$@"
 }
@@ -517,9 +517,9 @@ _kubefedctl__subcmd__help__subcmd__version_commands() {
 (( $+functions[_kubefedctl__subcmd__orphaning-deletion_commands] )) ||
 _kubefedctl__subcmd__orphaning-deletion_commands() {
     local commands; commands=(
-'enable:Leave member-cluster objects in place when the federated object is deleted' \
-'disable:Delete member-cluster objects with the federated object (the default)' \
-'status:Print \`Enabled\` or \`Disabled\`' \
+'enable:Mark a federated object so that deleting it leaves its member-cluster objects in place' \
+'disable:Delete member-cluster objects together with the federated object again (the default)' \
+'status:Print whether deleting a federated object leaves its member-cluster objects in place' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubefedctl orphaning-deletion commands' commands "$@"
@@ -537,9 +537,9 @@ _kubefedctl__subcmd__orphaning-deletion__subcmd__enable_commands() {
 (( $+functions[_kubefedctl__subcmd__orphaning-deletion__subcmd__help_commands] )) ||
 _kubefedctl__subcmd__orphaning-deletion__subcmd__help_commands() {
     local commands; commands=(
-'enable:Leave member-cluster objects in place when the federated object is deleted' \
-'disable:Delete member-cluster objects with the federated object (the default)' \
-'status:Print \`Enabled\` or \`Disabled\`' \
+'enable:Mark a federated object so that deleting it leaves its member-cluster objects in place' \
+'disable:Delete member-cluster objects together with the federated object again (the default)' \
+'status:Print whether deleting a federated object leaves its member-cluster objects in place' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubefedctl orphaning-deletion help commands' commands "$@"

@@ -84,11 +84,10 @@ pub enum Command {
     Completions(commands::completions::Args),
     /// Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests
     Sandbox(commands::sandbox::Args),
-    /// Enable federation of an API type (FederatedTypeConfig + Federated<Kind> CRD)
+    // The one-line help of these commands is the first line of their `Args` doc comment, so that `--help`
+    // shows the whole comment with its examples.
     Enable(commands::enable::Args),
-    /// Disable federation of an API type (and optionally delete its Federated<Kind> CRD)
     Disable(commands::disable::Args),
-    /// Create a Federated<Kind> from an object of the host cluster, or convert manifests offline
     Federate(commands::federate::Args),
     /// Keep or delete member-cluster objects when a federated object is deleted
     OrphaningDeletion(commands::orphaning_deletion::Args),

@@ -24,12 +24,10 @@ use crate::typelookup;
 ///
 /// With --delete-crd the Federated<Kind> CRD is deleted too, refused while federated objects of the type
 /// exist anywhere in the host.
-///
-/// Examples:
-///   kubefedctl disable deployments.apps
-///   kubefedctl disable cm --delete-crd
-///   kubefedctl disable widgets.example.com --delete-crd --federated-group fed.example.com
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kubefedctl disable deployments.apps\n  kubefedctl disable cm --delete-crd\n  kubefedctl disable widgets.example.com --delete-crd --federated-group fed.example.com"
+)]
 pub struct Args {
     /// The type to stop federating (FTC name such as deployments.apps, or a type name)
     #[arg(value_name = "NAME")]

@@ -33,13 +33,10 @@ pub const ESTABLISH_TIMEOUT: Duration = Duration::from_secs(30);
 /// plural.group. Works for built-in types and CRDs (a CRD whose spec.replicas is an int32 gets
 /// spec.retainReplicas). Both objects are written with server-side apply (field manager `kubefedctl`), the
 /// CRD first; the command waits until the CRD is Established. Re-running it changes nothing.
-///
-/// Examples:
-///   kubefedctl enable deployments.apps
-///   kubefedctl enable widgets.example.com --federated-group fed.example.com
-///   kubefedctl enable configmaps -o yaml > federated-configmaps.yaml
-///   kubefedctl enable -f config/enabletypedirectives/deployments.apps.yaml
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kubefedctl enable deployments.apps\n  kubefedctl enable widgets.example.com --federated-group fed.example.com\n  kubefedctl enable configmaps -o yaml > federated-configmaps.yaml\n  kubefedctl enable -f config/enabletypedirectives/deployments.apps.yaml"
+)]
 pub struct Args {
     /// The type to federate (e.g. deployments.apps, deploy, Deployment)
     #[arg(value_name = "TARGET")]

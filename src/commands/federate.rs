@@ -37,14 +37,10 @@ const CREATE_RETRY: Duration = Duration::from_secs(10);
 ///
 /// `federate -f FILE` (or `-f -` for stdin) converts a multi-document YAML file offline, with no cluster,
 /// and prints the federated objects.
-///
-/// Examples:
-///   kubefedctl federate configmaps app-settings -n shop
-///   kubefedctl federate deploy web -n shop --enable-type
-///   kubefedctl federate namespaces shop --contents --skip-api-resources secrets,apps
-///   kubefedctl federate services api -n shop -o yaml
-///   kubectl get cm app-settings -n shop -o yaml | kubefedctl federate -f -
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  kubefedctl federate configmaps app-settings -n shop\n  kubefedctl federate deploy web -n shop --enable-type\n  kubefedctl federate namespaces shop --contents --skip-api-resources secrets,apps\n  kubefedctl federate services api -n shop -o yaml\n  kubectl get cm app-settings -n shop -o yaml | kubefedctl federate -f -"
+)]
 pub struct Args {
     /// The type of the object (plural, singular, kind, short name or plural.group)
     #[arg(value_name = "TYPE")]

@@ -7,10 +7,8 @@ use crate::commands::{Context, Outcome};
 /// Delete member-cluster objects together with the federated object again (the default).
 ///
 /// Removes the annotation kubefed.io/orphan.
-///
-/// Example:
-///   kubefedctl orphaning-deletion disable fdeploy web -n shop
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  kubefedctl orphaning-deletion disable fdeploy web -n shop")]
 pub struct Args {
     #[command(flatten)]
     pub object: ObjectArgs,

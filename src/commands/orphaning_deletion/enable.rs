@@ -8,10 +8,10 @@ use crate::commands::{Context, Outcome};
 ///
 /// Adds the annotation kubefed.io/orphan: "true". When the federated object is then deleted, the objects
 /// it propagated stay in the member clusters, without the kubefed.io/managed label.
-///
-/// Example:
-///   kubefedctl orphaning-deletion enable FederatedDeployment web -n shop
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  kubefedctl orphaning-deletion enable FederatedDeployment web -n shop"
+)]
 pub struct Args {
     #[command(flatten)]
     pub object: ObjectArgs,

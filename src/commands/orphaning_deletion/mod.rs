@@ -23,13 +23,11 @@ pub struct Args {
     pub command: OrphaningCommand,
 }
 
+/// One-line help of each subcommand: the first line of its `Args` doc comment.
 #[derive(Debug, Subcommand)]
 pub enum OrphaningCommand {
-    /// Leave member-cluster objects in place when the federated object is deleted
     Enable(enable::Args),
-    /// Delete member-cluster objects with the federated object (the default)
     Disable(disable::Args),
-    /// Print `Enabled` or `Disabled`
     Status(status::Args),
 }
 

@@ -6,10 +6,10 @@ use crate::commands::{Context, Outcome};
 /// Print whether deleting a federated object leaves its member-cluster objects in place.
 ///
 /// Prints exactly `Enabled` (the annotation kubefed.io/orphan is "true") or `Disabled`.
-///
-/// Example:
-///   kubefedctl orphaning-deletion status FederatedDeployment web -n shop
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  kubefedctl orphaning-deletion status FederatedDeployment web -n shop"
+)]
 pub struct Args {
     #[command(flatten)]
     pub object: ObjectArgs,
