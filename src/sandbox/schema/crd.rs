@@ -177,7 +177,7 @@ fn validate_structural_invariants(n: &Value, lvl: Level, path: &str, errs: &mut 
                 "must be object if x-kubernetes-embedded-resource is true",
             ));
         }
-    } else if ty.is_empty() && !embedded && !int_or_string {
+    } else if ty.is_empty() && !embedded && !int_or_string && !(lvl == Level::Field && preserve) {
         let detail = match lvl {
             Level::Root => "must not be empty at the root",
             Level::Item => "must not be empty for specified array items",
@@ -787,6 +787,24 @@ mod tests {
         assert_eq!(
             text(&validate_crd(&c, None)),
             "spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields"
+        );
+    }
+
+    #[test]
+    fn field_keeping_unknown_fields_needs_no_type() {
+        let mut c = crd();
+        c["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = json!({
+            "type": "object",
+            "properties": {"value": {"x-kubernetes-preserve-unknown-fields": true}}
+        });
+        assert!(validate_crd(&c, None).is_empty());
+        c["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = json!({
+            "type": "array",
+            "items": {"x-kubernetes-preserve-unknown-fields": true}
+        });
+        assert_eq!(
+            text(&validate_crd(&c, None)),
+            "spec.versions[0].schema.openAPIV3Schema.properties[spec].items.type: Required value: must not be empty for specified array items"
         );
     }
 
