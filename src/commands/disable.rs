@@ -1,6 +1,8 @@
 //! `kubefedctl disable`: stop propagating a type and remove its FederatedTypeConfig (and, with
 //! `--delete-crd`, its `Federated<Kind>` CRD once no federated object is left).
 
+use std::time::Duration;
+
 use anyhow::Context as _;
 use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams};
 use serde_json::json;
@@ -182,6 +184,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
                     .with_context(|| {
                         format!("cannot delete CustomResourceDefinition {crd_name:?}")
                     })?;
+                wait_deleted(&crds, &crd_name, CRD_DELETE_TIMEOUT).await?;
             }
             out(format!(
                 "customresourcedefinition {crd_name:?} deleted{suffix}"
@@ -221,6 +224,40 @@ pub fn served_resource(crd: &serde_json::Value) -> Option<kube::core::ApiResourc
         kind: spec["names"]["kind"].as_str()?.to_string(),
         plural: spec["names"]["plural"].as_str()?.to_string(),
     })
+}
+
+/// How long `disable --delete-crd` waits for the API server to finish removing the CRD.
+pub const CRD_DELETE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Waits until a deleted CRD is gone: the API server first removes its objects (finalizer
+/// `customresourcecleanup.apiextensions.k8s.io`), and re-enabling the type meanwhile would fail.
+async fn wait_deleted(
+    crds: &Api<DynamicObject>,
+    crd_name: &str,
+    timeout: Duration,
+) -> anyhow::Result<()> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let present = crds
+            .get_opt(crd_name)
+            .await
+            .with_context(|| format!("cannot read CustomResourceDefinition {crd_name:?}"))?
+            .is_some();
+        if !present {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(error::precondition(
+                format!(
+                    "CustomResourceDefinition {crd_name:?} is still being deleted after {}s",
+                    timeout.as_secs()
+                ),
+                format!("check what holds it: kubectl get crd {crd_name} -o yaml"),
+            )
+            .into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 async fn delete_ignoring_absence<K>(api: &Api<K>, name: &str) -> Result<(), kube::Error>
