@@ -164,6 +164,8 @@ fn validate_structural_invariants(n: &Value, lvl: Level, path: &str, errs: &mut 
     if let Some(not) = n.get("not") {
         validate_value_validation(not, &format!("{path}.not"), false, errs);
     }
+    // Fields (not items) keeping unknown fields may leave their type open.
+    let type_exempt = embedded || int_or_string || (lvl == Level::Field && preserve);
     if embedded && ty != "object" {
         if ty.is_empty() {
             errs.push(FieldError::required(
@@ -177,7 +179,7 @@ fn validate_structural_invariants(n: &Value, lvl: Level, path: &str, errs: &mut 
                 "must be object if x-kubernetes-embedded-resource is true",
             ));
         }
-    } else if ty.is_empty() && !embedded && !int_or_string && !(lvl == Level::Field && preserve) {
+    } else if ty.is_empty() && !type_exempt {
         let detail = match lvl {
             Level::Root => "must not be empty at the root",
             Level::Item => "must not be empty for specified array items",
