@@ -381,6 +381,28 @@ async fn enable_then_disable_a_builtin_type() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn disable_releases_the_finalizer_kubefed_put_on_an_ftc() {
+    let host = Host::start(true).await;
+    host.run(&["enable", "services"]).await.ok();
+    let ftcs: Api<FederatedTypeConfig> =
+        Api::namespaced(host.client.clone(), DEFAULT_KUBEFED_NAMESPACE);
+    ftcs.patch(
+        "services",
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Merge(
+            json!({"metadata": {"finalizers": ["core.kubefed.io/federated-type-config"]}}),
+        ),
+    )
+    .await
+    .unwrap();
+    host.run(&["disable", "svc"]).await.ok();
+    assert!(
+        host.ftc("services").await.is_none(),
+        "the FTC is gone, not left terminating"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn enabling_twice_reports_unchanged() {
     let host = Host::start(true).await;
     host.run(&["enable", "configmaps"]).await.ok();

@@ -13,7 +13,7 @@ use crate::commands::{Context, Outcome};
 use crate::error::{self, UserError};
 use crate::kubefed::typeconfig::federated_plural;
 use crate::kubefed::types::FederatedTypeConfig;
-use crate::kubefed::{DISABLED, TYPES_GROUP};
+use crate::kubefed::{DISABLED, FTC_FINALIZER, TYPES_GROUP};
 use crate::typelookup;
 
 /// Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig.
@@ -199,6 +199,11 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
                 .with_context(|| {
                     format!("cannot delete FederatedTypeConfig \"{ns}/{ftc_name}\"")
                 })?;
+            release_ftc_finalizer(&ftcs, &ftc_name)
+                .await
+                .with_context(|| {
+                    format!("cannot finish deleting FederatedTypeConfig \"{ns}/{ftc_name}\"")
+                })?;
         }
         out(format!(
             "federatedtypeconfig \"{ns}/{ftc_name}\" deleted{suffix}"
@@ -257,6 +262,49 @@ async fn wait_deleted(
             .into());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The finalizers left once KubeFed's FTC finalizer is released, or None when it is not there.
+pub fn without_ftc_finalizer(ftc: &serde_json::Value) -> Option<Vec<String>> {
+    let finalizers: Vec<String> = ftc["metadata"]["finalizers"]
+        .as_array()?
+        .iter()
+        .filter_map(|f| f.as_str().map(str::to_string))
+        .collect();
+    finalizers.iter().any(|f| f == FTC_FINALIZER).then(|| {
+        finalizers
+            .into_iter()
+            .filter(|f| f != FTC_FINALIZER)
+            .collect()
+    })
+}
+
+/// An FTC written by KubeFed's controller manager carries its finalizer, which that controller released
+/// once the type's sync controller had stopped. kubefedctl is the propagation engine now, and nothing
+/// propagates a deleted type, so it releases the finalizer itself; the deletion would hang otherwise.
+async fn release_ftc_finalizer(
+    ftcs: &Api<FederatedTypeConfig>,
+    name: &str,
+) -> Result<(), kube::Error> {
+    let Some(ftc) = ftcs.get_opt(name).await? else {
+        return Ok(());
+    };
+    let Some(remaining) = without_ftc_finalizer(&serde_json::to_value(&ftc).unwrap_or_default())
+    else {
+        return Ok(());
+    };
+    let patch = json!({"metadata": {
+        "finalizers": remaining,
+        "resourceVersion": ftc.metadata.resource_version,
+    }});
+    match ftcs
+        .patch(name, &PatchParams::default(), &Patch::Merge(patch))
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -336,6 +384,21 @@ mod tests {
         assert_eq!(r.api_version, "types.kubefed.io/v1beta1");
         assert_eq!(r.plural, "federatedwidgets");
         assert!(served_resource(&serde_json::json!({"spec": {}})).is_none());
+    }
+
+    #[test]
+    fn only_kubefeds_ftc_finalizer_is_released() {
+        let ftc = serde_json::json!({"metadata": {"finalizers": ["core.kubefed.io/federated-type-config", "example.com/keep"]}});
+        assert_eq!(
+            without_ftc_finalizer(&ftc),
+            Some(vec!["example.com/keep".to_string()])
+        );
+        let other = serde_json::json!({"metadata": {"finalizers": ["example.com/keep"]}});
+        assert_eq!(without_ftc_finalizer(&other), None);
+        assert_eq!(
+            without_ftc_finalizer(&serde_json::json!({"metadata": {}})),
+            None
+        );
     }
 
     #[test]
