@@ -31,11 +31,23 @@ _kubefedctl() {
             kubefedctl,help)
                 cmd="kubefedctl__subcmd__help"
                 ;;
+            kubefedctl,init)
+                cmd="kubefedctl__subcmd__init"
+                ;;
+            kubefedctl,join)
+                cmd="kubefedctl__subcmd__join"
+                ;;
             kubefedctl,orphaning-deletion)
                 cmd="kubefedctl__subcmd__orphaning__subcmd__deletion"
                 ;;
             kubefedctl,sandbox)
                 cmd="kubefedctl__subcmd__sandbox"
+                ;;
+            kubefedctl,teardown)
+                cmd="kubefedctl__subcmd__teardown"
+                ;;
+            kubefedctl,unjoin)
+                cmd="kubefedctl__subcmd__unjoin"
                 ;;
             kubefedctl,version)
                 cmd="kubefedctl__subcmd__version"
@@ -55,11 +67,23 @@ _kubefedctl() {
             kubefedctl__subcmd__help,help)
                 cmd="kubefedctl__subcmd__help__subcmd__help"
                 ;;
+            kubefedctl__subcmd__help,init)
+                cmd="kubefedctl__subcmd__help__subcmd__init"
+                ;;
+            kubefedctl__subcmd__help,join)
+                cmd="kubefedctl__subcmd__help__subcmd__join"
+                ;;
             kubefedctl__subcmd__help,orphaning-deletion)
                 cmd="kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion"
                 ;;
             kubefedctl__subcmd__help,sandbox)
                 cmd="kubefedctl__subcmd__help__subcmd__sandbox"
+                ;;
+            kubefedctl__subcmd__help,teardown)
+                cmd="kubefedctl__subcmd__help__subcmd__teardown"
+                ;;
+            kubefedctl__subcmd__help,unjoin)
+                cmd="kubefedctl__subcmd__help__subcmd__unjoin"
                 ;;
             kubefedctl__subcmd__help,version)
                 cmd="kubefedctl__subcmd__help__subcmd__version"
@@ -119,7 +143,7 @@ _kubefedctl() {
 
     case "${cmd}" in
         kubefedctl)
-            opts="-v -q -h -V --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help --version version completions sandbox enable disable federate orphaning-deletion help"
+            opts="-v -q -h -V --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help --version version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,7 +341,7 @@ _kubefedctl() {
             return 0
             ;;
         kubefedctl__subcmd__help)
-            opts="version completions sandbox enable disable federate orphaning-deletion help"
+            opts="version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,6 +411,34 @@ _kubefedctl() {
             return 0
             ;;
         kubefedctl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__join)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -484,6 +536,34 @@ _kubefedctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubefedctl__subcmd__help__subcmd__teardown)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__unjoin)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubefedctl__subcmd__help__subcmd__version)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -491,6 +571,90 @@ _kubefedctl() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__init)
+            opts="-o -v -q -h --scope --no-default-types --output --dry-run --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --scope)
+                    COMPREPLY=($(compgen -W "Cluster Namespaced" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__join)
+            opts="-v -q -h --cluster-context --host-cluster-name --secret-name --error-on-existing --label --dry-run --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error-on-existing)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -780,6 +944,66 @@ _kubefedctl() {
                     return 0
                     ;;
                 --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__teardown)
+            opts="-y -v -q -h --yes --orphan --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__unjoin)
+            opts="-v -q -h --cluster-context --host-cluster-name --force --dry-run --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-name)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

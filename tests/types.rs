@@ -12,10 +12,9 @@ use kube::core::ApiResource;
 use serde_json::{json, Value};
 
 use kubefedctl::commands::enable::{crd_resource, wait_established};
-use kubefedctl::kubefed::crds::control_plane_crds;
 use kubefedctl::kubefed::typeconfig::{default_types, TargetType};
-use kubefedctl::kubefed::types::{FederatedTypeConfig, KubeFedConfig};
-use kubefedctl::kubefed::{DEFAULT_KUBEFED_NAMESPACE, SCOPE_CLUSTER, TYPES_GROUP, TYPES_VERSION};
+use kubefedctl::kubefed::types::FederatedTypeConfig;
+use kubefedctl::kubefed::{DEFAULT_KUBEFED_NAMESPACE, TYPES_GROUP, TYPES_VERSION};
 use kubefedctl::sandbox::Sandbox;
 
 const WRITES: &[&str] = &["POST", "PUT", "PATCH", "APPLY", "DELETE"];
@@ -51,32 +50,9 @@ impl Host {
         host
     }
 
-    /// What `init` installs, minus the default types: the control-plane CRDs, the kubefed namespace and
-    /// the KubeFedConfig.
+    /// The control plane without the default types, as `kubefedctl init --no-default-types` installs it.
     async fn install_control_plane(&self) {
-        let crds: Api<DynamicObject> = Api::all_with(self.client.clone(), &crd_resource());
-        for crd in control_plane_crds() {
-            let name = crd["metadata"]["name"].as_str().unwrap().to_string();
-            crds.create(
-                &PostParams::default(),
-                &serde_json::from_value(crd).unwrap(),
-            )
-            .await
-            .unwrap();
-            wait_established(&self.client, &name, Duration::from_secs(10))
-                .await
-                .unwrap();
-        }
-        self.create_namespace(DEFAULT_KUBEFED_NAMESPACE).await;
-        let configs: Api<KubeFedConfig> =
-            Api::namespaced(self.client.clone(), DEFAULT_KUBEFED_NAMESPACE);
-        configs
-            .create(
-                &PostParams::default(),
-                &KubeFedConfig::with_defaults(SCOPE_CLUSTER, DEFAULT_KUBEFED_NAMESPACE),
-            )
-            .await
-            .unwrap();
+        self.run(&["init", "--no-default-types"]).await.ok();
     }
 
     async fn create_namespace(&self, name: &str) {
@@ -400,6 +376,23 @@ async fn disable_releases_the_finalizer_kubefed_put_on_an_ftc() {
         host.ftc("services").await.is_none(),
         "the FTC is gone, not left terminating"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn enable_finds_the_default_types_init_installed_unchanged() {
+    let host = Host::start(false).await;
+    host.run(&["init"]).await.ok();
+    let before = host.writes();
+    for t in default_types() {
+        let name = t.group_qualified_name();
+        let out = host.run(&["enable", &name, "--dry-run"]).await.ok();
+        assert!(
+            out.stdout.lines().all(|l| l.contains(" unchanged")),
+            "{name}: {}",
+            out.stdout
+        );
+    }
+    assert_eq!(host.writes(), before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

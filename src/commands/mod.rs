@@ -22,8 +22,12 @@ pub mod completions;
 pub mod disable;
 pub mod enable;
 pub mod federate;
+pub mod init;
+pub mod join;
 pub mod orphaning_deletion;
 pub mod sandbox;
+pub mod teardown;
+pub mod unjoin;
 pub mod version;
 
 /// How a command that ran to the end went; chooses the exit code when no error was returned.
@@ -125,6 +129,10 @@ async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result
         Command::Version(_) | Command::Completions(_) => {
             unreachable!("local commands are answered by `run`")
         }
+        Command::Init(args) => init::run(ctx, args).await,
+        Command::Teardown(args) => teardown::run(ctx, args).await,
+        Command::Join(args) => join::run(ctx, args).await,
+        Command::Unjoin(args) => unjoin::run(ctx, args).await,
         Command::Sandbox(args) => sandbox::run(ctx, args).await,
         Command::Enable(args) => enable::run(ctx, args).await,
         Command::Disable(args) => disable::run(ctx, args).await,

@@ -231,7 +231,37 @@ impl Store {
         (inner.rv, items)
     }
 
-    /// Every (group, resource) with at least one object in `namespace` ("" = cluster-scoped).
+    /// Objects from `start` (namespace, name) on, in list order: one page's worth of candidates without
+    /// walking the objects before it.
+    pub fn list_from(
+        &self,
+        group: &str,
+        resource: &str,
+        namespace: Option<&str>,
+        start: Option<(String, String)>,
+    ) -> (u64, Vec<Arc<Value>>) {
+        let inner = self.lock();
+        let Some(b) = inner
+            .objects
+            .get(&(group.to_string(), resource.to_string()))
+        else {
+            return (inner.rv, vec![]);
+        };
+        let lower = match (&start, namespace) {
+            (Some(s), Some(ns)) if s.0.as_str() < ns => (ns.to_string(), String::new()),
+            (Some(s), _) => s.clone(),
+            (None, Some(ns)) => (ns.to_string(), String::new()),
+            (None, None) => (String::new(), String::new()),
+        };
+        let items = b
+            .range(lower..)
+            .take_while(|((n, _), _)| namespace.is_none_or(|ns| n == ns))
+            .map(|(_, v)| v.clone())
+            .collect();
+        (inner.rv, items)
+    }
+
+    /// How many objects a resource has.
     pub fn count(&self, group: &str, resource: &str) -> usize {
         self.lock()
             .objects

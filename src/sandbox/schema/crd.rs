@@ -164,8 +164,6 @@ fn validate_structural_invariants(n: &Value, lvl: Level, path: &str, errs: &mut 
     if let Some(not) = n.get("not") {
         validate_value_validation(not, &format!("{path}.not"), false, errs);
     }
-    // Fields (not items) keeping unknown fields may leave their type open.
-    let type_exempt = embedded || int_or_string || (lvl == Level::Field && preserve);
     if embedded && ty != "object" {
         if ty.is_empty() {
             errs.push(FieldError::required(
@@ -179,7 +177,7 @@ fn validate_structural_invariants(n: &Value, lvl: Level, path: &str, errs: &mut 
                 "must be object if x-kubernetes-embedded-resource is true",
             ));
         }
-    } else if ty.is_empty() && !type_exempt {
+    } else if ty.is_empty() && !int_or_string && !preserve {
         let detail = match lvl {
             Level::Root => "must not be empty at the root",
             Level::Item => "must not be empty for specified array items",
@@ -793,21 +791,13 @@ mod tests {
     }
 
     #[test]
-    fn field_keeping_unknown_fields_needs_no_type() {
+    fn field_preserving_unknown_fields_needs_no_type() {
         let mut c = crd();
         c["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = json!({
             "type": "object",
             "properties": {"value": {"x-kubernetes-preserve-unknown-fields": true}}
         });
-        assert!(validate_crd(&c, None).is_empty());
-        c["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = json!({
-            "type": "array",
-            "items": {"x-kubernetes-preserve-unknown-fields": true}
-        });
-        assert_eq!(
-            text(&validate_crd(&c, None)),
-            "spec.versions[0].schema.openAPIV3Schema.properties[spec].items.type: Required value: must not be empty for specified array items"
-        );
+        assert_eq!(text(&validate_crd(&c, None)), "[]");
     }
 
     #[test]
