@@ -19,6 +19,15 @@ _kubefedctl() {
             kubefedctl,completions)
                 cmd="kubefedctl__subcmd__completions"
                 ;;
+            kubefedctl,disable)
+                cmd="kubefedctl__subcmd__disable"
+                ;;
+            kubefedctl,enable)
+                cmd="kubefedctl__subcmd__enable"
+                ;;
+            kubefedctl,federate)
+                cmd="kubefedctl__subcmd__federate"
+                ;;
             kubefedctl,help)
                 cmd="kubefedctl__subcmd__help"
                 ;;
@@ -27,6 +36,9 @@ _kubefedctl() {
                 ;;
             kubefedctl,join)
                 cmd="kubefedctl__subcmd__join"
+                ;;
+            kubefedctl,orphaning-deletion)
+                cmd="kubefedctl__subcmd__orphaning__subcmd__deletion"
                 ;;
             kubefedctl,sandbox)
                 cmd="kubefedctl__subcmd__sandbox"
@@ -43,6 +55,15 @@ _kubefedctl() {
             kubefedctl__subcmd__help,completions)
                 cmd="kubefedctl__subcmd__help__subcmd__completions"
                 ;;
+            kubefedctl__subcmd__help,disable)
+                cmd="kubefedctl__subcmd__help__subcmd__disable"
+                ;;
+            kubefedctl__subcmd__help,enable)
+                cmd="kubefedctl__subcmd__help__subcmd__enable"
+                ;;
+            kubefedctl__subcmd__help,federate)
+                cmd="kubefedctl__subcmd__help__subcmd__federate"
+                ;;
             kubefedctl__subcmd__help,help)
                 cmd="kubefedctl__subcmd__help__subcmd__help"
                 ;;
@@ -51,6 +72,9 @@ _kubefedctl() {
                 ;;
             kubefedctl__subcmd__help,join)
                 cmd="kubefedctl__subcmd__help__subcmd__join"
+                ;;
+            kubefedctl__subcmd__help,orphaning-deletion)
+                cmd="kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion"
                 ;;
             kubefedctl__subcmd__help,sandbox)
                 cmd="kubefedctl__subcmd__help__subcmd__sandbox"
@@ -64,8 +88,41 @@ _kubefedctl() {
             kubefedctl__subcmd__help,version)
                 cmd="kubefedctl__subcmd__help__subcmd__version"
                 ;;
+            kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion,disable)
+                cmd="kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion__subcmd__disable"
+                ;;
+            kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion,enable)
+                cmd="kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion__subcmd__enable"
+                ;;
+            kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion,status)
+                cmd="kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion__subcmd__status"
+                ;;
             kubefedctl__subcmd__help__subcmd__sandbox,up)
                 cmd="kubefedctl__subcmd__help__subcmd__sandbox__subcmd__up"
+                ;;
+            kubefedctl__subcmd__orphaning__subcmd__deletion,disable)
+                cmd="kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__disable"
+                ;;
+            kubefedctl__subcmd__orphaning__subcmd__deletion,enable)
+                cmd="kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__enable"
+                ;;
+            kubefedctl__subcmd__orphaning__subcmd__deletion,help)
+                cmd="kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help"
+                ;;
+            kubefedctl__subcmd__orphaning__subcmd__deletion,status)
+                cmd="kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__status"
+                ;;
+            kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help,disable)
+                cmd="kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help__subcmd__disable"
+                ;;
+            kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help,enable)
+                cmd="kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help__subcmd__enable"
+                ;;
+            kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help,help)
+                cmd="kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help__subcmd__help"
+                ;;
+            kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help,status)
+                cmd="kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help__subcmd__status"
                 ;;
             kubefedctl__subcmd__sandbox,help)
                 cmd="kubefedctl__subcmd__sandbox__subcmd__help"
@@ -86,7 +143,7 @@ _kubefedctl() {
 
     case "${cmd}" in
         kubefedctl)
-            opts="-v -q -h -V --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help --version version completions init teardown join unjoin sandbox help"
+            opts="-v -q -h -V --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help --version version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -137,8 +194,154 @@ _kubefedctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubefedctl__subcmd__disable)
+            opts="-v -q -h --delete-crd --federated-group --version --dry-run --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --federated-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__enable)
+            opts="-o -f -v -q -h --federated-group --federated-version --version --output --filename --dry-run --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --federated-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --federated-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__federate)
+            opts="-n -c -t -s -o -f -v -q -h --namespace --contents --enable-type --skip-api-resources --output --filename --dry-run --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skip-api-resources)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --filename)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubefedctl__subcmd__help)
-            opts="version completions init teardown join unjoin sandbox help"
+            opts="version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -152,6 +355,48 @@ _kubefedctl() {
             return 0
             ;;
         kubefedctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__federate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -196,6 +441,62 @@ _kubefedctl() {
         kubefedctl__subcmd__help__subcmd__join)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion)
+            opts="enable disable status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__orphaning__subcmd__deletion__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -339,6 +640,204 @@ _kubefedctl() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__orphaning__subcmd__deletion)
+            opts="-v -q -h --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help enable disable status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__disable)
+            opts="-n -v -q -h --namespace --dry-run --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__enable)
+            opts="-n -v -q -h --namespace --dry-run --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help)
+            opts="enable disable status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help__subcmd__disable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help__subcmd__enable)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__orphaning__subcmd__deletion__subcmd__status)
+            opts="-n -v -q -h --namespace --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

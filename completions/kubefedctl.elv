@@ -36,6 +36,10 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand join 'Register a member cluster with the control plane'
             cand unjoin 'Remove a member cluster from the control plane'
             cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+            cand enable 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
+            cand disable 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
+            cand federate 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
+            cand orphaning-deletion 'Keep or delete member-cluster objects when a federated object is deleted'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubefedctl;version'= {
@@ -159,6 +163,134 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
         }
         &'kubefedctl;sandbox;help;help'= {
         }
+        &'kubefedctl;enable'= {
+            cand --federated-group 'API group of the generated federated type'
+            cand --federated-version 'API version of the generated federated type'
+            cand --version 'Look TARGET up in this API version only (default: the version the server prefers)'
+            cand -o 'Print the FederatedTypeConfig and the CRD as YAML instead of creating them (only `yaml`)'
+            cand --output 'Print the FederatedTypeConfig and the CRD as YAML instead of creating them (only `yaml`)'
+            cand -f 'Read an EnableTypeDirective (apiVersion core.kubefed.io/v1beta1) instead of TARGET and flags'
+            cand --filename 'Read an EnableTypeDirective (apiVersion core.kubefed.io/v1beta1) instead of TARGET and flags'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand --dry-run 'Send no write request; say what would be done'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubefedctl;disable'= {
+            cand --federated-group 'API group of the federated type, to find its CRD when the FTC is already gone (with --delete-crd)'
+            cand --version 'Look NAME up in this API version only (with --delete-crd)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand --delete-crd 'Also delete the Federated<Kind> CRD (refused while federated objects of the type exist)'
+            cand --dry-run 'Send no write request; say what would be done'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubefedctl;federate'= {
+            cand -n 'Namespace of the object (default: the context''s namespace, else `default`; ignored for namespaces)'
+            cand --namespace 'Namespace of the object (default: the context''s namespace, else `default`; ignored for namespaces)'
+            cand -s 'With --contents: types (any name the type lookup accepts) or API groups not to federate'
+            cand --skip-api-resources 'With --contents: types (any name the type lookup accepts) or API groups not to federate'
+            cand -o 'Print the federated objects instead of creating them'
+            cand --output 'Print the federated objects instead of creating them'
+            cand -f 'Convert the objects of this multi-document YAML file (`-` for stdin) offline and print them'
+            cand --filename 'Convert the objects of this multi-document YAML file (`-` for stdin) offline and print them'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -c 'With TYPE namespaces: also federate every namespaced object inside the namespace'
+            cand --contents 'With TYPE namespaces: also federate every namespaced object inside the namespace'
+            cand -t 'Enable the type first (FederatedTypeConfig + CRD) when it is not enabled yet'
+            cand --enable-type 'Enable the type first (FederatedTypeConfig + CRD) when it is not enabled yet'
+            cand --dry-run 'Send no write request; say what would be done'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubefedctl;orphaning-deletion'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand enable 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+            cand disable 'Delete member-cluster objects together with the federated object again (the default)'
+            cand status 'Print whether deleting a federated object leaves its member-cluster objects in place'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubefedctl;orphaning-deletion;enable'= {
+            cand -n 'Namespace of the federated object (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the federated object (default: the context''s namespace, else `default`)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand --dry-run 'Send no write request; say what would be done'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubefedctl;orphaning-deletion;disable'= {
+            cand -n 'Namespace of the federated object (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the federated object (default: the context''s namespace, else `default`)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand --dry-run 'Send no write request; say what would be done'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubefedctl;orphaning-deletion;status'= {
+            cand -n 'Namespace of the federated object (default: the context''s namespace, else `default`)'
+            cand --namespace 'Namespace of the federated object (default: the context''s namespace, else `default`)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubefedctl;orphaning-deletion;help'= {
+            cand enable 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+            cand disable 'Delete member-cluster objects together with the federated object again (the default)'
+            cand status 'Print whether deleting a federated object leaves its member-cluster objects in place'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubefedctl;orphaning-deletion;help;enable'= {
+        }
+        &'kubefedctl;orphaning-deletion;help;disable'= {
+        }
+        &'kubefedctl;orphaning-deletion;help;status'= {
+        }
+        &'kubefedctl;orphaning-deletion;help;help'= {
+        }
         &'kubefedctl;help'= {
             cand version 'Print the version and git commit of kubefedctl'
             cand completions 'Print a shell completion script to stdout'
@@ -167,6 +299,10 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand join 'Register a member cluster with the control plane'
             cand unjoin 'Remove a member cluster from the control plane'
             cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+            cand enable 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
+            cand disable 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
+            cand federate 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
+            cand orphaning-deletion 'Keep or delete member-cluster objects when a federated object is deleted'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubefedctl;help;version'= {
@@ -185,6 +321,23 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
         }
         &'kubefedctl;help;sandbox;up'= {
+        }
+        &'kubefedctl;help;enable'= {
+        }
+        &'kubefedctl;help;disable'= {
+        }
+        &'kubefedctl;help;federate'= {
+        }
+        &'kubefedctl;help;orphaning-deletion'= {
+            cand enable 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+            cand disable 'Delete member-cluster objects together with the federated object again (the default)'
+            cand status 'Print whether deleting a federated object leaves its member-cluster objects in place'
+        }
+        &'kubefedctl;help;orphaning-deletion;enable'= {
+        }
+        &'kubefedctl;help;orphaning-deletion;disable'= {
+        }
+        &'kubefedctl;help;orphaning-deletion;status'= {
         }
         &'kubefedctl;help;help'= {
         }

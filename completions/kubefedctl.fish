@@ -38,6 +38,10 @@ complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "teardown" -d 
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "join" -d 'Register a member cluster with the control plane'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "unjoin" -d 'Remove a member cluster from the control plane'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "enable" -d 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "disable" -d 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "federate" -d 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "orphaning-deletion" -d 'Keep or delete member-cluster objects when a federated object is deleted'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s o -l output -d 'Print the version as a JSON or YAML object instead of a line' -r -f -a "json\t''
 yaml\t''"
@@ -115,12 +119,92 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fis
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox help" -f -a "init" -d 'Install the control plane into the host cluster (or print its manifests)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox help" -f -a "teardown" -d 'Remove the control plane from the host cluster'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox help" -f -a "join" -d 'Register a member cluster with the control plane'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox help" -f -a "unjoin" -d 'Remove a member cluster from the control plane'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l federated-group -d 'API group of the generated federated type' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l federated-version -d 'API version of the generated federated type' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l version -d 'Look TARGET up in this API version only (default: the version the server prefers)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -s o -l output -d 'Print the FederatedTypeConfig and the CRD as YAML instead of creating them (only `yaml`)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -s f -l filename -d 'Read an EnableTypeDirective (apiVersion core.kubefed.io/v1beta1) instead of TARGET and flags' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l dry-run -d 'Send no write request; say what would be done'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l federated-group -d 'API group of the federated type, to find its CRD when the FTC is already gone (with --delete-crd)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l version -d 'Look NAME up in this API version only (with --delete-crd)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l delete-crd -d 'Also delete the Federated<Kind> CRD (refused while federated objects of the type exist)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -l dry-run -d 'Send no write request; say what would be done'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s n -l namespace -d 'Namespace of the object (default: the context\'s namespace, else `default`; ignored for namespaces)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s s -l skip-api-resources -d 'With --contents: types (any name the type lookup accepts) or API groups not to federate' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s o -l output -d 'Print the federated objects instead of creating them' -r -f -a "json\t''
+yaml\t''"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s f -l filename -d 'Convert the objects of this multi-document YAML file (`-` for stdin) offline and print them' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s c -l contents -d 'With TYPE namespaces: also federate every namespaced object inside the namespace'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s t -l enable-type -d 'Enable the type first (FederatedTypeConfig + CRD) when it is not enabled yet'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -l dry-run -d 'Send no write request; say what would be done'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand federate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "enable" -d 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "disable" -d 'Delete member-cluster objects together with the federated object again (the default)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "status" -d 'Print whether deleting a federated object leaves its member-cluster objects in place'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and not __fish_seen_subcommand_from enable disable status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -s n -l namespace -d 'Namespace of the federated object (default: the context\'s namespace, else `default`)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -l dry-run -d 'Send no write request; say what would be done'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -s n -l namespace -d 'Namespace of the federated object (default: the context\'s namespace, else `default`)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -l dry-run -d 'Send no write request; say what would be done'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -s n -l namespace -d 'Namespace of the federated object (default: the context\'s namespace, else `default`)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Delete member-cluster objects together with the federated object again (the default)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "status" -d 'Print whether deleting a federated object leaves its member-cluster objects in place'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "init" -d 'Install the control plane into the host cluster (or print its manifests)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "teardown" -d 'Remove the control plane from the host cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "join" -d 'Register a member cluster with the control plane'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "unjoin" -d 'Remove a member cluster from the control plane'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "enable" -d 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "disable" -d 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "federate" -d 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "orphaning-deletion" -d 'Keep or delete member-cluster objects when a federated object is deleted'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "enable" -d 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "disable" -d 'Delete member-cluster objects together with the federated object again (the default)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "status" -d 'Print whether deleting a federated object leaves its member-cluster objects in place'

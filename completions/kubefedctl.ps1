@@ -39,6 +39,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'Register a member cluster with the control plane')
             [CompletionResult]::new('unjoin', 'unjoin', [CompletionResultType]::ParameterValue, 'Remove a member cluster from the control plane')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig')
+            [CompletionResult]::new('federate', 'federate', [CompletionResultType]::ParameterValue, 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster')
+            [CompletionResult]::new('orphaning-deletion', 'orphaning-deletion', [CompletionResultType]::ParameterValue, 'Keep or delete member-cluster objects when a federated object is deleted')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -174,6 +178,146 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
         'kubefedctl;sandbox;help;help' {
             break
         }
+        'kubefedctl;enable' {
+            [CompletionResult]::new('--federated-group', '--federated-group', [CompletionResultType]::ParameterName, 'API group of the generated federated type')
+            [CompletionResult]::new('--federated-version', '--federated-version', [CompletionResultType]::ParameterName, 'API version of the generated federated type')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Look TARGET up in this API version only (default: the version the server prefers)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the FederatedTypeConfig and the CRD as YAML instead of creating them (only `yaml`)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the FederatedTypeConfig and the CRD as YAML instead of creating them (only `yaml`)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Read an EnableTypeDirective (apiVersion core.kubefed.io/v1beta1) instead of TARGET and flags')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Read an EnableTypeDirective (apiVersion core.kubefed.io/v1beta1) instead of TARGET and flags')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)')
+            [CompletionResult]::new('--host-cluster-context', '--host-cluster-context', [CompletionResultType]::ParameterName, 'Kubeconfig context of the cluster hosting the control plane (default: the current context)')
+            [CompletionResult]::new('--kubefed-namespace', '--kubefed-namespace', [CompletionResultType]::ParameterName, 'Namespace of the control plane')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Send no write request; say what would be done')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubefedctl;disable' {
+            [CompletionResult]::new('--federated-group', '--federated-group', [CompletionResultType]::ParameterName, 'API group of the federated type, to find its CRD when the FTC is already gone (with --delete-crd)')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Look NAME up in this API version only (with --delete-crd)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)')
+            [CompletionResult]::new('--host-cluster-context', '--host-cluster-context', [CompletionResultType]::ParameterName, 'Kubeconfig context of the cluster hosting the control plane (default: the current context)')
+            [CompletionResult]::new('--kubefed-namespace', '--kubefed-namespace', [CompletionResultType]::ParameterName, 'Namespace of the control plane')
+            [CompletionResult]::new('--delete-crd', '--delete-crd', [CompletionResultType]::ParameterName, 'Also delete the Federated<Kind> CRD (refused while federated objects of the type exist)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Send no write request; say what would be done')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubefedctl;federate' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the object (default: the context''s namespace, else `default`; ignored for namespaces)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the object (default: the context''s namespace, else `default`; ignored for namespaces)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'With --contents: types (any name the type lookup accepts) or API groups not to federate')
+            [CompletionResult]::new('--skip-api-resources', '--skip-api-resources', [CompletionResultType]::ParameterName, 'With --contents: types (any name the type lookup accepts) or API groups not to federate')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Print the federated objects instead of creating them')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Print the federated objects instead of creating them')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Convert the objects of this multi-document YAML file (`-` for stdin) offline and print them')
+            [CompletionResult]::new('--filename', '--filename', [CompletionResultType]::ParameterName, 'Convert the objects of this multi-document YAML file (`-` for stdin) offline and print them')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)')
+            [CompletionResult]::new('--host-cluster-context', '--host-cluster-context', [CompletionResultType]::ParameterName, 'Kubeconfig context of the cluster hosting the control plane (default: the current context)')
+            [CompletionResult]::new('--kubefed-namespace', '--kubefed-namespace', [CompletionResultType]::ParameterName, 'Namespace of the control plane')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'With TYPE namespaces: also federate every namespaced object inside the namespace')
+            [CompletionResult]::new('--contents', '--contents', [CompletionResultType]::ParameterName, 'With TYPE namespaces: also federate every namespaced object inside the namespace')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Enable the type first (FederatedTypeConfig + CRD) when it is not enabled yet')
+            [CompletionResult]::new('--enable-type', '--enable-type', [CompletionResultType]::ParameterName, 'Enable the type first (FederatedTypeConfig + CRD) when it is not enabled yet')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Send no write request; say what would be done')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubefedctl;orphaning-deletion' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)')
+            [CompletionResult]::new('--host-cluster-context', '--host-cluster-context', [CompletionResultType]::ParameterName, 'Kubeconfig context of the cluster hosting the control plane (default: the current context)')
+            [CompletionResult]::new('--kubefed-namespace', '--kubefed-namespace', [CompletionResultType]::ParameterName, 'Namespace of the control plane')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Mark a federated object so that deleting it leaves its member-cluster objects in place')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Delete member-cluster objects together with the federated object again (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print whether deleting a federated object leaves its member-cluster objects in place')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubefedctl;orphaning-deletion;enable' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the federated object (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the federated object (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)')
+            [CompletionResult]::new('--host-cluster-context', '--host-cluster-context', [CompletionResultType]::ParameterName, 'Kubeconfig context of the cluster hosting the control plane (default: the current context)')
+            [CompletionResult]::new('--kubefed-namespace', '--kubefed-namespace', [CompletionResultType]::ParameterName, 'Namespace of the control plane')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Send no write request; say what would be done')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubefedctl;orphaning-deletion;disable' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the federated object (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the federated object (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)')
+            [CompletionResult]::new('--host-cluster-context', '--host-cluster-context', [CompletionResultType]::ParameterName, 'Kubeconfig context of the cluster hosting the control plane (default: the current context)')
+            [CompletionResult]::new('--kubefed-namespace', '--kubefed-namespace', [CompletionResultType]::ParameterName, 'Namespace of the control plane')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Send no write request; say what would be done')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubefedctl;orphaning-deletion;status' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the federated object (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the federated object (default: the context''s namespace, else `default`)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)')
+            [CompletionResult]::new('--host-cluster-context', '--host-cluster-context', [CompletionResultType]::ParameterName, 'Kubeconfig context of the cluster hosting the control plane (default: the current context)')
+            [CompletionResult]::new('--kubefed-namespace', '--kubefed-namespace', [CompletionResultType]::ParameterName, 'Namespace of the control plane')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubefedctl;orphaning-deletion;help' {
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Mark a federated object so that deleting it leaves its member-cluster objects in place')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Delete member-cluster objects together with the federated object again (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print whether deleting a federated object leaves its member-cluster objects in place')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubefedctl;orphaning-deletion;help;enable' {
+            break
+        }
+        'kubefedctl;orphaning-deletion;help;disable' {
+            break
+        }
+        'kubefedctl;orphaning-deletion;help;status' {
+            break
+        }
+        'kubefedctl;orphaning-deletion;help;help' {
+            break
+        }
         'kubefedctl;help' {
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version and git commit of kubefedctl')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
@@ -182,6 +326,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('join', 'join', [CompletionResultType]::ParameterValue, 'Register a member cluster with the control plane')
             [CompletionResult]::new('unjoin', 'unjoin', [CompletionResultType]::ParameterValue, 'Remove a member cluster from the control plane')
             [CompletionResult]::new('sandbox', 'sandbox', [CompletionResultType]::ParameterValue, 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests')
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig')
+            [CompletionResult]::new('federate', 'federate', [CompletionResultType]::ParameterValue, 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster')
+            [CompletionResult]::new('orphaning-deletion', 'orphaning-deletion', [CompletionResultType]::ParameterValue, 'Keep or delete member-cluster objects when a federated object is deleted')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -208,6 +356,30 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             break
         }
         'kubefedctl;help;sandbox;up' {
+            break
+        }
+        'kubefedctl;help;enable' {
+            break
+        }
+        'kubefedctl;help;disable' {
+            break
+        }
+        'kubefedctl;help;federate' {
+            break
+        }
+        'kubefedctl;help;orphaning-deletion' {
+            [CompletionResult]::new('enable', 'enable', [CompletionResultType]::ParameterValue, 'Mark a federated object so that deleting it leaves its member-cluster objects in place')
+            [CompletionResult]::new('disable', 'disable', [CompletionResultType]::ParameterValue, 'Delete member-cluster objects together with the federated object again (the default)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Print whether deleting a federated object leaves its member-cluster objects in place')
+            break
+        }
+        'kubefedctl;help;orphaning-deletion;enable' {
+            break
+        }
+        'kubefedctl;help;orphaning-deletion;disable' {
+            break
+        }
+        'kubefedctl;help;orphaning-deletion;status' {
             break
         }
         'kubefedctl;help;help' {

@@ -202,6 +202,184 @@ esac
     ;;
 esac
 ;;
+(enable)
+_arguments "${_arguments_options[@]}" : \
+'--federated-group=[API group of the generated federated type]:G:_default' \
+'--federated-version=[API version of the generated federated type]:V:_default' \
+'--version=[Look TARGET up in this API version only (default\: the version the server prefers)]:V:_default' \
+'-o+[Print the FederatedTypeConfig and the CRD as YAML instead of creating them (only \`yaml\`)]:FORMAT:_default' \
+'--output=[Print the FederatedTypeConfig and the CRD as YAML instead of creating them (only \`yaml\`)]:FORMAT:_default' \
+'(--version)-f+[Read an EnableTypeDirective (apiVersion core.kubefed.io/v1beta1) instead of TARGET and flags]:FILE:_files' \
+'(--version)--filename=[Read an EnableTypeDirective (apiVersion core.kubefed.io/v1beta1) instead of TARGET and flags]:FILE:_files' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'--dry-run[Send no write request; say what would be done]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'::target -- The type to federate (e.g. deployments.apps, deploy, Deployment):_default' \
+&& ret=0
+;;
+(disable)
+_arguments "${_arguments_options[@]}" : \
+'--federated-group=[API group of the federated type, to find its CRD when the FTC is already gone (with --delete-crd)]:G:_default' \
+'--version=[Look NAME up in this API version only (with --delete-crd)]:V:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'--delete-crd[Also delete the Federated<Kind> CRD (refused while federated objects of the type exist)]' \
+'--dry-run[Send no write request; say what would be done]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'::name -- The type to stop federating (FTC name such as deployments.apps, or a type name):_default' \
+&& ret=0
+;;
+(federate)
+_arguments "${_arguments_options[@]}" : \
+'-n+[Namespace of the object (default\: the context'\''s namespace, else \`default\`; ignored for namespaces)]:NS:_default' \
+'--namespace=[Namespace of the object (default\: the context'\''s namespace, else \`default\`; ignored for namespaces)]:NS:_default' \
+'*-s+[With --contents\: types (any name the type lookup accepts) or API groups not to federate]:LIST:_default' \
+'*--skip-api-resources=[With --contents\: types (any name the type lookup accepts) or API groups not to federate]:LIST:_default' \
+'-o+[Print the federated objects instead of creating them]:FORMAT:(json yaml)' \
+'--output=[Print the federated objects instead of creating them]:FORMAT:(json yaml)' \
+'(-n --namespace -c --contents -t --enable-type -s --skip-api-resources)-f+[Convert the objects of this multi-document YAML file (\`-\` for stdin) offline and print them]:FILE:_default' \
+'(-n --namespace -c --contents -t --enable-type -s --skip-api-resources)--filename=[Convert the objects of this multi-document YAML file (\`-\` for stdin) offline and print them]:FILE:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'-c[With TYPE namespaces\: also federate every namespaced object inside the namespace]' \
+'--contents[With TYPE namespaces\: also federate every namespaced object inside the namespace]' \
+'-t[Enable the type first (FederatedTypeConfig + CRD) when it is not enabled yet]' \
+'--enable-type[Enable the type first (FederatedTypeConfig + CRD) when it is not enabled yet]' \
+'--dry-run[Send no write request; say what would be done]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'::type_name -- The type of the object (plural, singular, kind, short name or plural.group):_default' \
+'::name -- The name of the object:_default' \
+&& ret=0
+;;
+(orphaning-deletion)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_kubefedctl__subcmd__orphaning-deletion_commands" \
+"*::: :->orphaning-deletion" \
+&& ret=0
+
+    case $state in
+    (orphaning-deletion)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubefedctl-orphaning-deletion-command-$line[1]:"
+        case $line[1] in
+            (enable)
+_arguments "${_arguments_options[@]}" : \
+'-n+[Namespace of the federated object (default\: the context'\''s namespace, else \`default\`)]:NS:_default' \
+'--namespace=[Namespace of the federated object (default\: the context'\''s namespace, else \`default\`)]:NS:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'--dry-run[Send no write request; say what would be done]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'::type_name -- The federated type (e.g. FederatedDeployment, federateddeployments.types.kubefed.io, fdeploy):_default' \
+'::name -- The federated object'\''s name:_default' \
+&& ret=0
+;;
+(disable)
+_arguments "${_arguments_options[@]}" : \
+'-n+[Namespace of the federated object (default\: the context'\''s namespace, else \`default\`)]:NS:_default' \
+'--namespace=[Namespace of the federated object (default\: the context'\''s namespace, else \`default\`)]:NS:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'--dry-run[Send no write request; say what would be done]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'::type_name -- The federated type (e.g. FederatedDeployment, federateddeployments.types.kubefed.io, fdeploy):_default' \
+'::name -- The federated object'\''s name:_default' \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'-n+[Namespace of the federated object (default\: the context'\''s namespace, else \`default\`)]:NS:_default' \
+'--namespace=[Namespace of the federated object (default\: the context'\''s namespace, else \`default\`)]:NS:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'::type_name -- The federated type (e.g. FederatedDeployment, federateddeployments.types.kubefed.io, fdeploy):_default' \
+'::name -- The federated object'\''s name:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubefedctl__subcmd__orphaning-deletion__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubefedctl-orphaning-deletion-help-command-$line[1]:"
+        case $line[1] in
+            (enable)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(disable)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_kubefedctl__subcmd__help_commands" \
@@ -258,6 +436,46 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(enable)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(disable)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(federate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(orphaning-deletion)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubefedctl__subcmd__help__subcmd__orphaning-deletion_commands" \
+"*::: :->orphaning-deletion" \
+&& ret=0
+
+    case $state in
+    (orphaning-deletion)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubefedctl-help-orphaning-deletion-command-$line[1]:"
+        case $line[1] in
+            (enable)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(disable)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -281,6 +499,10 @@ _kubefedctl_commands() {
 'join:Register a member cluster with the control plane' \
 'unjoin:Remove a member cluster from the control plane' \
 'sandbox:Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests' \
+'enable:Enable federation of an API type\: create its FederatedTypeConfig and Federated<Kind> CRD' \
+'disable:Disable federation of an API type\: stop its propagation and delete its FederatedTypeConfig' \
+'federate:Federate an object of the host cluster\: create its Federated<Kind>, placed in every member cluster' \
+'orphaning-deletion:Keep or delete member-cluster objects when a federated object is deleted' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubefedctl commands' commands "$@"
@@ -289,6 +511,21 @@ _kubefedctl_commands() {
 _kubefedctl__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl completions commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__disable_commands] )) ||
+_kubefedctl__subcmd__disable_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl disable commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__enable_commands] )) ||
+_kubefedctl__subcmd__enable_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl enable commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__federate_commands] )) ||
+_kubefedctl__subcmd__federate_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl federate commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__help_commands] )) ||
 _kubefedctl__subcmd__help_commands() {
@@ -300,6 +537,10 @@ _kubefedctl__subcmd__help_commands() {
 'join:Register a member cluster with the control plane' \
 'unjoin:Remove a member cluster from the control plane' \
 'sandbox:Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests' \
+'enable:Enable federation of an API type\: create its FederatedTypeConfig and Federated<Kind> CRD' \
+'disable:Disable federation of an API type\: stop its propagation and delete its FederatedTypeConfig' \
+'federate:Federate an object of the host cluster\: create its Federated<Kind>, placed in every member cluster' \
+'orphaning-deletion:Keep or delete member-cluster objects when a federated object is deleted' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubefedctl help commands' commands "$@"
@@ -308,6 +549,21 @@ _kubefedctl__subcmd__help_commands() {
 _kubefedctl__subcmd__help__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl help completions commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__disable_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__disable_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help disable commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__enable_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__enable_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help enable commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__federate_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__federate_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help federate commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__help__subcmd__help_commands] )) ||
 _kubefedctl__subcmd__help__subcmd__help_commands() {
@@ -323,6 +579,30 @@ _kubefedctl__subcmd__help__subcmd__init_commands() {
 _kubefedctl__subcmd__help__subcmd__join_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl help join commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__orphaning-deletion_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__orphaning-deletion_commands() {
+    local commands; commands=(
+'enable:Mark a federated object so that deleting it leaves its member-cluster objects in place' \
+'disable:Delete member-cluster objects together with the federated object again (the default)' \
+'status:Print whether deleting a federated object leaves its member-cluster objects in place' \
+    )
+    _describe -t commands 'kubefedctl help orphaning-deletion commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__orphaning-deletion__subcmd__disable_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__orphaning-deletion__subcmd__disable_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help orphaning-deletion disable commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__orphaning-deletion__subcmd__enable_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__orphaning-deletion__subcmd__enable_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help orphaning-deletion enable commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__orphaning-deletion__subcmd__status_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__orphaning-deletion__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help orphaning-deletion status commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__help__subcmd__sandbox_commands] )) ||
 _kubefedctl__subcmd__help__subcmd__sandbox_commands() {
@@ -360,6 +640,61 @@ _kubefedctl__subcmd__init_commands() {
 _kubefedctl__subcmd__join_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl join commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__orphaning-deletion_commands] )) ||
+_kubefedctl__subcmd__orphaning-deletion_commands() {
+    local commands; commands=(
+'enable:Mark a federated object so that deleting it leaves its member-cluster objects in place' \
+'disable:Delete member-cluster objects together with the federated object again (the default)' \
+'status:Print whether deleting a federated object leaves its member-cluster objects in place' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubefedctl orphaning-deletion commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__orphaning-deletion__subcmd__disable_commands] )) ||
+_kubefedctl__subcmd__orphaning-deletion__subcmd__disable_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl orphaning-deletion disable commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__orphaning-deletion__subcmd__enable_commands] )) ||
+_kubefedctl__subcmd__orphaning-deletion__subcmd__enable_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl orphaning-deletion enable commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__orphaning-deletion__subcmd__help_commands] )) ||
+_kubefedctl__subcmd__orphaning-deletion__subcmd__help_commands() {
+    local commands; commands=(
+'enable:Mark a federated object so that deleting it leaves its member-cluster objects in place' \
+'disable:Delete member-cluster objects together with the federated object again (the default)' \
+'status:Print whether deleting a federated object leaves its member-cluster objects in place' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'kubefedctl orphaning-deletion help commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__orphaning-deletion__subcmd__help__subcmd__disable_commands] )) ||
+_kubefedctl__subcmd__orphaning-deletion__subcmd__help__subcmd__disable_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl orphaning-deletion help disable commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__orphaning-deletion__subcmd__help__subcmd__enable_commands] )) ||
+_kubefedctl__subcmd__orphaning-deletion__subcmd__help__subcmd__enable_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl orphaning-deletion help enable commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__orphaning-deletion__subcmd__help__subcmd__help_commands] )) ||
+_kubefedctl__subcmd__orphaning-deletion__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl orphaning-deletion help help commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__orphaning-deletion__subcmd__help__subcmd__status_commands] )) ||
+_kubefedctl__subcmd__orphaning-deletion__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl orphaning-deletion help status commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__orphaning-deletion__subcmd__status_commands] )) ||
+_kubefedctl__subcmd__orphaning-deletion__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl orphaning-deletion status commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__sandbox_commands] )) ||
 _kubefedctl__subcmd__sandbox_commands() {

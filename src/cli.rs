@@ -92,6 +92,13 @@ pub enum Command {
     Unjoin(commands::unjoin::Args),
     /// Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests
     Sandbox(commands::sandbox::Args),
+    // The one-line help of these commands is the first line of their `Args` doc comment, so that `--help`
+    // shows the whole comment with its examples.
+    Enable(commands::enable::Args),
+    Disable(commands::disable::Args),
+    Federate(commands::federate::Args),
+    /// Keep or delete member-cluster objects when a federated object is deleted
+    OrphaningDeletion(commands::orphaning_deletion::Args),
 }
 
 /// `-o/--output` for listing commands.

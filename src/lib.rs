@@ -13,5 +13,6 @@ pub mod output;
 pub mod sandbox;
 pub mod scheduling;
 pub mod selector;
+pub mod typelookup;
 pub mod validation;
 pub mod yaml;

@@ -19,8 +19,12 @@ use crate::kubeconfig::Kubeconfig;
 use crate::output::Printer;
 
 pub mod completions;
+pub mod disable;
+pub mod enable;
+pub mod federate;
 pub mod init;
 pub mod join;
+pub mod orphaning_deletion;
 pub mod sandbox;
 pub mod teardown;
 pub mod unjoin;
@@ -130,6 +134,10 @@ async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result
         Command::Join(args) => join::run(ctx, args).await,
         Command::Unjoin(args) => unjoin::run(ctx, args).await,
         Command::Sandbox(args) => sandbox::run(ctx, args).await,
+        Command::Enable(args) => enable::run(ctx, args).await,
+        Command::Disable(args) => disable::run(ctx, args).await,
+        Command::Federate(args) => federate::run(ctx, args).await,
+        Command::OrphaningDeletion(args) => orphaning_deletion::run(ctx, args).await,
     }
 }
 

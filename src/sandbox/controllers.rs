@@ -173,10 +173,11 @@ fn garbage_collect(c: &Arc<Cluster>) -> bool {
         })
         .collect();
     let mut referenced: BTreeSet<String> = BTreeSet::new();
-    for (g, r, obj) in all
-        .iter()
-        .filter(|(_, _, o)| o["metadata"]["ownerReferences"].is_array())
-    {
+    for (g, r, obj) in all.iter().filter(|(_, _, o)| {
+        o["metadata"]["ownerReferences"]
+            .as_array()
+            .is_some_and(|refs| !refs.is_empty())
+    }) {
         let owners = owner_uids(obj);
         referenced.extend(owners.iter().cloned());
         let mut keep = Vec::new();
