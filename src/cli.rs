@@ -84,6 +84,12 @@ pub enum Command {
     Completions(commands::completions::Args),
     /// Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests
     Sandbox(commands::sandbox::Args),
+    /// Propagate federated objects to member clusters (--once, or --watch until stopped)
+    Reconcile(commands::reconcile::Args),
+    /// Show where federated objects are propagated, one row per object × cluster
+    Status(commands::status::Args),
+    /// List member clusters, checking their health now
+    Clusters(commands::clusters::Args),
 }
 
 /// `-o/--output` for listing commands.

@@ -18,8 +18,11 @@ use crate::error;
 use crate::kubeconfig::Kubeconfig;
 use crate::output::Printer;
 
+pub mod clusters;
 pub mod completions;
+pub mod reconcile;
 pub mod sandbox;
+pub mod status;
 pub mod version;
 
 /// How a command that ran to the end went; chooses the exit code when no error was returned.
@@ -122,6 +125,9 @@ async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result
             unreachable!("local commands are answered by `run`")
         }
         Command::Sandbox(args) => sandbox::run(ctx, args).await,
+        Command::Reconcile(args) => reconcile::run(ctx, args).await,
+        Command::Status(args) => status::run(ctx, args).await,
+        Command::Clusters(args) => clusters::run(ctx, args).await,
     }
 }
 
