@@ -906,9 +906,10 @@ async fn delete_in_cluster(
         };
     }
     match execute(ctx, &client, &action, None).await {
-        Ok(Written::Object(o)) if action == ClusterAction::Delete => {
-            // Accepted but not gone yet (finalizers in the member): wait for it.
-            let _ = o;
+        Ok(Written::Object(_))
+            if action == ClusterAction::Delete && !gone_soon(ctx, &client).await =>
+        {
+            // Accepted but not gone yet (finalizers in the member): a later pass confirms it.
             ClusterResult {
                 record: Some(ctx.record(name, act, S::WaitingForRemoval, None)),
                 outcome: Some(ClusterOutcome {
@@ -929,6 +930,26 @@ async fn delete_in_cluster(
             let status = action.failure_status().unwrap_or(S::DeletionFailed);
             blocked(status, act, Some(e))
         }
+    }
+}
+
+/// How long a pass waits for a member to finish a deletion it accepted (finalizers, orphaning by the
+/// garbage collector) before leaving the confirmation to a later pass.
+const DELETION_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether the member object disappears within [`DELETION_WAIT`].
+async fn gone_soon(ctx: &ObjectCtx<'_>, client: &kube::Client) -> bool {
+    let api = target_api(client.clone(), ctx.ty, &ctx.key);
+    let deadline = tokio::time::Instant::now() + DELETION_WAIT;
+    let mut delay = std::time::Duration::from_millis(50);
+    loop {
+        match api.get_opt(&ctx.key.1).await {
+            Ok(None) => return true,
+            Ok(Some(_)) | Err(_) if tokio::time::Instant::now() >= deadline => return false,
+            _ => {}
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_millis(500));
     }
 }
 
