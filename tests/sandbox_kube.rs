@@ -109,3 +109,474 @@ async fn namespace_deletion_removes_contents_then_the_namespace() {
     }
     panic!("namespace still present");
 }
+
+use futures::{StreamExt, TryStreamExt};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{Secret, ServiceAccount};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use kube::api::{DynamicObject, GroupVersionKind};
+use kube::runtime::watcher;
+use std::time::Duration;
+
+fn cm(name: &str, labels: serde_json::Value) -> ConfigMap {
+    serde_json::from_value(
+        json!({"metadata": {"name": name, "labels": labels}, "data": {"k": "v"}}),
+    )
+    .unwrap()
+}
+
+async fn eventually<F, Fut>(what: &str, mut f: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..200 {
+        if f().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test]
+async fn server_side_apply_conflicts_then_force_takes_ownership() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client, "default");
+    let a = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "ssa"}, "data": {"x": "1"}});
+    let created = cms
+        .patch("ssa", &PatchParams::apply("alice"), &Patch::Apply(&a))
+        .await
+        .unwrap();
+    let rv = created.metadata.resource_version.clone();
+    // Same apply again: nothing changes, not even the resourceVersion.
+    let again = cms
+        .patch("ssa", &PatchParams::apply("alice"), &Patch::Apply(&a))
+        .await
+        .unwrap();
+    assert_eq!(again.metadata.resource_version, rv);
+    let b = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "ssa"}, "data": {"x": "2"}});
+    let err = cms
+        .patch("ssa", &PatchParams::apply("bob"), &Patch::Apply(&b))
+        .await
+        .unwrap_err();
+    match err {
+        kube::Error::Api(s) => {
+            assert_eq!(s.code, 409);
+            assert!(
+                s.message.contains("conflict with \"alice\""),
+                "{}",
+                s.message
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let forced = cms
+        .patch("ssa", &PatchParams::apply("bob").force(), &Patch::Apply(&b))
+        .await
+        .unwrap();
+    assert_eq!(forced.data.unwrap()["x"], "2");
+    let managers: Vec<String> = forced
+        .metadata
+        .managed_fields
+        .unwrap()
+        .iter()
+        .filter_map(|m| m.manager.clone())
+        .collect();
+    assert!(managers.contains(&"bob".to_string()), "{managers:?}");
+}
+
+#[tokio::test]
+async fn list_selectors_pagination_and_dry_run() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client, "default");
+    for i in 0..5 {
+        cms.create(
+            &PostParams::default(),
+            &cm(
+                &format!("p{i}"),
+                json!({"tier": if i % 2 == 0 {"a"} else {"b"}}),
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    let a = cms
+        .list(&ListParams::default().labels("tier=a"))
+        .await
+        .unwrap();
+    assert_eq!(a.items.len(), 3);
+    let not_a = cms
+        .list(&ListParams::default().labels("tier notin (a)"))
+        .await
+        .unwrap();
+    assert!(not_a.items.iter().all(|c| c
+        .metadata
+        .labels
+        .as_ref()
+        .is_none_or(|l| l.get("tier").map(|s| s.as_str()) != Some("a"))));
+    let by_name = cms
+        .list(&ListParams::default().fields("metadata.name=p3"))
+        .await
+        .unwrap();
+    assert_eq!(by_name.items.len(), 1);
+    let page = cms
+        .list(&ListParams::default().labels("tier").limit(2))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 2);
+    let token = page.metadata.continue_.clone().expect("continue token");
+    let rest = cms
+        .list(
+            &ListParams::default()
+                .labels("tier")
+                .limit(10)
+                .continue_token(&token),
+        )
+        .await
+        .unwrap();
+    assert_eq!(rest.items.len(), 3);
+    let bad = cms
+        .list(&ListParams::default().labels("tier in (a"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(bad, kube::Error::Api(ref s) if s.code == 400),
+        "{bad:?}"
+    );
+    // dryRun=All: validated, answered, not stored.
+    let pp = PostParams {
+        dry_run: true,
+        ..Default::default()
+    };
+    cms.create(&pp, &cm("dry", json!({}))).await.unwrap();
+    assert!(cms.get_opt("dry").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn watcher_sees_added_modified_deleted() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+    let mut events =
+        watcher::watcher(cms.clone(), watcher::Config::default().labels("w=1")).boxed();
+    // Initial list (empty) completes first.
+    loop {
+        match events.try_next().await.unwrap().unwrap() {
+            watcher::Event::InitDone => break,
+            _ => continue,
+        }
+    }
+    cms.create(&PostParams::default(), &cm("w1", json!({"w": "1"})))
+        .await
+        .unwrap();
+    cms.patch(
+        "w1",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"data": {"k": "v2"}})),
+    )
+    .await
+    .unwrap();
+    cms.delete("w1", &DeleteParams::default()).await.unwrap();
+    let mut seen = Vec::new();
+    while seen.len() < 3 {
+        let ev = tokio::time::timeout(Duration::from_secs(5), events.try_next())
+            .await
+            .expect("event in time")
+            .unwrap()
+            .unwrap();
+        match ev {
+            watcher::Event::Apply(c) => seen.push(format!("apply:{}", c.data.unwrap()["k"])),
+            watcher::Event::Delete(c) => seen.push(format!("delete:{}", c.metadata.name.unwrap())),
+            _ => {}
+        }
+    }
+    assert_eq!(seen, ["apply:v", "apply:v2", "delete:w1"]);
+}
+
+#[tokio::test]
+async fn watch_from_a_compacted_resource_version_gets_an_in_stream_410() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client, "default");
+    let params = kube::api::WatchParams::default();
+    let mut stream = cms.watch(&params, "1").await.unwrap().boxed();
+    let first = stream.next().await.unwrap();
+    match first {
+        Ok(kube::api::WatchEvent::Error(e)) => {
+            assert_eq!((e.code, e.reason.as_str()), (410, "Expired"))
+        }
+        Err(kube::Error::Api(e)) => assert_eq!(e.code, 410),
+        other => panic!("expected 410, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn finalizers_hold_deletion_until_removed() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client, "default");
+    let obj: ConfigMap = serde_json::from_value(
+        json!({"metadata": {"name": "f", "finalizers": ["example.com/hold"]}}),
+    )
+    .unwrap();
+    cms.create(&PostParams::default(), &obj).await.unwrap();
+    cms.delete("f", &DeleteParams::default()).await.unwrap();
+    let held = cms.get("f").await.unwrap();
+    assert!(held.metadata.deletion_timestamp.is_some());
+    let err = cms
+        .patch(
+            "f",
+            &PatchParams::default(),
+            &Patch::Merge(
+                json!({"metadata": {"finalizers": ["example.com/hold", "example.com/new"]}}),
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, kube::Error::Api(ref s) if s.code == 422),
+        "{err:?}"
+    );
+    cms.patch(
+        "f",
+        &PatchParams::default(),
+        &Patch::Merge(json!({"metadata": {"finalizers": null}})),
+    )
+    .await
+    .unwrap();
+    assert!(cms.get_opt("f").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn owner_reference_garbage_collection_background_and_orphan() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client, "default");
+    let owner = cms
+        .create(&PostParams::default(), &cm("owner", json!({})))
+        .await
+        .unwrap();
+    let uid = owner.metadata.uid.clone().unwrap();
+    let dep = |name: &str| -> ConfigMap {
+        serde_json::from_value(json!({"metadata": {"name": name, "ownerReferences": [
+            {"apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": uid}]}}))
+        .unwrap()
+    };
+    cms.create(&PostParams::default(), &dep("child"))
+        .await
+        .unwrap();
+    cms.delete("owner", &DeleteParams::background())
+        .await
+        .unwrap();
+    eventually("child collected", || async {
+        cms.get_opt("child").await.unwrap().is_none()
+    })
+    .await;
+
+    let owner = cms
+        .create(&PostParams::default(), &cm("owner", json!({})))
+        .await
+        .unwrap();
+    let uid = owner.metadata.uid.clone().unwrap();
+    let kept: ConfigMap =
+        serde_json::from_value(json!({"metadata": {"name": "kept", "ownerReferences": [
+        {"apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": uid}]}}))
+        .unwrap();
+    cms.create(&PostParams::default(), &kept).await.unwrap();
+    cms.delete("owner", &DeleteParams::orphan()).await.unwrap();
+    eventually("owner gone", || async {
+        cms.get_opt("owner").await.unwrap().is_none()
+    })
+    .await;
+    let kept = cms.get("kept").await.unwrap();
+    assert!(kept
+        .metadata
+        .owner_references
+        .unwrap_or_default()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn service_account_token_secret_is_filled_and_rbac_checked() {
+    let sb = common::start(&["c1"]).await;
+    let admin = common::client(&sb, "c1").await;
+    let sas: Api<ServiceAccount> = Api::namespaced(admin.clone(), "default");
+    sas.create(
+        &PostParams::default(),
+        &serde_json::from_value(json!({"metadata": {"name": "robot"}})).unwrap(),
+    )
+    .await
+    .unwrap();
+    let secrets: Api<Secret> = Api::namespaced(admin.clone(), "default");
+    let s: Secret = serde_json::from_value(json!({"metadata": {"name": "robot-token", "annotations": {
+        "kubernetes.io/service-account.name": "robot"}}, "type": "kubernetes.io/service-account-token"}))
+    .unwrap();
+    secrets.create(&PostParams::default(), &s).await.unwrap();
+    let mut token = String::new();
+    for _ in 0..200 {
+        let s = secrets.get("robot-token").await.unwrap();
+        if let Some(t) = s.data.and_then(|d| d.get("token").cloned()) {
+            token = String::from_utf8(t.0).unwrap();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(!token.is_empty(), "the token controller filled the Secret");
+    let robot = common::client_with_token(&sb, "c1", &token).await;
+    let robot_cms: Api<ConfigMap> = Api::namespaced(robot.clone(), "default");
+    let err = robot_cms.list(&ListParams::default()).await.unwrap_err();
+    assert!(
+        matches!(err, kube::Error::Api(ref s) if s.code == 403 && s.message.contains("system:serviceaccount:default:robot")),
+        "{err:?}"
+    );
+    let rbs: Api<DynamicObject> = Api::namespaced_with(
+        admin.clone(),
+        "default",
+        &kube::api::ApiResource::from_gvk(&GroupVersionKind::gvk(
+            "rbac.authorization.k8s.io",
+            "v1",
+            "RoleBinding",
+        )),
+    );
+    let rb: DynamicObject = serde_json::from_value(json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+        "metadata": {"name": "robot-view"}, "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+        "subjects": [{"kind": "ServiceAccount", "name": "robot", "namespace": "default"}]}))
+    .unwrap();
+    rbs.create(&PostParams::default(), &rb).await.unwrap();
+    robot_cms
+        .list(&ListParams::default())
+        .await
+        .expect("allowed after the binding");
+    // Deleting the ServiceAccount revokes the token.
+    sas.delete("robot", &DeleteParams::default()).await.unwrap();
+    let err = robot_cms.list(&ListParams::default()).await.unwrap_err();
+    assert!(
+        matches!(err, kube::Error::Api(ref s) if s.code == 401),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn crd_registers_a_served_type_with_status_subresource_and_generation() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let crd: CustomResourceDefinition = serde_json::from_value(json!({
+        "metadata": {"name": "things.example.com"},
+        "spec": {"group": "example.com", "scope": "Namespaced",
+            "names": {"plural": "things", "singular": "thing", "kind": "Thing", "shortNames": ["th"]},
+            "versions": [{"name": "v1", "served": true, "storage": true, "subresources": {"status": {}},
+                "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                    "spec": {"type": "object", "properties": {"size": {"type": "integer"}}},
+                    "status": {"type": "object", "properties": {"ready": {"type": "boolean"}}}}}}}]}
+    }))
+    .unwrap();
+    crds.create(&PostParams::default(), &crd).await.unwrap();
+    eventually("established", || async {
+        crds.get("things.example.com")
+            .await
+            .unwrap()
+            .status
+            .and_then(|s| s.conditions)
+            .is_some_and(|c| {
+                c.iter()
+                    .any(|c| c.type_ == "Established" && c.status == "True")
+            })
+    })
+    .await;
+    let d = Discovery::new(client.clone()).run().await.unwrap();
+    assert!(d.groups().any(|g| g.name() == "example.com"));
+    let ar = kube::api::ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk("example.com", "v1", "Thing"),
+        "things",
+    );
+    let things: Api<DynamicObject> = Api::namespaced_with(client.clone(), "default", &ar);
+    let t: DynamicObject =
+        serde_json::from_value(json!({"apiVersion": "example.com/v1", "kind": "Thing",
+        "metadata": {"name": "t1"}, "spec": {"size": 1}, "status": {"ready": true}}))
+        .unwrap();
+    let created = things.create(&PostParams::default(), &t).await.unwrap();
+    assert_eq!(created.metadata.generation, Some(1));
+    assert!(
+        created.data.get("status").is_none(),
+        "status is dropped on create"
+    );
+    let p = things
+        .patch(
+            "t1",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"size": 2}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(p.metadata.generation, Some(2));
+    let s = things
+        .patch_status(
+            "t1",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"status": {"ready": true}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.metadata.generation, Some(2));
+    assert_eq!(s.data["status"]["ready"], true);
+    let bad = things
+        .patch(
+            "t1",
+            &PatchParams::default(),
+            &Patch::Strategic(json!({"spec": {"size": 3}})),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(bad, kube::Error::Api(ref s) if s.code == 415),
+        "{bad:?}"
+    );
+    crds.delete("things.example.com", &DeleteParams::default())
+        .await
+        .unwrap();
+    eventually("crd gone", || async {
+        crds.get_opt("things.example.com").await.unwrap().is_none()
+    })
+    .await;
+    let err = things.get("t1").await.unwrap_err();
+    assert!(
+        matches!(err, kube::Error::Api(ref s) if s.code == 404),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn deployment_scale_subresource_and_metrics() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let deps: Api<Deployment> = Api::namespaced(client, "default");
+    let d: Deployment = serde_json::from_value(json!({"metadata": {"name": "web"}, "spec": {"replicas": 1,
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}))
+    .unwrap();
+    deps.create(&PostParams::default(), &d).await.unwrap();
+    let before = sb.cluster("c1").unwrap().metrics.total(&["PATCH"]);
+    let sc = deps
+        .patch_scale(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"replicas": 4}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(sc.spec.unwrap().replicas, Some(4));
+    let d = deps.get("web").await.unwrap();
+    assert_eq!(d.spec.unwrap().replicas, Some(4));
+    assert_eq!(d.metadata.generation, Some(2));
+    assert_eq!(
+        sb.cluster("c1").unwrap().metrics.total(&["PATCH"]),
+        before + 1
+    );
+    assert!(sb.cluster("c1").unwrap().metrics.render().contains(
+        "apiserver_request_total{code=\"201\",resource=\"deployments\",verb=\"POST\"} 1"
+    ));
+}

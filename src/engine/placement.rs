@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::selector::LabelSelector;
+
 use crate::validation::{join_errors, FieldError};
 
 /// What placement needs to know about a KubeFedCluster.
@@ -55,165 +57,20 @@ impl ClusterInfo {
 #[error("{}", join_errors(.0))]
 pub struct PlacementError(pub Vec<FieldError>);
 
-// TODO(merge): use crate::selector once it lands; this private matcher covers metav1.LabelSelector only.
-#[derive(Debug, Clone, PartialEq)]
-enum Requirement {
-    In(String, BTreeSet<String>),
-    NotIn(String, BTreeSet<String>),
-    Exists(String),
-    DoesNotExist(String),
-}
-
-impl Requirement {
-    fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        match self {
-            Requirement::In(k, vals) => labels.get(k).is_some_and(|v| vals.contains(v)),
-            Requirement::NotIn(k, vals) => labels.get(k).is_none_or(|v| !vals.contains(v)),
-            Requirement::Exists(k) => labels.contains_key(k),
-            Requirement::DoesNotExist(k) => !labels.contains_key(k),
-        }
-    }
-}
-
-/// A parsed `clusterSelector`. An empty selector matches everything.
-#[derive(Debug, Clone, PartialEq)]
-struct Selector(Vec<Requirement>);
-
-impl Selector {
-    fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.0.iter().all(|r| r.matches(labels))
-    }
-}
-
-fn string_list(v: Option<&Value>, field: &str, errors: &mut Vec<FieldError>) -> Vec<String> {
-    match v {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| match item.as_str() {
-                Some(s) => Some(s.to_string()),
-                None => {
-                    errors.push(FieldError::invalid(
-                        format!("{field}[{i}]"),
-                        item,
-                        "must be a string",
-                    ));
-                    None
-                }
-            })
-            .collect(),
-        Some(other) => {
-            errors.push(FieldError::invalid(
-                field,
-                other,
-                "must be a list of strings",
-            ));
-            Vec::new()
-        }
-    }
-}
-
-/// Parses a metav1.LabelSelector the way `LabelSelectorAsSelector` accepts it.
-fn parse_selector(v: &Value, field: &str) -> Result<Selector, Vec<FieldError>> {
-    let mut errors = Vec::new();
-    let mut reqs = Vec::new();
-    let Some(obj) = v.as_object() else {
+/// Parses a metav1.LabelSelector as `LabelSelectorAsSelector` does, reporting errors with field paths.
+fn parse_selector(v: &Value, field: &str) -> Result<LabelSelector, Vec<FieldError>> {
+    if !v.is_object() {
         return Err(vec![FieldError::invalid(
             field,
             v,
             "must be a label selector {matchLabels, matchExpressions}",
         )]);
-    };
-    match obj.get("matchLabels") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(m)) => {
-            for (k, val) in m {
-                match val.as_str() {
-                    Some(s) => {
-                        reqs.push(Requirement::In(k.clone(), BTreeSet::from([s.to_string()])))
-                    }
-                    None => errors.push(FieldError::invalid(
-                        format!("{field}.matchLabels[{k:?}]"),
-                        val,
-                        "must be a string",
-                    )),
-                }
-            }
-        }
-        Some(other) => errors.push(FieldError::invalid(
-            format!("{field}.matchLabels"),
-            other,
-            "must be a map of label key to value",
-        )),
     }
-    match obj.get("matchExpressions") {
-        None | Some(Value::Null) => {}
-        Some(Value::Array(exprs)) => {
-            for (i, e) in exprs.iter().enumerate() {
-                let ef = format!("{field}.matchExpressions[{i}]");
-                let key = match e.get("key").and_then(Value::as_str) {
-                    Some(k) if !k.is_empty() => k.to_string(),
-                    _ => {
-                        errors.push(FieldError::required(format!("{ef}.key"), ""));
-                        continue;
-                    }
-                };
-                let values = string_list(e.get("values"), &format!("{ef}.values"), &mut errors);
-                let op = e.get("operator").cloned().unwrap_or(Value::Null);
-                let req = match op.as_str() {
-                    Some("In") | Some("NotIn") => {
-                        if values.is_empty() {
-                            errors.push(FieldError::required(
-                                format!("{ef}.values"),
-                                "must be specified when `operator` is 'In' or 'NotIn'",
-                            ));
-                            continue;
-                        }
-                        let set = values.into_iter().collect();
-                        if op == "In" {
-                            Requirement::In(key, set)
-                        } else {
-                            Requirement::NotIn(key, set)
-                        }
-                    }
-                    Some("Exists") | Some("DoesNotExist") => {
-                        if !values.is_empty() {
-                            errors.push(FieldError::forbidden(
-                                format!("{ef}.values"),
-                                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-                            ));
-                            continue;
-                        }
-                        if op == "Exists" {
-                            Requirement::Exists(key)
-                        } else {
-                            Requirement::DoesNotExist(key)
-                        }
-                    }
-                    _ => {
-                        errors.push(FieldError::not_supported(
-                            format!("{ef}.operator"),
-                            &op,
-                            &["In", "NotIn", "Exists", "DoesNotExist"],
-                        ));
-                        continue;
-                    }
-                };
-                reqs.push(req);
-            }
-        }
-        Some(other) => errors.push(FieldError::invalid(
-            format!("{field}.matchExpressions"),
-            other,
-            "must be a list of {key, operator, values}",
-        )),
+    let errors = crate::validation::validate_label_selector(v, field);
+    if !errors.is_empty() {
+        return Err(errors);
     }
-    if errors.is_empty() {
-        Ok(Selector(reqs))
-    } else {
-        Err(errors)
-    }
+    LabelSelector::from_structured(v).map_err(|e| vec![FieldError::invalid(field, v, e.0)])
 }
 
 fn registered(clusters: &[ClusterInfo]) -> BTreeSet<String> {
@@ -467,7 +324,7 @@ mod tests {
         )
         .unwrap_err()
         .to_string();
-        assert!(err.contains("spec.placement.clusterSelector.matchExpressions[0].operator: Unsupported value: \"Gt\""), "{err}");
+        assert!(err.contains("spec.placement.clusterSelector.matchExpressions[0].operator: Invalid value: \"Gt\": not a valid selector operator"), "{err}");
         assert!(
             err.contains(
                 "spec.placement.clusterSelector.matchExpressions[1].values: Required value"

@@ -9,6 +9,7 @@ pub mod discovery;
 pub mod hooks;
 pub mod objects;
 pub mod patch;
+pub mod protobuf;
 pub mod rbac;
 pub mod registry;
 pub mod request;
