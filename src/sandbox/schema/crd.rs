@@ -177,7 +177,7 @@ fn validate_structural_invariants(n: &Value, lvl: Level, path: &str, errs: &mut 
                 "must be object if x-kubernetes-embedded-resource is true",
             ));
         }
-    } else if ty.is_empty() && !embedded && !int_or_string {
+    } else if ty.is_empty() && !embedded && !int_or_string && !preserve {
         let detail = match lvl {
             Level::Root => "must not be empty at the root",
             Level::Item => "must not be empty for specified array items",
@@ -788,6 +788,16 @@ mod tests {
             text(&validate_crd(&c, None)),
             "spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields"
         );
+    }
+
+    #[test]
+    fn field_preserving_unknown_fields_needs_no_type() {
+        let mut c = crd();
+        c["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = json!({
+            "type": "object",
+            "properties": {"value": {"x-kubernetes-preserve-unknown-fields": true}}
+        });
+        assert!(validate_crd(&c, None).is_empty());
     }
 
     #[test]
