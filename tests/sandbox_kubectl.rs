@@ -114,7 +114,9 @@ async fn kubectl_1_20_drives_the_sandbox() {
 }
 
 async fn drive(version: &str) {
-    let Some((label, bin)) = common::kubectls().into_iter().find(|(l, _)| l == version) else { return };
+    let Some((label, bin)) = common::kubectls().into_iter().find(|(l, _)| l == version) else {
+        return;
+    };
     let sb = common::start(&["c1"]).await;
     let dir = tempfile::tempdir().unwrap();
     {
@@ -242,14 +244,22 @@ async fn drive(version: &str) {
                 k.ok(&["apply", "-f", "-"], Some(SA_TOKEN_SECRET));
                 let mut t = String::new();
                 for _ in 0..100 {
-                    t = k.ok(&["get", "secret", "bot-token", "-o", "jsonpath={.data.token}"], None);
+                    t = k.ok(
+                        &["get", "secret", "bot-token", "-o", "jsonpath={.data.token}"],
+                        None,
+                    );
                     if !t.is_empty() {
                         break;
                     }
                     std::thread::sleep(std::time::Duration::from_millis(50));
                 }
                 use base64::Engine;
-                String::from_utf8(base64::engine::general_purpose::STANDARD.decode(t.trim()).unwrap()).unwrap()
+                String::from_utf8(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(t.trim())
+                        .unwrap(),
+                )
+                .unwrap()
             } else {
                 k.ok(&["create", "token", "bot"], None)
             };

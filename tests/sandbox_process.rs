@@ -14,22 +14,41 @@ use serde_json::json;
 
 fn start(kubeconfig: &Path, data_dir: Option<&Path>) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubefedctl"));
-    cmd.args(["sandbox", "up", "--clusters", "host,member1", "--kubeconfig"]).arg(kubeconfig);
+    cmd.args([
+        "sandbox",
+        "up",
+        "--clusters",
+        "host,member1",
+        "--kubeconfig",
+    ])
+    .arg(kubeconfig);
     if let Some(d) = data_dir {
         cmd.arg("--data-dir").arg(d);
     }
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("sandbox starts");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sandbox starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.as_mut().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     assert_eq!(line.trim(), "ready");
     child
 }
 
 async fn client(kubeconfig: &Path, ctx: &str) -> kube::Client {
     let kc = Kubeconfig::read_from(kubeconfig).unwrap();
-    let cfg = kube::Config::from_custom_kubeconfig(kc, &KubeConfigOptions { context: Some(ctx.into()), ..Default::default() })
-        .await
-        .unwrap();
+    let cfg = kube::Config::from_custom_kubeconfig(
+        kc,
+        &KubeConfigOptions {
+            context: Some(ctx.into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     kube::Client::try_from(cfg).unwrap()
 }
 
@@ -41,7 +60,10 @@ async fn ready_after_a_private_kubeconfig_and_sigterm_stops_cleanly() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&kc).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&kc).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
     let text = std::fs::read_to_string(&kc).unwrap();
     assert!(text.contains("current-context: host"), "{text}");
@@ -50,7 +72,10 @@ async fn ready_after_a_private_kubeconfig_and_sigterm_stops_cleanly() {
     assert_eq!(v.git_version, "v1.33.0");
     let status = tokio::task::spawn_blocking(move || {
         let mut child = child;
-        Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap();
         child.wait().unwrap()
     })
     .await
@@ -68,7 +93,10 @@ async fn acknowledged_writes_survive_kill_9() {
     let cms: Api<ConfigMap> = Api::namespaced(c, "default");
     let mut last_rv = 0u64;
     for i in 0..50 {
-        let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": format!("cm{i}")}, "data": {"i": i.to_string()}})).unwrap();
+        let cm: ConfigMap = serde_json::from_value(
+            json!({"metadata": {"name": format!("cm{i}")}, "data": {"i": i.to_string()}}),
+        )
+        .unwrap();
         let created = cms.create(&PostParams::default(), &cm).await.unwrap();
         last_rv = created.metadata.resource_version.unwrap().parse().unwrap();
     }
@@ -82,8 +110,19 @@ async fn acknowledged_writes_survive_kill_9() {
         assert_eq!(cm.data.unwrap()["i"], i.to_string());
     }
     let cm: ConfigMap = serde_json::from_value(json!({"metadata": {"name": "after"}})).unwrap();
-    let rv: u64 = cms.create(&PostParams::default(), &cm).await.unwrap().metadata.resource_version.unwrap().parse().unwrap();
-    assert!(rv > last_rv, "resourceVersion went backwards: {rv} <= {last_rv}");
+    let rv: u64 = cms
+        .create(&PostParams::default(), &cm)
+        .await
+        .unwrap()
+        .metadata
+        .resource_version
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        rv > last_rv,
+        "resourceVersion went backwards: {rv} <= {last_rv}"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 }

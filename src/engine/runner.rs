@@ -427,6 +427,9 @@ pub async fn reconcile_pass(
         ControlPlaneScope::Cluster
     };
     let mut report = Report::default();
+    // Bad input is reported before anything is written, health statuses included.
+    let ftcs = list_type_configs(host, ns).await?;
+    let selected = select_types(&ftcs, &opts.types)?;
 
     let members = clusters::load_members(host, ns, &state.clients).await?;
     let known = state
@@ -472,8 +475,6 @@ pub async fn reconcile_pass(
     views.sort_by(|a, b| a.name.cmp(&b.name));
     report.clusters.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let ftcs = list_type_configs(host, ns).await?;
-    let selected = select_types(&ftcs, &opts.types)?;
     let raw_gate = config.feature_enabled(FEATURE_RAW_RESOURCE_STATUS_COLLECTION);
     let infos: Vec<ClusterInfo> = views
         .iter()

@@ -364,22 +364,30 @@ impl Plane {
         p
     }
 
-    /// Runs the kubefedctl binary against the host context; returns (exit code, stdout, stderr).
-    pub fn run_cli(&self, args: &[&str]) -> (i32, String, String) {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
-            .arg("--kubeconfig")
-            .arg(self.kubeconfig_path())
-            .arg("--host-cluster-context")
-            .arg("host")
-            .args(args)
-            .env_remove("KUBECONFIG")
-            .output()
-            .expect("binary runs");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+    /// Runs the kubefedctl binary against the host context (off the async runtime, which keeps serving the
+    /// sandbox); returns (exit code, stdout, stderr).
+    pub async fn cli(&self, args: &[&str]) -> (i32, String, String) {
+        let kubeconfig = self.kubeconfig_path();
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        tokio::task::spawn_blocking(move || {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
+                .arg("--kubeconfig")
+                .arg(&kubeconfig)
+                .arg("--host-cluster-context")
+                .arg("host")
+                .args(&args)
+                .env_remove("KUBECONFIG")
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("binary runs");
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        })
+        .await
+        .unwrap()
     }
 }
 
