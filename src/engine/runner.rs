@@ -602,9 +602,12 @@ async fn reconcile_type(
     .into_iter()
     .collect();
 
+    let owned: HashSet<ObjectKey> = objects.iter().map(|f| ty.target_key(f)).collect();
     let concurrency = opts.concurrency.max(1);
-    let mut results = futures::stream::iter(objects.iter())
-        .map(|fed| reconcile::reconcile_object(env, ty, &listings, fed))
+    let listings_ref = &listings;
+    // Owned items keep the stream's closure free of borrowed arguments, so the pass future stays `Send`.
+    let mut results = futures::stream::iter(objects)
+        .map(|fed| async move { reconcile::reconcile_object(env, ty, listings_ref, &fed).await })
         .buffer_unordered(concurrency);
     while let Some(records) = results.next().await {
         report.records.extend(records);
@@ -614,7 +617,6 @@ async fn reconcile_type(
     }
     drop(results);
 
-    let owned: HashSet<ObjectKey> = objects.iter().map(|f| ty.target_key(f)).collect();
     unlabel_orphans(env, ty, &listings, &owned, opts, report).await;
 }
 

@@ -647,3 +647,32 @@ mod tests {
         );
     }
 }
+
+/// Compile-time check: the drivers' futures can be spawned (a borrowed argument in a stream closure once made
+/// the pass future non-`Send`, which only shows where it is spawned).
+#[cfg(test)]
+mod send_check {
+    fn assert_send<T: Send>(_: T) {}
+    #[allow(dead_code)]
+    fn futures_are_send(
+        host: kube::Client,
+        members: Vec<super::clusters::Member>,
+        opts: super::RunOptions,
+        leases: super::Api<super::DynamicObject>,
+    ) {
+        let state = super::PassState::watching();
+        assert_send(super::clusters::check_health(
+            &host,
+            "ns",
+            &members,
+            Default::default(),
+            state.debounce.as_ref(),
+            false,
+        ));
+        assert_send(super::runner::reconcile_once(&host, &opts));
+        assert_send(super::try_lead(&leases, "x", Default::default()));
+        assert_send(super::release(&leases, "x"));
+        let wopts = super::WatchOptions::default();
+        assert_send(super::run(&host, &opts, &wopts, async {}, &|_| {}, &|_| {}));
+    }
+}
