@@ -34,6 +34,9 @@ complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s V -l version -d '
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "version" -d 'Print the version and git commit of kubefedctl'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "reconcile" -d 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "status" -d 'Show where federated objects are propagated, one row per object × cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "clusters" -d 'List member clusters, checking their health now'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s o -l output -d 'Print the version as a JSON or YAML object instead of a line' -r -f -a "json\t''
 yaml\t''"
@@ -68,8 +71,49 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fis
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s n -l namespace -d 'Only federated objects in this namespace (cluster-scoped types are skipped)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l type -d 'Only this type (FTC name such as deployments.apps, kind, or federated kind); repeatable' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l concurrency -d 'Requests in flight at once, across clusters and objects' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l resync-period -d 'With --watch: full pass at least this often, besides reacting to changes (e.g. 30s, 5m)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s o -l output -d 'Output format of the summary' -r -f -a "table\t'One row per object × cluster'
+json\t'The whole report: records, errors, cluster health, totals'"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l once -d 'Run one pass and exit'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l watch -d 'Keep running, reacting to changes, until SIGINT or SIGTERM'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s A -l all-namespaces -d 'Federated objects in every namespace (the default)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l dry-run -d 'Send no write request; say what would be done'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s n -l namespace -d 'Namespace (default: the host context\'s namespace)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns'
+wide\t'Aligned columns, with extra columns'
+json\t'The records as a JSON array'
+yaml\t'The records as a YAML sequence'"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s A -l all-namespaces -d 'Every namespace'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns'
+wide\t'Aligned columns, with extra columns'
+json\t'The records as a JSON array'
+yaml\t'The records as a YAML sequence'"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "reconcile" -d 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "status" -d 'Show where federated objects are propagated, one row per object × cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "clusters" -d 'List member clusters, checking their health now'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'

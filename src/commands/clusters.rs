@@ -14,17 +14,18 @@ use crate::engine::health;
 use crate::engine::runner;
 use crate::output::{Column, Row};
 
-/// List member clusters and check their health now.
-///
-/// Each KubeFedCluster is probed with the credentials stored in the host (GET /healthz, then /version),
-/// within the KubeFedConfig's clusterHealthCheck timeout, and its status conditions (Ready, Offline,
-/// ConfigMalformed) and kubernetesVersion are recorded when they changed.
-///
-/// Examples:
-///   kubefedctl clusters
-///   kubefedctl clusters -o wide
-///   kubefedctl clusters -o json
+const AFTER_HELP: &str = "\
+Each KubeFedCluster is probed with the credentials stored in the host (GET /healthz, then /version),
+within the KubeFedConfig's clusterHealthCheck timeout, and its status conditions (Ready, Offline,
+ConfigMalformed) and kubernetesVersion are recorded when they changed.
+
+Examples:
+  kubefedctl clusters
+  kubefedctl clusters -o wide
+  kubefedctl clusters -o json";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     #[command(flatten)]
     pub output: OutputArgs,

@@ -12,22 +12,23 @@ use crate::engine::watch::{self, WatchOptions};
 use crate::error;
 use crate::output::{Column, ObjectFormat, OutputFormat, Row};
 
-/// Propagate federated objects to the member clusters.
-///
-/// Reads KubeFedClusters, enabled FederatedTypeConfigs and Federated<Kind> objects from the host and makes
-/// every member hold exactly what is placed there: server-side apply (field manager `kubefedctl`),
-/// removal from clusters no longer selected, deletion and orphaning, status on every federated object.
-/// Members are reached with the credentials stored in the host, never with your kubeconfig.
-///
-/// --once runs one pass and exits 0 when everything converged, 3 when some objects or clusters failed,
-/// 1 when nothing succeeded. --watch runs until SIGINT/SIGTERM, reacting to changes; several replicas
-/// may run at once, one leads (Lease `kubefedctl-reconcile` in the kubefed namespace).
-///
-/// Examples:
-///   kubefedctl reconcile --once
-///   kubefedctl reconcile --once -n prod --type configmaps --dry-run -o json
-///   kubefedctl reconcile --watch --concurrency 16
+const AFTER_HELP: &str = "\
+Reads KubeFedClusters, enabled FederatedTypeConfigs and Federated<Kind> objects from the host and makes
+every member hold exactly what is placed there: server-side apply (field manager `kubefedctl`),
+removal from clusters no longer selected, deletion and orphaning, status on every federated object.
+Members are reached with the credentials stored in the host, never with your kubeconfig.
+
+--once runs one pass and exits 0 when everything converged, 3 when some objects or clusters failed,
+1 when nothing succeeded. --watch runs until SIGINT/SIGTERM, reacting to changes; several replicas
+may run at once, one leads (Lease `kubefedctl-reconcile` in the kubefed namespace).
+
+Examples:
+  kubefedctl reconcile --once
+  kubefedctl reconcile --once -n prod --type configmaps --dry-run -o json
+  kubefedctl reconcile --watch --concurrency 16";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 #[command(group(clap::ArgGroup::new("mode").required(true).args(["once", "watch"])))]
 pub struct Args {
     /// Run one pass and exit

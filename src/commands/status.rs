@@ -13,17 +13,18 @@ use crate::error;
 use crate::kubefed::types::FederatedTypeConfig;
 use crate::output::{Column, Row};
 
-/// Show where federated objects are propagated, one row per object × cluster.
-///
-/// Reads each federated object's status as reconcile recorded it: the per-cluster status (`OK` when
-/// propagated, else KubeFed's reason such as ClusterNotReady or AlreadyExists) and, with -o wide, the
-/// Propagation condition's reason and the remote status collected from the member.
-///
-/// Examples:
-///   kubefedctl status -A
-///   kubefedctl status configmaps -n prod
-///   kubefedctl status deployments.apps web -n prod -o wide
+const AFTER_HELP: &str = "\
+Reads each federated object's status as reconcile recorded it: the per-cluster status (`OK` when
+propagated, else KubeFed's reason such as ClusterNotReady or AlreadyExists) and, with -o wide, the
+Propagation condition's reason and the remote status collected from the member.
+
+Examples:
+  kubefedctl status -A
+  kubefedctl status configmaps -n prod
+  kubefedctl status deployments.apps web -n prod -o wide";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Type to show (FTC name such as deployments.apps, kind, or federated kind); all enabled types if omitted
     #[arg(value_name = "TYPE")]

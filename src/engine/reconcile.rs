@@ -248,25 +248,29 @@ fn federated_api(env: &Env, ty: &TypeInfo, fed: &Value) -> Api<DynamicObject> {
 
 /// DeleteOptions (as returned by [`actions::delete_options`]) as request parameters.
 pub fn delete_params(opts: &Value) -> DeleteParams {
-    let mut dp = DeleteParams::default();
-    dp.grace_period_seconds = opts
-        .get("gracePeriodSeconds")
-        .and_then(Value::as_u64)
-        .map(|g| g.min(u32::MAX as u64) as u32);
-    dp.propagation_policy = match opts.get("propagationPolicy").and_then(Value::as_str) {
-        Some("Orphan") => Some(PropagationPolicy::Orphan),
-        Some("Background") => Some(PropagationPolicy::Background),
-        Some("Foreground") => Some(PropagationPolicy::Foreground),
-        _ => None,
+    let s = |p: &serde_json::Map<String, Value>, k: &str| {
+        p.get(k).and_then(Value::as_str).map(str::to_string)
     };
-    if let Some(p) = opts.get("preconditions").and_then(Value::as_object) {
-        let s = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
-        dp.preconditions = Some(Preconditions {
-            resource_version: s("resourceVersion"),
-            uid: s("uid"),
-        });
+    DeleteParams {
+        grace_period_seconds: opts
+            .get("gracePeriodSeconds")
+            .and_then(Value::as_u64)
+            .map(|g| g.min(u32::MAX as u64) as u32),
+        propagation_policy: match opts.get("propagationPolicy").and_then(Value::as_str) {
+            Some("Orphan") => Some(PropagationPolicy::Orphan),
+            Some("Background") => Some(PropagationPolicy::Background),
+            Some("Foreground") => Some(PropagationPolicy::Foreground),
+            _ => None,
+        },
+        preconditions: opts
+            .get("preconditions")
+            .and_then(Value::as_object)
+            .map(|p| Preconditions {
+                resource_version: s(p, "resourceVersion"),
+                uid: s(p, "uid"),
+            }),
+        ..DeleteParams::default()
     }
-    dp
 }
 
 fn to_value(o: DynamicObject) -> Value {
