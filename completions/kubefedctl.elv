@@ -31,6 +31,10 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --version 'Print version'
             cand version 'Print the version and git commit of kubefedctl'
             cand completions 'Print a shell completion script to stdout'
+            cand init 'Install the control plane into the host cluster (or print its manifests)'
+            cand teardown 'Remove the control plane from the host cluster'
+            cand join 'Register a member cluster with the control plane'
+            cand unjoin 'Remove a member cluster from the control plane'
             cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
             cand reconcile 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
             cand status 'Show where federated objects are propagated, one row per object × cluster'
@@ -54,6 +58,68 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
             cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
             cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubefedctl;init'= {
+            cand --scope 'Scope of the control plane: Cluster federates every namespace, Namespaced only the kubefed namespace [default: the installed control plane''s, else Cluster]. Immutable once installed'
+            cand -o 'Print every manifest in install order instead of installing (contacts no cluster)'
+            cand --output 'Print every manifest in install order instead of installing (contacts no cluster)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand --no-default-types 'Install no federated type (enable types later with `kubefedctl enable`)'
+            cand --dry-run 'Send no write request; say what would be done'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubefedctl;teardown'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -y 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --yes 'Do not ask for confirmation (required when stdin is not a terminal)'
+            cand --orphan 'Leave the objects the control plane propagated in the member clusters (annotate every federated object kubefed.io/orphan: "true" before deleting it)'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubefedctl;join'= {
+            cand --cluster-context 'Kubeconfig context of the member cluster [default: NAME]'
+            cand --host-cluster-name 'Name of the host in the names created in the member, instead of the host context''s name (required when that contains '':'' or ''/'')'
+            cand --secret-name 'Name of the credentials Secret in the host [default: generated from NAME-]'
+            cand --error-on-existing 'Fail when any object of the registration already exists; with false, reuse and update them'
+            cand --label 'Label of the KubeFedCluster, for clusterSelector placement (repeatable)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand --dry-run 'Send no write request; say what would be done'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubefedctl;unjoin'= {
+            cand --cluster-context 'Kubeconfig context of the member cluster [default: NAME]'
+            cand --host-cluster-name 'The --host-cluster-name the cluster was joined with'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand --force 'Remove the registration from the host even if the member cannot be reached or cleaned up'
+            cand --dry-run 'Send no write request; say what would be done'
             cand -v 'Say more about what is happening (repeat for more detail)'
             cand --verbose 'Say more about what is happening (repeat for more detail)'
             cand -q 'Print only data and errors'
@@ -152,6 +218,10 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
         &'kubefedctl;help'= {
             cand version 'Print the version and git commit of kubefedctl'
             cand completions 'Print a shell completion script to stdout'
+            cand init 'Install the control plane into the host cluster (or print its manifests)'
+            cand teardown 'Remove the control plane from the host cluster'
+            cand join 'Register a member cluster with the control plane'
+            cand unjoin 'Remove a member cluster from the control plane'
             cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
             cand reconcile 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
             cand status 'Show where federated objects are propagated, one row per object × cluster'
@@ -161,6 +231,14 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
         &'kubefedctl;help;version'= {
         }
         &'kubefedctl;help;completions'= {
+        }
+        &'kubefedctl;help;init'= {
+        }
+        &'kubefedctl;help;teardown'= {
+        }
+        &'kubefedctl;help;join'= {
+        }
+        &'kubefedctl;help;unjoin'= {
         }
         &'kubefedctl;help;sandbox'= {
             cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'

@@ -33,6 +33,10 @@ complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s h -l help -d 'Pri
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s V -l version -d 'Print version'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "version" -d 'Print the version and git commit of kubefedctl'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "init" -d 'Install the control plane into the host cluster (or print its manifests)'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "teardown" -d 'Remove the control plane from the host cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "join" -d 'Register a member cluster with the control plane'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "unjoin" -d 'Remove a member cluster from the control plane'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "reconcile" -d 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "status" -d 'Show where federated objects are propagated, one row per object × cluster'
@@ -52,6 +56,49 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l ku
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s q -l quiet -d 'Print only data and errors'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -l scope -d 'Scope of the control plane: Cluster federates every namespace, Namespaced only the kubefed namespace [default: the installed control plane\'s, else Cluster]. Immutable once installed' -r -f -a "Cluster\t'Federate every namespace of the member clusters'
+Namespaced\t'Federate only the kubefed namespace'"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -s o -l output -d 'Print every manifest in install order instead of installing (contacts no cluster)' -r -f -a "json\t''
+yaml\t''"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -l no-default-types -d 'Install no federated type (enable types later with `kubefedctl enable`)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -l dry-run -d 'Send no write request; say what would be done'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand teardown" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand teardown" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand teardown" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand teardown" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand teardown" -l orphan -d 'Leave the objects the control plane propagated in the member clusters (annotate every federated object kubefed.io/orphan: "true" before deleting it)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand teardown" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand teardown" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand teardown" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -l cluster-context -d 'Kubeconfig context of the member cluster [default: NAME]' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -l host-cluster-name -d 'Name of the host in the names created in the member, instead of the host context\'s name (required when that contains \':\' or \'/\')' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -l secret-name -d 'Name of the credentials Secret in the host [default: generated from NAME-]' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -l error-on-existing -d 'Fail when any object of the registration already exists; with false, reuse and update them' -r -f -a "true\t''
+false\t''"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -l label -d 'Label of the KubeFedCluster, for clusterSelector placement (repeatable)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -l dry-run -d 'Send no write request; say what would be done'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand join" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -l cluster-context -d 'Kubeconfig context of the member cluster [default: NAME]' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -l host-cluster-name -d 'The --host-cluster-name the cluster was joined with' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -l force -d 'Remove the registration from the host even if the member cannot be reached or cleaned up'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -l dry-run -d 'Send no write request; say what would be done'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -s h -l help -d 'Print help'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l kubefed-namespace -d 'Namespace of the control plane' -r
@@ -109,11 +156,15 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l kubef
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s q -l quiet -d 'Print only data and errors'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "reconcile" -d 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "status" -d 'Show where federated objects are propagated, one row per object × cluster'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "clusters" -d 'List member clusters, checking their health now'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions sandbox reconcile status clusters help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "init" -d 'Install the control plane into the host cluster (or print its manifests)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "teardown" -d 'Remove the control plane from the host cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "join" -d 'Register a member cluster with the control plane'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "unjoin" -d 'Remove a member cluster from the control plane'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "reconcile" -d 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "status" -d 'Show where federated objects are propagated, one row per object × cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "clusters" -d 'List member clusters, checking their health now'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox reconcile status clusters help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'

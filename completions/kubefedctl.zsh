@@ -64,6 +64,79 @@ _arguments "${_arguments_options[@]}" : \
 ':shell -- Shell to complete for:(bash elvish fish powershell zsh)' \
 && ret=0
 ;;
+(init)
+_arguments "${_arguments_options[@]}" : \
+'--scope=[Scope of the control plane\: Cluster federates every namespace, Namespaced only the kubefed namespace \[default\: the installed control plane'\''s, else Cluster\]. Immutable once installed]:SCOPE:((Cluster\:"Federate every namespace of the member clusters"
+Namespaced\:"Federate only the kubefed namespace"))' \
+'-o+[Print every manifest in install order instead of installing (contacts no cluster)]:FORMAT:(json yaml)' \
+'--output=[Print every manifest in install order instead of installing (contacts no cluster)]:FORMAT:(json yaml)' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'--no-default-types[Install no federated type (enable types later with \`kubefedctl enable\`)]' \
+'--dry-run[Send no write request; say what would be done]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(teardown)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'-y[Do not ask for confirmation (required when stdin is not a terminal)]' \
+'--yes[Do not ask for confirmation (required when stdin is not a terminal)]' \
+'--orphan[Leave the objects the control plane propagated in the member clusters (annotate every federated object kubefed.io/orphan\: "true" before deleting it)]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(join)
+_arguments "${_arguments_options[@]}" : \
+'--cluster-context=[Kubeconfig context of the member cluster \[default\: NAME\]]:CTX:_default' \
+'--host-cluster-name=[Name of the host in the names created in the member, instead of the host context'\''s name (required when that contains '\''\:'\'' or '\''/'\'')]:N:_default' \
+'--secret-name=[Name of the credentials Secret in the host \[default\: generated from NAME-\]]:S:_default' \
+'--error-on-existing=[Fail when any object of the registration already exists; with false, reuse and update them]::BOOL:(true false)' \
+'*--label=[Label of the KubeFedCluster, for clusterSelector placement (repeatable)]:KEY=VALUE:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'--dry-run[Send no write request; say what would be done]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':name -- Name of the member cluster (becomes the KubeFedCluster'\''s name; a DNS-1123 subdomain):_default' \
+&& ret=0
+;;
+(unjoin)
+_arguments "${_arguments_options[@]}" : \
+'--cluster-context=[Kubeconfig context of the member cluster \[default\: NAME\]]:CTX:_default' \
+'--host-cluster-name=[The --host-cluster-name the cluster was joined with]:N:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'--force[Remove the registration from the host even if the member cannot be reached or cleaned up]' \
+'--dry-run[Send no write request; say what would be done]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':name -- Name of the member cluster (its KubeFedCluster'\''s name):_default' \
+&& ret=0
+;;
 (sandbox)
 _arguments "${_arguments_options[@]}" : \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
@@ -224,6 +297,22 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(init)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(teardown)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(join)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(unjoin)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (sandbox)
 _arguments "${_arguments_options[@]}" : \
 ":: :_kubefedctl__subcmd__help__subcmd__sandbox_commands" \
@@ -274,6 +363,10 @@ _kubefedctl_commands() {
     local commands; commands=(
 'version:Print the version and git commit of kubefedctl' \
 'completions:Print a shell completion script to stdout' \
+'init:Install the control plane into the host cluster (or print its manifests)' \
+'teardown:Remove the control plane from the host cluster' \
+'join:Register a member cluster with the control plane' \
+'unjoin:Remove a member cluster from the control plane' \
 'sandbox:Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests' \
 'reconcile:Propagate federated objects to member clusters (--once, or --watch until stopped)' \
 'status:Show where federated objects are propagated, one row per object × cluster' \
@@ -297,6 +390,10 @@ _kubefedctl__subcmd__help_commands() {
     local commands; commands=(
 'version:Print the version and git commit of kubefedctl' \
 'completions:Print a shell completion script to stdout' \
+'init:Install the control plane into the host cluster (or print its manifests)' \
+'teardown:Remove the control plane from the host cluster' \
+'join:Register a member cluster with the control plane' \
+'unjoin:Remove a member cluster from the control plane' \
 'sandbox:Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests' \
 'reconcile:Propagate federated objects to member clusters (--once, or --watch until stopped)' \
 'status:Show where federated objects are propagated, one row per object × cluster' \
@@ -320,6 +417,16 @@ _kubefedctl__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl help help commands' commands "$@"
 }
+(( $+functions[_kubefedctl__subcmd__help__subcmd__init_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__init_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help init commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__join_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__join_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help join commands' commands "$@"
+}
 (( $+functions[_kubefedctl__subcmd__help__subcmd__reconcile_commands] )) ||
 _kubefedctl__subcmd__help__subcmd__reconcile_commands() {
     local commands; commands=()
@@ -342,10 +449,30 @@ _kubefedctl__subcmd__help__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl help status commands' commands "$@"
 }
+(( $+functions[_kubefedctl__subcmd__help__subcmd__teardown_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__teardown_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help teardown commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__unjoin_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__unjoin_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help unjoin commands' commands "$@"
+}
 (( $+functions[_kubefedctl__subcmd__help__subcmd__version_commands] )) ||
 _kubefedctl__subcmd__help__subcmd__version_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl help version commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__init_commands] )) ||
+_kubefedctl__subcmd__init_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl init commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__join_commands] )) ||
+_kubefedctl__subcmd__join_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl join commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__reconcile_commands] )) ||
 _kubefedctl__subcmd__reconcile_commands() {
@@ -387,6 +514,16 @@ _kubefedctl__subcmd__sandbox__subcmd__up_commands() {
 _kubefedctl__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl status commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__teardown_commands] )) ||
+_kubefedctl__subcmd__teardown_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl teardown commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__unjoin_commands] )) ||
+_kubefedctl__subcmd__unjoin_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl unjoin commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__version_commands] )) ||
 _kubefedctl__subcmd__version_commands() {

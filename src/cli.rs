@@ -82,6 +82,14 @@ pub enum Command {
     Version(commands::version::Args),
     /// Print a shell completion script to stdout
     Completions(commands::completions::Args),
+    /// Install the control plane into the host cluster (or print its manifests)
+    Init(commands::init::Args),
+    /// Remove the control plane from the host cluster
+    Teardown(commands::teardown::Args),
+    /// Register a member cluster with the control plane
+    Join(commands::join::Args),
+    /// Remove a member cluster from the control plane
+    Unjoin(commands::unjoin::Args),
     /// Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests
     Sandbox(commands::sandbox::Args),
     /// Propagate federated objects to member clusters (--once, or --watch until stopped)

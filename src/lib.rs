@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod controlplane;
 pub mod engine;
 pub mod error;
 pub mod federate;

@@ -300,6 +300,9 @@ impl LabelSelector {
 
     /// Matches against an object's `metadata.labels` (absent = no labels).
     pub fn matches_object(&self, obj: &Value) -> bool {
+        if self.is_everything() {
+            return true;
+        }
         self.matches(&object_labels(obj))
     }
 

@@ -20,9 +20,13 @@ use crate::output::Printer;
 
 pub mod clusters;
 pub mod completions;
+pub mod init;
+pub mod join;
 pub mod reconcile;
 pub mod sandbox;
 pub mod status;
+pub mod teardown;
+pub mod unjoin;
 pub mod version;
 
 /// How a command that ran to the end went; chooses the exit code when no error was returned.
@@ -124,6 +128,10 @@ async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result
         Command::Version(_) | Command::Completions(_) => {
             unreachable!("local commands are answered by `run`")
         }
+        Command::Init(args) => init::run(ctx, args).await,
+        Command::Teardown(args) => teardown::run(ctx, args).await,
+        Command::Join(args) => join::run(ctx, args).await,
+        Command::Unjoin(args) => unjoin::run(ctx, args).await,
         Command::Sandbox(args) => sandbox::run(ctx, args).await,
         Command::Reconcile(args) => reconcile::run(ctx, args).await,
         Command::Status(args) => status::run(ctx, args).await,

@@ -358,6 +358,12 @@ async fn resource_request(
             }),
         )));
     }
+    // Collections take no PUT/PATCH; named objects take no POST (except subresources such as token).
+    if (rp.name.is_none() && matches!(verb, "update" | "patch"))
+        || (rp.name.is_some() && verb == "create" && sub.is_empty())
+    {
+        return Err(fail(ApiError::method_unrouted()));
+    }
     // Verb support.
     let allowed = if sub.is_empty() {
         rt.has_verb(verb)
@@ -367,15 +373,7 @@ async fn resource_request(
             .any(|(s, verbs, _)| *s == sub && verbs.iter().any(|v| v == verb))
     };
     if !allowed {
-        return Err(fail(
-            if rp.name.is_none() && matches!(verb, "update" | "patch") {
-                ApiError::method_unrouted()
-            } else if rp.name.is_some() && verb == "create" && sub.is_empty() {
-                ApiError::method_unrouted()
-            } else {
-                ApiError::method_not_allowed(verb, &rt.plural)
-            },
-        ));
+        return Err(fail(ApiError::method_not_allowed(verb, &rt.plural)));
     }
     let dry_run = {
         let vals = req.query.all("dryRun");
@@ -464,11 +462,12 @@ pub fn parse_selectors(ctx: &Ctx) -> Result<(LabelSelector, FieldSelector), ApiE
 
 fn continue_token(rv: u64, ns: &str, name: &str) -> String {
     use base64::Engine;
-    let raw = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": format!("{ns}/{name}\u{0}")});
+    let raw = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": format!("{ns}/{name}")});
     base64::engine::general_purpose::STANDARD.encode(raw.to_string())
 }
 
-fn decode_continue(token: &str) -> Result<(u64, String), ApiError> {
+/// The list RV and the (namespace, name) of the first object of the next page.
+fn decode_continue(token: &str) -> Result<(u64, (String, String)), ApiError> {
     use base64::Engine;
     let bad = || ApiError::bad_request(format!("continue key is not valid: {token}"));
     let raw = base64::engine::general_purpose::STANDARD
@@ -478,9 +477,12 @@ fn decode_continue(token: &str) -> Result<(u64, String), ApiError> {
     if v["v"] != "meta.k8s.io/v1" {
         return Err(bad());
     }
+    let start = v["start"].as_str().ok_or_else(bad)?;
+    // Names and namespaces never contain '/', so the first one separates them.
+    let (ns, name) = start.split_once('/').ok_or_else(bad)?;
     Ok((
         v["rv"].as_u64().ok_or_else(bad)?,
-        v["start"].as_str().ok_or_else(bad)?.to_string(),
+        (ns.to_string(), name.to_string()),
     ))
 }
 
@@ -503,54 +505,54 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
     } else {
         None
     };
-    let (rv, items) = ctx.c.store.list(ctx.group(), ctx.plural(), ns);
     let limit: usize = ctx
         .query
         .get("limit")
         .and_then(|l| l.parse().ok())
         .unwrap_or(0);
-    let (list_rv, start) = match ctx.query.get("continue").filter(|c| !c.is_empty()) {
+    let (token_rv, start) = match ctx.query.get("continue").filter(|c| !c.is_empty()) {
         Some(tok) => {
             let (trv, start) = decode_continue(tok)?;
-            (trv, Some(start))
+            (Some(trv), Some(start))
         }
-        None => (rv, None),
+        None => (None, None),
     };
-    let mut out = Vec::new();
-    let mut next = None;
-    let mut remaining = 0usize;
-    for obj in items.iter() {
-        let key = format!("{}/{}\u{0}", objects::namespace(obj), objects::name(obj));
-        if let Some(s) = &start {
-            if key.as_str() < s.as_str() {
-                continue;
+    let unfiltered = ls.is_everything() && fs.is_everything();
+    let keep = |o: &Value| unfiltered || ls.matches_object(o) && fs.matches(o);
+    let page = ctx
+        .c
+        .store
+        .list_page(ctx.group(), ctx.plural(), ns, start, limit, &keep);
+    // Later pages repeat the first page's resourceVersion, as the real server does for continued lists.
+    let list_rv = token_rv.unwrap_or(page.rv);
+    let out: Vec<Value> = page
+        .items
+        .iter()
+        .map(|obj| {
+            let mut item = obj.as_ref().clone();
+            if ctx.rt.is_crd() {
+                item["apiVersion"] = json!(ctx.api_version());
             }
-        }
-        if !ls.matches_object(obj) || !fs.matches(obj) {
-            continue;
-        }
-        if limit > 0 && out.len() == limit {
-            if next.is_none() {
-                next = Some(continue_token(
-                    list_rv,
-                    objects::namespace(obj),
-                    objects::name(obj),
-                ));
-            }
-            remaining += 1;
-            continue;
-        }
-        let mut item = obj.as_ref().clone();
-        if ctx.rt.is_crd() {
-            item["apiVersion"] = json!(ctx.api_version());
-        }
-        out.push(item);
-    }
+            item
+        })
+        .collect();
+    let next = page
+        .next
+        .as_ref()
+        .map(|obj| continue_token(list_rv, objects::namespace(obj), objects::name(obj)));
+    // Like etcd-backed lists: a count only when no selector filters what remains.
+    let remaining = if unfiltered {
+        Some(page.remaining)
+    } else {
+        None
+    };
     let mut meta = json!({"resourceVersion": list_rv.to_string()});
     if let Some(n) = next {
         // The token starts at the first item not returned.
         meta["continue"] = json!(n);
-        meta["remainingItemCount"] = json!(remaining);
+        if let Some(r) = remaining {
+            meta["remainingItemCount"] = json!(r);
+        }
     }
     Ok(Reply::ok(json!({
         "kind": ctx.rt.list_kind,
@@ -563,21 +565,35 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
 // ---------------------------------------------------------------------------------------------------------
 // Writing
 
-fn parse_body(ctx: &Ctx) -> Result<Value, ApiError> {
-    let ct = ctx.req.content_type.as_str();
-    if ct.contains("protobuf") || ct.contains("yaml") && !ct.starts_with("application/apply-patch")
-    {
-        return Err(ApiError::unsupported_media_type(&[
+/// Decodes a request body by its Content-Type: JSON (also when missing), YAML, or Kubernetes protobuf.
+pub fn decode_body(ctx: &Ctx) -> Result<Value, ApiError> {
+    let ct = ctx.req.content_type.split(';').next().unwrap_or("").trim();
+    let unsupported = || {
+        ApiError::unsupported_media_type(&[
             "application/json",
             "application/yaml",
-        ]));
-    }
+            "application/vnd.kubernetes.protobuf",
+        ])
+    };
     if ctx.req.body.is_empty() {
         return Err(ApiError::bad_request("the request body is empty"));
     }
-    serde_json::from_slice(&ctx.req.body).map_err(|e| {
-        ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
-    })
+    match ct {
+        "" | "application/json" | "*/*" => serde_json::from_slice(&ctx.req.body).map_err(|e| {
+            ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
+        }),
+        "application/yaml" => {
+            crate::sandbox::yaml_value(&ctx.req.body).map_err(ApiError::bad_request)
+        }
+        _ if super::protobuf::is_protobuf_content_type(ct) => {
+            super::protobuf::decode(&ctx.req.body).map_err(|_| unsupported())
+        }
+        _ => Err(unsupported()),
+    }
+}
+
+fn parse_body(ctx: &Ctx) -> Result<Value, ApiError> {
+    decode_body(ctx)
 }
 
 /// Checks kind/apiVersion of a body against the endpoint (filling them when absent, as the Python client omits them)
@@ -1229,8 +1245,7 @@ fn apply(ctx: &Ctx) -> Result<Reply, ApiError> {
 /// DeleteOptions from the body when it has one, else from the query.
 fn delete_options(ctx: &Ctx) -> Result<Value, ApiError> {
     if !ctx.req.body.is_empty() {
-        let v: Value = serde_json::from_slice(&ctx.req.body)
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let v: Value = decode_body(ctx)?;
         if v.is_object() {
             return Ok(v);
         }

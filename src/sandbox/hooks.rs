@@ -163,9 +163,7 @@ fn allocate_service_addresses(
                         &[FieldError::invalid(
                             "spec.clusterIPs",
                             &json!([ip]),
-                            &format!(
-                                "failed to allocate IP {ip}: provided IP is already allocated"
-                            ),
+                            format!("failed to allocate IP {ip}: provided IP is already allocated"),
                         )],
                     ));
                 }
@@ -447,7 +445,7 @@ pub fn token_request(ctx: &Ctx) -> Result<Reply, ApiError> {
     let body: Value = if ctx.req.body.is_empty() {
         json!({})
     } else {
-        serde_json::from_slice(&ctx.req.body).map_err(|e| ApiError::bad_request(e.to_string()))?
+        super::api::decode_body(ctx)?
     };
     let sa = ctx
         .c
@@ -537,8 +535,7 @@ fn user_from_spec(spec: &Value) -> UserInfo {
 
 /// The create-only review APIs (authorization and authentication).
 pub fn review(ctx: &Ctx) -> Result<Reply, ApiError> {
-    let mut body: Value =
-        serde_json::from_slice(&ctx.req.body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let mut body: Value = super::api::decode_body(ctx)?;
     body["apiVersion"] = json!(ctx.api_version());
     body["kind"] = json!(ctx.rt.kind);
     if !body["metadata"].is_object() {

@@ -31,6 +31,9 @@ pub struct ScaleSpec {
     pub label_selector_path: Option<String>,
 }
 
+/// A subresource: (name, verbs, the (group, version, kind) it answers with when not the parent's).
+pub type Subresource = (String, Vec<String>, Option<(String, String, String)>);
+
 /// One served resource (possibly in several versions).
 #[derive(Debug, Clone)]
 pub struct ResourceType {
@@ -87,7 +90,7 @@ impl ResourceType {
         self.crd.is_some()
     }
     /// Subresources as (name, verbs, response (group, version, kind) override).
-    pub fn subresources(&self) -> Vec<(String, Vec<String>, Option<(String, String, String)>)> {
+    pub fn subresources(&self) -> Vec<Subresource> {
         let mut out = Vec::new();
         if self.status {
             out.push((

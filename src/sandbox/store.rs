@@ -231,7 +231,57 @@ impl Store {
         (inner.rv, items)
     }
 
-    /// Every (group, resource) with at least one object in `namespace` ("" = cluster-scoped).
+    /// One page of a list: objects from `start` (namespace, name) on, in list order, that pass `keep`, at most
+    /// `limit` of them (0 = all). Also returns the list RV, the first object past the page (for the continue
+    /// token) and, when `count_rest`, how many objects follow it unfiltered (`remainingItemCount`).
+    pub fn list_page(
+        &self,
+        group: &str,
+        resource: &str,
+        namespace: Option<&str>,
+        start: Option<(String, String)>,
+        limit: usize,
+        keep: &dyn Fn(&Value) -> bool,
+    ) -> Page {
+        let inner = self.lock();
+        let mut page = Page {
+            rv: inner.rv,
+            items: vec![],
+            next: None,
+            remaining: 0,
+        };
+        let Some(b) = inner
+            .objects
+            .get(&(group.to_string(), resource.to_string()))
+        else {
+            return page;
+        };
+        let lower = match (&start, namespace) {
+            (Some(s), Some(ns)) if s.0.as_str() < ns => (ns.to_string(), String::new()),
+            (Some(s), _) => s.clone(),
+            (None, Some(ns)) => (ns.to_string(), String::new()),
+            (None, None) => (String::new(), String::new()),
+        };
+        let mut iter = b
+            .range(lower..)
+            .take_while(|((n, _), _)| namespace.is_none_or(|ns| n == ns));
+        for (_, obj) in iter.by_ref() {
+            if !keep(obj) {
+                continue;
+            }
+            if limit > 0 && page.items.len() == limit {
+                page.next = Some(obj.clone());
+                break;
+            }
+            page.items.push(obj.clone());
+        }
+        if page.next.is_some() {
+            page.remaining = iter.count() + 1;
+        }
+        page
+    }
+
+    /// How many objects a resource has.
     pub fn count(&self, group: &str, resource: &str) -> usize {
         self.lock()
             .objects
@@ -491,6 +541,16 @@ impl Store {
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
         self.events.subscribe()
     }
+}
+
+/// One page of a list (see `Store::list_page`).
+pub struct Page {
+    pub rv: u64,
+    pub items: Vec<Arc<Value>>,
+    /// The first matching object after the page, when there is one.
+    pub next: Option<Arc<Value>>,
+    /// Objects after the page, not filtered.
+    pub remaining: usize,
 }
 
 /// The beginning of a watch: events to replay, then the live receiver.

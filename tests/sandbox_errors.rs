@@ -1,0 +1,194 @@
+//! Bad requests get what a real API server answers (a `Status` with the real code and reason), never a panic or
+//! a hung connection, and the server keeps serving.
+
+mod common;
+
+use serde_json::{json, Value};
+
+async fn send(
+    client: &kube::Client,
+    method: &str,
+    path: &str,
+    ct: Option<&str>,
+    body: &str,
+) -> (u16, Value) {
+    let mut b = http::Request::builder().method(method).uri(path);
+    if let Some(ct) = ct {
+        b = b.header("content-type", ct);
+    }
+    let req = b.body(body.as_bytes().to_vec()).unwrap();
+    match client.request_text(req).await {
+        Ok(text) => (200, serde_json::from_str(&text).unwrap_or(Value::Null)),
+        Err(kube::Error::Api(s)) => (s.code, json!({"reason": s.reason, "message": s.message})),
+        Err(e) => panic!("{method} {path}: transport error {e}"),
+    }
+}
+
+/// (method, path, content type, body, expected code, expected reason)
+type Case<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, u16, &'a str);
+
+#[tokio::test]
+async fn bad_requests_get_status_answers_and_the_server_keeps_serving() {
+    let sb = common::start(&["c1"]).await;
+    let c = common::client(&sb, "c1").await;
+    let cm = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}"#;
+    let cases: Vec<Case> = vec![
+        ("GET", "/api/v1/nosuchthings", None, "", 404, "NotFound"),
+        (
+            "GET",
+            "/apis/nosuch.group/v1/things",
+            None,
+            "",
+            404,
+            "NotFound",
+        ),
+        ("GET", "/api/v1/configmaps/x", None, "", 404, "NotFound"),
+        (
+            "POST",
+            "/api/v1/namespaces/default/configmaps",
+            Some("application/json"),
+            "{not json",
+            400,
+            "BadRequest",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/other/configmaps",
+            Some("application/json"),
+            r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"default"}}"#,
+            400,
+            "BadRequest",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/missing/configmaps",
+            Some("application/json"),
+            cm,
+            404,
+            "NotFound",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/default/configmaps",
+            Some("text/plain"),
+            cm,
+            415,
+            "UnsupportedMediaType",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/default/configmaps?dryRun=Sometimes",
+            Some("application/json"),
+            cm,
+            422,
+            "Invalid",
+        ),
+        (
+            "POST",
+            "/api/v1/namespaces/default/configmaps",
+            Some("application/json"),
+            r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}}"#,
+            422,
+            "Invalid",
+        ),
+        (
+            "PUT",
+            "/api/v1/namespaces/default/configmaps",
+            Some("application/json"),
+            cm,
+            405,
+            "MethodNotAllowed",
+        ),
+        (
+            "DELETE",
+            "/api/v1/namespaces",
+            None,
+            "",
+            405,
+            "MethodNotAllowed",
+        ),
+        (
+            "PATCH",
+            "/api/v1/namespaces/default/configmaps/x",
+            Some("application/xml"),
+            "{}",
+            415,
+            "UnsupportedMediaType",
+        ),
+        (
+            "PATCH",
+            "/api/v1/namespaces/default/configmaps/x",
+            Some("application/merge-patch+json"),
+            "{}",
+            404,
+            "NotFound",
+        ),
+        (
+            "PATCH",
+            "/api/v1/namespaces/default/configmaps/x?fieldManager=m",
+            Some("application/apply-patch+yaml"),
+            "[1,2",
+            400,
+            "BadRequest",
+        ),
+        (
+            "PATCH",
+            "/api/v1/namespaces/default/configmaps/x",
+            Some("application/apply-patch+yaml"),
+            cm,
+            422,
+            "Invalid",
+        ),
+        (
+            "GET",
+            "/api/v1/namespaces/default/configmaps?labelSelector=a%20in%20(b",
+            None,
+            "",
+            400,
+            "BadRequest",
+        ),
+        (
+            "GET",
+            "/api/v1/namespaces/default/configmaps?fieldSelector=spec.x%3Dy",
+            None,
+            "",
+            400,
+            "BadRequest",
+        ),
+        (
+            "GET",
+            "/api/v1/namespaces/default/configmaps?limit=1&continue=garbage",
+            None,
+            "",
+            400,
+            "BadRequest",
+        ),
+        (
+            "DELETE",
+            "/api/v1/namespaces/default",
+            None,
+            "",
+            403,
+            "Forbidden",
+        ),
+    ];
+    for (method, path, ct, body, code, reason) in cases {
+        let (got, status) = send(&c, method, path, ct, body).await;
+        assert_eq!(
+            (got, status["reason"].as_str().unwrap_or("")),
+            (code, reason),
+            "{method} {path}: {status}"
+        );
+    }
+    // Still serving.
+    let (code, v) = send(&c, "GET", "/version", None, "").await;
+    assert_eq!((code, v["gitVersion"].as_str()), (200, Some("v1.33.0")));
+}
+
+#[tokio::test]
+async fn unknown_token_is_401_and_anonymous_is_403() {
+    let sb = common::start(&["c1"]).await;
+    let bad = common::client_with_token(&sb, "c1", "not-a-token").await;
+    let (code, _) = send(&bad, "GET", "/api/v1/namespaces", None, "").await;
+    assert_eq!(code, 401);
+}
