@@ -40,6 +40,9 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand disable 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
             cand federate 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
             cand orphaning-deletion 'Keep or delete member-cluster objects when a federated object is deleted'
+            cand reconcile 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
+            cand status 'Show where federated objects are propagated, one row per object × cluster'
+            cand clusters 'List member clusters, checking their health now'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubefedctl;version'= {
@@ -291,6 +294,59 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
         }
         &'kubefedctl;orphaning-deletion;help;help'= {
         }
+        &'kubefedctl;reconcile'= {
+            cand -n 'Only federated objects in this namespace (cluster-scoped types are skipped)'
+            cand --namespace 'Only federated objects in this namespace (cluster-scoped types are skipped)'
+            cand --type 'Only this type (FTC name such as deployments.apps, kind, or federated kind); repeatable'
+            cand --concurrency 'Requests in flight at once, across clusters and objects'
+            cand --resync-period 'With --watch: full pass at least this often, besides reacting to changes (e.g. 30s, 5m)'
+            cand -o 'Output format of the summary'
+            cand --output 'Output format of the summary'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand --once 'Run one pass and exit'
+            cand --watch 'Keep running, reacting to changes, until SIGINT or SIGTERM'
+            cand -A 'Federated objects in every namespace (the default)'
+            cand --all-namespaces 'Federated objects in every namespace (the default)'
+            cand --dry-run 'Send no write request; say what would be done'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubefedctl;status'= {
+            cand -n 'Namespace (default: the host context''s namespace)'
+            cand --namespace 'Namespace (default: the host context''s namespace)'
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -A 'Every namespace'
+            cand --all-namespaces 'Every namespace'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubefedctl;clusters'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'kubefedctl;help'= {
             cand version 'Print the version and git commit of kubefedctl'
             cand completions 'Print a shell completion script to stdout'
@@ -303,6 +359,9 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand disable 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
             cand federate 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
             cand orphaning-deletion 'Keep or delete member-cluster objects when a federated object is deleted'
+            cand reconcile 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
+            cand status 'Show where federated objects are propagated, one row per object × cluster'
+            cand clusters 'List member clusters, checking their health now'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubefedctl;help;version'= {
@@ -338,6 +397,12 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
         &'kubefedctl;help;orphaning-deletion;disable'= {
         }
         &'kubefedctl;help;orphaning-deletion;status'= {
+        }
+        &'kubefedctl;help;reconcile'= {
+        }
+        &'kubefedctl;help;status'= {
+        }
+        &'kubefedctl;help;clusters'= {
         }
         &'kubefedctl;help;help'= {
         }

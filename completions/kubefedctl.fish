@@ -42,6 +42,9 @@ complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "enable" -d 'E
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "disable" -d 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "federate" -d 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "orphaning-deletion" -d 'Keep or delete member-cluster objects when a federated object is deleted'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "reconcile" -d 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "status" -d 'Show where federated objects are propagated, one row per object × cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "clusters" -d 'List member clusters, checking their health now'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s o -l output -d 'Print the version as a JSON or YAML object instead of a line' -r -f -a "json\t''
 yaml\t''"
@@ -192,18 +195,59 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Delete member-cluster objects together with the federated object again (the default)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "status" -d 'Print whether deleting a federated object leaves its member-cluster objects in place'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "init" -d 'Install the control plane into the host cluster (or print its manifests)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "teardown" -d 'Remove the control plane from the host cluster'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "join" -d 'Register a member cluster with the control plane'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "unjoin" -d 'Remove a member cluster from the control plane'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "enable" -d 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "disable" -d 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "federate" -d 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "orphaning-deletion" -d 'Keep or delete member-cluster objects when a federated object is deleted'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s n -l namespace -d 'Only federated objects in this namespace (cluster-scoped types are skipped)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l type -d 'Only this type (FTC name such as deployments.apps, kind, or federated kind); repeatable' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l concurrency -d 'Requests in flight at once, across clusters and objects' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l resync-period -d 'With --watch: full pass at least this often, besides reacting to changes (e.g. 30s, 5m)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s o -l output -d 'Output format of the summary' -r -f -a "table\t'One row per object × cluster'
+json\t'The whole report: records, errors, cluster health, totals'"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l once -d 'Run one pass and exit'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l watch -d 'Keep running, reacting to changes, until SIGINT or SIGTERM'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s A -l all-namespaces -d 'Federated objects in every namespace (the default)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l dry-run -d 'Send no write request; say what would be done'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s n -l namespace -d 'Namespace (default: the host context\'s namespace)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns'
+wide\t'Aligned columns, with extra columns'
+json\t'The records as a JSON array'
+yaml\t'The records as a YAML sequence'"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s A -l all-namespaces -d 'Every namespace'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns'
+wide\t'Aligned columns, with extra columns'
+json\t'The records as a JSON array'
+yaml\t'The records as a YAML sequence'"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "init" -d 'Install the control plane into the host cluster (or print its manifests)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "teardown" -d 'Remove the control plane from the host cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "join" -d 'Register a member cluster with the control plane'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "unjoin" -d 'Remove a member cluster from the control plane'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "enable" -d 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "disable" -d 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "federate" -d 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "orphaning-deletion" -d 'Keep or delete member-cluster objects when a federated object is deleted'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "reconcile" -d 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "status" -d 'Show where federated objects are propagated, one row per object × cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "clusters" -d 'List member clusters, checking their health now'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "enable" -d 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "disable" -d 'Delete member-cluster objects together with the federated object again (the default)'

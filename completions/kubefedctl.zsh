@@ -380,6 +380,81 @@ esac
     ;;
 esac
 ;;
+(reconcile)
+_arguments "${_arguments_options[@]}" : \
+'(-A --all-namespaces)-n+[Only federated objects in this namespace (cluster-scoped types are skipped)]:NS:_default' \
+'(-A --all-namespaces)--namespace=[Only federated objects in this namespace (cluster-scoped types are skipped)]:NS:_default' \
+'*--type=[Only this type (FTC name such as deployments.apps, kind, or federated kind); repeatable]:TYPE:_default' \
+'--concurrency=[Requests in flight at once, across clusters and objects]:N:_default' \
+'--resync-period=[With --watch\: full pass at least this often, besides reacting to changes (e.g. 30s, 5m)]:DURATION:_default' \
+'-o+[Output format of the summary]:FORMAT:((table\:"One row per object × cluster"
+json\:"The whole report\: records, errors, cluster health, totals"))' \
+'--output=[Output format of the summary]:FORMAT:((table\:"One row per object × cluster"
+json\:"The whole report\: records, errors, cluster health, totals"))' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'--once[Run one pass and exit]' \
+'--watch[Keep running, reacting to changes, until SIGINT or SIGTERM]' \
+'-A[Federated objects in every namespace (the default)]' \
+'--all-namespaces[Federated objects in every namespace (the default)]' \
+'--dry-run[Send no write request; say what would be done]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+'(-A --all-namespaces)-n+[Namespace (default\: the host context'\''s namespace)]:NS:_default' \
+'(-A --all-namespaces)--namespace=[Namespace (default\: the host context'\''s namespace)]:NS:_default' \
+'-o+[Output format]:FORMAT:((table\:"Aligned columns"
+wide\:"Aligned columns, with extra columns"
+json\:"The records as a JSON array"
+yaml\:"The records as a YAML sequence"))' \
+'--output=[Output format]:FORMAT:((table\:"Aligned columns"
+wide\:"Aligned columns, with extra columns"
+json\:"The records as a JSON array"
+yaml\:"The records as a YAML sequence"))' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'-A[Every namespace]' \
+'--all-namespaces[Every namespace]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'::type_name -- Type to show (FTC name such as deployments.apps, kind, or federated kind); all enabled types if omitted:_default' \
+'::name -- Name of one federated object (needs TYPE):_default' \
+&& ret=0
+;;
+(clusters)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Output format]:FORMAT:((table\:"Aligned columns"
+wide\:"Aligned columns, with extra columns"
+json\:"The records as a JSON array"
+yaml\:"The records as a YAML sequence"))' \
+'--output=[Output format]:FORMAT:((table\:"Aligned columns"
+wide\:"Aligned columns, with extra columns"
+json\:"The records as a JSON array"
+yaml\:"The records as a YAML sequence"))' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_kubefedctl__subcmd__help_commands" \
@@ -476,6 +551,18 @@ _arguments "${_arguments_options[@]}" : \
     ;;
 esac
 ;;
+(reconcile)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(status)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(clusters)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -503,9 +590,17 @@ _kubefedctl_commands() {
 'disable:Disable federation of an API type\: stop its propagation and delete its FederatedTypeConfig' \
 'federate:Federate an object of the host cluster\: create its Federated<Kind>, placed in every member cluster' \
 'orphaning-deletion:Keep or delete member-cluster objects when a federated object is deleted' \
+'reconcile:Propagate federated objects to member clusters (--once, or --watch until stopped)' \
+'status:Show where federated objects are propagated, one row per object × cluster' \
+'clusters:List member clusters, checking their health now' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubefedctl commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__clusters_commands] )) ||
+_kubefedctl__subcmd__clusters_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl clusters commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__completions_commands] )) ||
 _kubefedctl__subcmd__completions_commands() {
@@ -541,9 +636,17 @@ _kubefedctl__subcmd__help_commands() {
 'disable:Disable federation of an API type\: stop its propagation and delete its FederatedTypeConfig' \
 'federate:Federate an object of the host cluster\: create its Federated<Kind>, placed in every member cluster' \
 'orphaning-deletion:Keep or delete member-cluster objects when a federated object is deleted' \
+'reconcile:Propagate federated objects to member clusters (--once, or --watch until stopped)' \
+'status:Show where federated objects are propagated, one row per object × cluster' \
+'clusters:List member clusters, checking their health now' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubefedctl help commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__clusters_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__clusters_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help clusters commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__help__subcmd__completions_commands] )) ||
 _kubefedctl__subcmd__help__subcmd__completions_commands() {
@@ -604,6 +707,11 @@ _kubefedctl__subcmd__help__subcmd__orphaning-deletion__subcmd__status_commands()
     local commands; commands=()
     _describe -t commands 'kubefedctl help orphaning-deletion status commands' commands "$@"
 }
+(( $+functions[_kubefedctl__subcmd__help__subcmd__reconcile_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__reconcile_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help reconcile commands' commands "$@"
+}
 (( $+functions[_kubefedctl__subcmd__help__subcmd__sandbox_commands] )) ||
 _kubefedctl__subcmd__help__subcmd__sandbox_commands() {
     local commands; commands=(
@@ -615,6 +723,11 @@ _kubefedctl__subcmd__help__subcmd__sandbox_commands() {
 _kubefedctl__subcmd__help__subcmd__sandbox__subcmd__up_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl help sandbox up commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__status_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help status commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__help__subcmd__teardown_commands] )) ||
 _kubefedctl__subcmd__help__subcmd__teardown_commands() {
@@ -696,6 +809,11 @@ _kubefedctl__subcmd__orphaning-deletion__subcmd__status_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl orphaning-deletion status commands' commands "$@"
 }
+(( $+functions[_kubefedctl__subcmd__reconcile_commands] )) ||
+_kubefedctl__subcmd__reconcile_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl reconcile commands' commands "$@"
+}
 (( $+functions[_kubefedctl__subcmd__sandbox_commands] )) ||
 _kubefedctl__subcmd__sandbox_commands() {
     local commands; commands=(
@@ -726,6 +844,11 @@ _kubefedctl__subcmd__sandbox__subcmd__help__subcmd__up_commands() {
 _kubefedctl__subcmd__sandbox__subcmd__up_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl sandbox up commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__status_commands] )) ||
+_kubefedctl__subcmd__status_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl status commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__teardown_commands] )) ||
 _kubefedctl__subcmd__teardown_commands() {

@@ -99,6 +99,12 @@ pub enum Command {
     Federate(commands::federate::Args),
     /// Keep or delete member-cluster objects when a federated object is deleted
     OrphaningDeletion(commands::orphaning_deletion::Args),
+    /// Propagate federated objects to member clusters (--once, or --watch until stopped)
+    Reconcile(commands::reconcile::Args),
+    /// Show where federated objects are propagated, one row per object × cluster
+    Status(commands::status::Args),
+    /// List member clusters, checking their health now
+    Clusters(commands::clusters::Args),
 }
 
 /// `-o/--output` for listing commands.

@@ -18,6 +18,7 @@ use crate::error;
 use crate::kubeconfig::Kubeconfig;
 use crate::output::Printer;
 
+pub mod clusters;
 pub mod completions;
 pub mod disable;
 pub mod enable;
@@ -25,7 +26,9 @@ pub mod federate;
 pub mod init;
 pub mod join;
 pub mod orphaning_deletion;
+pub mod reconcile;
 pub mod sandbox;
+pub mod status;
 pub mod teardown;
 pub mod unjoin;
 pub mod version;
@@ -138,6 +141,9 @@ async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result
         Command::Disable(args) => disable::run(ctx, args).await,
         Command::Federate(args) => federate::run(ctx, args).await,
         Command::OrphaningDeletion(args) => orphaning_deletion::run(ctx, args).await,
+        Command::Reconcile(args) => reconcile::run(ctx, args).await,
+        Command::Status(args) => status::run(ctx, args).await,
+        Command::Clusters(args) => clusters::run(ctx, args).await,
     }
 }
 

@@ -1,10 +1,32 @@
 //! The propagation engine: placement, overrides, desired objects, per-cluster actions, status, versions,
-//! cluster health.
+//! cluster health (pure), and the parts that talk to clusters: member clients and probes, the per-object
+//! reconcile, the `--once` runner and the `--watch` driver.
 
 pub mod actions;
+pub mod clusters;
 pub mod desired;
 pub mod health;
 pub mod overrides;
 pub mod placement;
+pub mod reconcile;
+pub mod runner;
 pub mod status;
 pub mod versions;
+pub mod watch;
+
+/// The current time as Kubernetes writes it in conditions: RFC 3339, UTC, whole seconds.
+pub fn now_rfc3339() -> String {
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn now_is_rfc3339_utc_in_whole_seconds() {
+        let now = super::now_rfc3339();
+        let re = regex::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$").unwrap();
+        assert!(re.is_match(&now), "{now}");
+    }
+}

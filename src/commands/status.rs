@@ -1,0 +1,456 @@
+//! `kubefedctl status [TYPE [NAME]]`: propagation state of federated objects, one row per object × cluster,
+//! read from what reconcile recorded in their `.status`.
+
+use kube::api::{Api, DynamicObject, ListParams};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Context, Outcome};
+use crate::cli::OutputArgs;
+use crate::engine::runner::{self, type_matches};
+use crate::engine::status::PROPAGATION_CONDITION;
+use crate::error;
+use crate::kubefed::types::FederatedTypeConfig;
+use crate::output::{Column, Row};
+
+const AFTER_HELP: &str = "\
+Reads each federated object's status as reconcile recorded it: the per-cluster status (`OK` when
+propagated, else KubeFed's reason such as ClusterNotReady or AlreadyExists) and, with -o wide, the
+Propagation condition's reason and the remote status collected from the member.
+
+Examples:
+  kubefedctl status -A
+  kubefedctl status configmaps -n prod
+  kubefedctl status deployments.apps web -n prod -o wide";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// Type to show (FTC name such as deployments.apps, kind, or federated kind); all enabled types if omitted
+    #[arg(value_name = "TYPE")]
+    pub type_name: Option<String>,
+
+    /// Name of one federated object (needs TYPE)
+    #[arg(value_name = "NAME", requires = "type_name")]
+    pub name: Option<String>,
+
+    /// Namespace (default: the host context's namespace)
+    #[arg(short, long, value_name = "NS", conflicts_with = "all_namespaces")]
+    pub namespace: Option<String>,
+
+    /// Every namespace
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// One object × cluster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusRow {
+    /// Empty when the object has no per-cluster entry (not placed anywhere, or not reconciled yet).
+    pub cluster: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub namespace: String,
+    pub name: String,
+    /// KubeFed's per-cluster status (`""` = propagated), or the object's state when it has no cluster entry.
+    pub status: String,
+    /// Reason of the Propagation condition (`""` when True).
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_status: Option<Value>,
+    pub creation_timestamp: String,
+    #[serde(skip)]
+    pub age: String,
+}
+
+impl Row for StatusRow {
+    fn cells(&self) -> Vec<String> {
+        let or_none = |s: &str| {
+            if s.is_empty() {
+                "<none>".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        vec![
+            or_none(&self.cluster),
+            self.type_name.clone(),
+            or_none(&self.namespace),
+            self.name.clone(),
+            if self.status.is_empty() {
+                "OK".into()
+            } else {
+                self.status.clone()
+            },
+            self.age.clone(),
+            or_none(&self.reason),
+            self.remote_status
+                .as_ref()
+                .map(remote_summary)
+                .unwrap_or_else(|| "<none>".into()),
+        ]
+    }
+}
+
+const COLUMNS: [Column; 8] = [
+    Column::new("cluster"),
+    Column::new("type"),
+    Column::new("namespace"),
+    Column::new("name"),
+    Column::new("status"),
+    Column::new("age"),
+    Column::wide("reason"),
+    Column::wide("remote-status"),
+];
+
+/// A one-line summary of a member object's status: its scalar fields `k=v`, comma-separated, shortened.
+pub fn remote_summary(v: &Value) -> String {
+    let text = match v.as_object() {
+        Some(m) if !m.is_empty() => m
+            .iter()
+            .filter(|(_, v)| !v.is_object() && !v.is_array())
+            .map(|(k, v)| match v {
+                Value::String(s) => format!("{k}={s}"),
+                other => format!("{k}={other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        _ => String::new(),
+    };
+    if text.is_empty() {
+        return "<none>".into();
+    }
+    if text.chars().count() > 60 {
+        let cut: String = text.chars().take(57).collect();
+        format!("{cut}...")
+    } else {
+        text
+    }
+}
+
+/// kubectl's age format (apimachinery `HumanDuration`): `45s`, `5m30s`, `3h`, `2d4h`, `3y`.
+pub fn human_duration(seconds: i64) -> String {
+    if seconds < -1 {
+        return "<invalid>".into();
+    }
+    if seconds < 0 {
+        return "0s".into();
+    }
+    if seconds < 60 * 2 {
+        return format!("{seconds}s");
+    }
+    let minutes = seconds / 60;
+    if minutes < 10 {
+        let s = seconds % 60;
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
+    }
+    if minutes < 60 * 3 {
+        return format!("{minutes}m");
+    }
+    let hours = minutes / 60;
+    if hours < 8 {
+        let m = minutes % 60;
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
+    }
+    if hours < 48 {
+        return format!("{hours}h");
+    }
+    if hours < 24 * 8 {
+        let h = hours % 24;
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{}d", hours / 24);
+    }
+    if hours < 24 * 365 * 8 {
+        let dy = (hours / 24) % 365;
+        return if dy == 0 {
+            format!("{}y", hours / 24 / 365)
+        } else {
+            format!("{}y{dy}d", hours / 24 / 365)
+        };
+    }
+    format!("{}y", hours / 24 / 365)
+}
+
+/// The age of an object created at `created` (RFC 3339), `<unknown>` when absent or unparsable.
+pub fn age(created: &str, now: jiff::Timestamp) -> String {
+    match created.parse::<jiff::Timestamp>() {
+        Ok(t) => human_duration(now.duration_since(t).as_secs()),
+        Err(_) => "<unknown>".into(),
+    }
+}
+
+/// The rows for one federated object.
+pub fn rows_for(type_name: &str, fed: &Value, now: jiff::Timestamp) -> Vec<StatusRow> {
+    let s = |p: &str| {
+        fed.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let created = s("/metadata/creationTimestamp");
+    let condition = fed
+        .pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .and_then(|c| {
+            c.iter()
+                .find(|c| c.get("type").and_then(Value::as_str) == Some(PROPAGATION_CONDITION))
+        });
+    let reason = condition
+        .and_then(|c| c.get("reason"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let base = StatusRow {
+        cluster: String::new(),
+        type_name: type_name.to_string(),
+        namespace: s("/metadata/namespace"),
+        name: s("/metadata/name"),
+        status: String::new(),
+        reason: reason.clone(),
+        remote_status: None,
+        age: age(&created, now),
+        creation_timestamp: created,
+    };
+    let clusters = fed
+        .pointer("/status/clusters")
+        .and_then(Value::as_array)
+        .filter(|c| !c.is_empty());
+    match clusters {
+        Some(entries) => entries
+            .iter()
+            .map(|e| StatusRow {
+                cluster: e
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                status: e
+                    .get("status")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                remote_status: e.get("remoteStatus").filter(|v| !v.is_null()).cloned(),
+                ..base.clone()
+            })
+            .collect(),
+        None => {
+            // No cluster entry: say why, from the condition, or that reconcile has not run yet.
+            let status = match condition {
+                None => "NotReconciled".to_string(),
+                Some(_) if reason.is_empty() => "NotPlaced".to_string(),
+                Some(_) => reason,
+            };
+            vec![StatusRow { status, ..base }]
+        }
+    }
+}
+
+fn ftc_label(ftc: &FederatedTypeConfig) -> String {
+    ftc.metadata.name.clone().unwrap_or_default()
+}
+
+pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
+    let host = ctx.host_client().await?;
+    let ns = ctx.kubefed_namespace();
+    let ftcs = runner::list_type_configs(&host, ns).await?;
+    let types: Vec<&FederatedTypeConfig> = match &args.type_name {
+        Some(t) => {
+            let matched: Vec<&FederatedTypeConfig> =
+                ftcs.iter().filter(|f| type_matches(f, t)).collect();
+            if matched.is_empty() {
+                let names: Vec<String> = ftcs.iter().map(ftc_label).collect();
+                return Err(error::invalid_input(format!(
+                    "type {t:?} matches no FederatedTypeConfig in namespace {ns:?} (known: {})",
+                    if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    }
+                ))
+                .with_hint("enable the type with `kubefedctl enable <type>`, or check its spelling")
+                .into());
+            }
+            matched
+        }
+        None => ftcs.iter().filter(|f| f.is_propagation_enabled()).collect(),
+    };
+    let namespace = if args.all_namespaces {
+        None
+    } else {
+        match &args.namespace {
+            Some(n) => Some(n.clone()),
+            None => Some(
+                ctx.kubeconfig()?
+                    .namespace_of(ctx.global.host_cluster_context.as_deref())?,
+            ),
+        }
+    };
+    let now = jiff::Timestamp::now();
+    let mut rows = Vec::new();
+    let mut found_name = false;
+    for ftc in &types {
+        let fed = ftc.spec.federated_type.to_kube();
+        let api: Api<DynamicObject> = match (&namespace, ftc.spec.federated_type.is_namespaced()) {
+            (Some(n), true) => Api::namespaced_with(host.clone(), n, &fed),
+            _ => Api::all_with(host.clone(), &fed),
+        };
+        let list = match api.list(&ListParams::default()).await {
+            Ok(l) => l,
+            Err(e) => {
+                ctx.printer.warn(&format!(
+                    "cannot list {} ({}): {e}",
+                    fed.kind,
+                    ftc_label(ftc)
+                ));
+                continue;
+            }
+        };
+        let mut objects: Vec<Value> = list
+            .items
+            .into_iter()
+            .map(|o| serde_json::to_value(o).expect("objects serialise"))
+            .collect();
+        if let Some(name) = &args.name {
+            objects.retain(|o| o.pointer("/metadata/name").and_then(Value::as_str) == Some(name));
+            found_name |= !objects.is_empty();
+        }
+        for o in &objects {
+            rows.extend(rows_for(&ftc_label(ftc), o, now));
+        }
+    }
+    if let (Some(name), false) = (&args.name, found_name) {
+        let kind = types
+            .first()
+            .map(|f| f.spec.federated_type.kind.clone())
+            .unwrap_or_default();
+        let place = match &namespace {
+            Some(n) => format!(" in namespace {n:?}"),
+            None => String::new(),
+        };
+        return Err(error::precondition(
+            format!("{kind} {name:?} not found{place}"),
+            "check the name and namespace (-n NS, or -A for every namespace)",
+        )
+        .into());
+    }
+    rows.sort_by(|a, b| {
+        (&a.type_name, &a.namespace, &a.name, &a.cluster).cmp(&(
+            &b.type_name,
+            &b.namespace,
+            &b.name,
+            &b.cluster,
+        ))
+    });
+    ctx.printer
+        .print_rows(&COLUMNS, &rows, args.output.output)?;
+    Ok(Outcome::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn now() -> jiff::Timestamp {
+        "2024-01-01T01:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn human_duration_matches_kubectl() {
+        let cases = [
+            (0, "0s"),
+            (119, "119s"),
+            (120, "2m"),
+            (330, "5m30s"),
+            (600, "10m"),
+            (3 * 3600, "3h"),
+            (3 * 3600 + 60 * 5, "3h5m"),
+            (10 * 3600, "10h"),
+            (50 * 3600, "2d2h"),
+            (9 * 86400, "9d"),
+            (800 * 86400, "2y70d"),
+            (3000 * 86400, "8y"),
+        ];
+        for (s, want) in cases {
+            assert_eq!(human_duration(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn one_row_per_cluster_entry_with_ok_for_empty_status() {
+        let fed = json!({
+            "metadata": {"name": "web", "namespace": "prod", "creationTimestamp": "2024-01-01T00:59:00Z"},
+            "status": {
+                "conditions": [{"type": "Propagation", "status": "False", "reason": "CheckClusters"}],
+                "clusters": [{"name": "c1"}, {"name": "c2", "status": "ClusterNotReady"}]
+            }
+        });
+        let rows = rows_for("configmaps", &fed, now());
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0].cells()[..6],
+            ["c1", "configmaps", "prod", "web", "OK", "60s"]
+        );
+        assert_eq!(rows[1].cells()[4], "ClusterNotReady");
+        assert_eq!(rows[1].cells()[6], "CheckClusters");
+    }
+
+    #[test]
+    fn object_without_cluster_entries_shows_its_reason_or_that_it_was_never_reconciled() {
+        let gated = json!({"metadata": {"name": "a", "namespace": "p"}, "status": {"conditions": [{"type": "Propagation", "status": "False", "reason": "NamespaceNotFederated"}]}});
+        let rows = rows_for("configmaps", &gated, now());
+        assert_eq!(rows[0].cells()[0], "<none>");
+        assert_eq!(rows[0].status, "NamespaceNotFederated");
+        let fresh = json!({"metadata": {"name": "a", "namespace": "p"}});
+        assert_eq!(
+            rows_for("configmaps", &fresh, now())[0].status,
+            "NotReconciled"
+        );
+        let nowhere = json!({"metadata": {"name": "a"}, "status": {"conditions": [{"type": "Propagation", "status": "True"}]}});
+        assert_eq!(
+            rows_for("configmaps", &nowhere, now())[0].status,
+            "NotPlaced"
+        );
+    }
+
+    #[test]
+    fn remote_status_is_summarised_on_one_line() {
+        assert_eq!(
+            remote_summary(&json!({"replicas": 3, "readyReplicas": 2, "conditions": []})),
+            "replicas=3,readyReplicas=2"
+        );
+        assert_eq!(remote_summary(&json!({})), "<none>");
+        let long = remote_summary(&json!({"a": "x".repeat(100)}));
+        assert_eq!(long.chars().count(), 60);
+        assert!(long.ends_with("..."));
+    }
+
+    #[test]
+    fn json_rows_carry_remote_status_and_creation_time_not_age() {
+        let fed = json!({"metadata": {"name": "a", "namespace": "p", "creationTimestamp": "2024-01-01T00:00:00Z"},
+            "status": {"clusters": [{"name": "c1", "remoteStatus": {"phase": "Active"}}]}});
+        let v = serde_json::to_value(&rows_for("namespaces", &fed, now())[0]).unwrap();
+        assert_eq!(v["remoteStatus"], json!({"phase": "Active"}));
+        assert_eq!(v["creationTimestamp"], "2024-01-01T00:00:00Z");
+        assert!(v.get("age").is_none());
+        assert_eq!(v["type"], "namespaces");
+    }
+}

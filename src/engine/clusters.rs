@@ -1,0 +1,522 @@
+//! Member clusters as the engine reaches them: one API client per KubeFedCluster, built only from the
+//! credentials stored in the host (apiEndpoint, caBundle, disabledTLSValidations, proxyURL and the Secret's
+//! `token`), the `/healthz` + `/version` probe, and the KubeFedCluster status write that records it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use base64::Engine as _;
+use k8s_openapi::api::core::v1::Secret;
+use kube::api::{Api, DynamicObject, ListParams, Patch, PatchParams};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::health::{self, ProbeResult};
+use crate::kubefed::types::{KubeFedCluster, TLS_VALIDATION_ALL};
+
+/// A registered member cluster and the client built from its stored credentials.
+#[derive(Clone)]
+pub struct Member {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    /// `spec.apiEndpoint` as stored.
+    pub endpoint: String,
+    /// The KubeFedCluster object as read from the host.
+    pub object: Value,
+    /// The client, or why none could be built (the cluster's configuration is malformed).
+    pub client: Result<kube::Client, String>,
+}
+
+impl std::fmt::Debug for Member {
+    // The client holds the member's token; only names are shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Member")
+            .field("name", &self.name)
+            .field("endpoint", &self.endpoint)
+            .field("client", &self.client.as_ref().map(|_| "<client>"))
+            .finish()
+    }
+}
+
+/// `apiEndpoint` as a URL: client-go accepts `host`, `host:port` and IPs without a scheme, meaning https.
+pub fn endpoint_url(endpoint: &str) -> String {
+    let trimmed = endpoint.trim();
+    if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    }
+}
+
+/// The kubeconfig (as JSON) that reaches a member with its stored credentials: the same rules client-go
+/// applies to a KubeFedCluster (`*` in disabledTLSValidations skips verification; the CA bundle is trusted
+/// otherwise). Kept in memory only; it holds the token.
+pub fn member_kubeconfig(spec: &Value, token: &str) -> Result<Value, String> {
+    let endpoint = spec
+        .get("apiEndpoint")
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or("spec.apiEndpoint is empty")?;
+    let url = endpoint_url(endpoint);
+    url.parse::<http::Uri>()
+        .map_err(|e| format!("spec.apiEndpoint {endpoint:?} is not a valid URL: {e}"))?;
+    let mut cluster = Map::new();
+    cluster.insert("server".into(), json!(url));
+    let skip_tls = spec
+        .get("disabledTLSValidations")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(TLS_VALIDATION_ALL)));
+    if skip_tls {
+        cluster.insert("insecure-skip-tls-verify".into(), json!(true));
+    } else if let Some(ca) = spec
+        .get("caBundle")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        base64::engine::general_purpose::STANDARD
+            .decode(ca.trim())
+            .map_err(|e| format!("spec.caBundle is not valid base64: {e}"))?;
+        cluster.insert("certificate-authority-data".into(), json!(ca.trim()));
+    }
+    if let Some(proxy) = spec
+        .get("proxyURL")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+    {
+        cluster.insert("proxy-url".into(), json!(proxy));
+    }
+    Ok(json!({
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": "member", "cluster": cluster}],
+        "users": [{"name": "member", "user": {"token": token}}],
+        "contexts": [{"name": "member", "context": {"cluster": "member", "user": "member"}}],
+        "current-context": "member",
+    }))
+}
+
+async fn build_client(spec: &Value, token: &str) -> Result<kube::Client, String> {
+    let raw = member_kubeconfig(spec, token)?;
+    let kc = kube::config::Kubeconfig::from_yaml(&raw.to_string())
+        .map_err(|e| format!("cannot read the stored configuration: {e}"))?;
+    crate::kubeconfig::install_crypto_provider();
+    let mut config =
+        kube::Config::from_custom_kubeconfig(kc, &kube::config::KubeConfigOptions::default())
+            .await
+            .map_err(|e| format!("cannot use the stored configuration: {e}"))?;
+    // An unreachable member must fail fast so the others are not held up.
+    config.connect_timeout = Some(Duration::from_secs(5));
+    kube::Client::try_from(config).map_err(|e| format!("cannot build a client: {e}"))
+}
+
+/// Clients kept across passes (`reconcile --watch`) and rebuilt only when what they are built from changes.
+#[derive(Default)]
+pub struct ClientCache {
+    clients: Mutex<HashMap<String, ([u8; 32], kube::Client)>>,
+}
+
+impl ClientCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    async fn get(&self, name: &str, spec: &Value, token: &str) -> Result<kube::Client, String> {
+        let mut h = Sha256::new();
+        h.update(spec.to_string().as_bytes());
+        h.update([0]);
+        h.update(token.as_bytes());
+        let fingerprint: [u8; 32] = h.finalize().into();
+        if let Some((fp, client)) = self.clients.lock().unwrap().get(name) {
+            if *fp == fingerprint {
+                return Ok(client.clone());
+            }
+        }
+        let client = build_client(spec, token).await?;
+        self.clients
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), (fingerprint, client.clone()));
+        Ok(client)
+    }
+}
+
+fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
+    v.and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The KubeFedClusters of the control plane, sorted by name.
+pub async fn list_kubefed_clusters(host: &kube::Client, ns: &str) -> anyhow::Result<Vec<Value>> {
+    let api: Api<DynamicObject> =
+        Api::namespaced_with(host.clone(), ns, &KubeFedCluster::api_resource());
+    let list = api
+        .list(&ListParams::default())
+        .await
+        .with_context(|| format!("cannot list KubeFedClusters in namespace {ns:?} of the host"))?;
+    let mut items: Vec<Value> = list
+        .items
+        .into_iter()
+        .map(|o| serde_json::to_value(o).expect("objects serialise"))
+        .collect();
+    items.sort_by(|a, b| name_of(a).cmp(name_of(b)));
+    Ok(items)
+}
+
+fn name_of(v: &Value) -> &str {
+    v.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+/// Reads the token of a KubeFedCluster's `spec.secretRef` from the host. Errors say what is missing and never
+/// contain the token.
+async fn stored_token(host: &kube::Client, ns: &str, kfc: &Value) -> Result<String, String> {
+    let secret_name = kfc
+        .pointer("/spec/secretRef/name")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or("spec.secretRef.name is empty")?;
+    let secrets: Api<Secret> = Api::namespaced(host.clone(), ns);
+    let secret = match secrets.get_opt(secret_name).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Err(format!("secret {ns}/{secret_name} not found in the host")),
+        Err(e) => return Err(format!("cannot read secret {ns}/{secret_name}: {e}")),
+    };
+    let token = secret
+        .data
+        .as_ref()
+        .and_then(|d| d.get("token"))
+        .map(|b| String::from_utf8_lossy(&b.0).trim().to_string())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| format!("secret {ns}/{secret_name} has no data.token"))?;
+    Ok(token)
+}
+
+/// Every KubeFedCluster of the control plane with a client built from its stored credentials.
+pub async fn load_members(
+    host: &kube::Client,
+    ns: &str,
+    cache: &ClientCache,
+) -> anyhow::Result<Vec<Member>> {
+    let objects = list_kubefed_clusters(host, ns).await?;
+    let mut members = Vec::with_capacity(objects.len());
+    for object in objects {
+        let name = name_of(&object).to_string();
+        let spec = object.get("spec").cloned().unwrap_or(json!({}));
+        let client = match stored_token(host, ns, &object).await {
+            Ok(token) => cache.get(&name, &spec, &token).await,
+            Err(e) => Err(e),
+        };
+        members.push(Member {
+            labels: string_map(object.pointer("/metadata/labels")),
+            endpoint: spec
+                .get("apiEndpoint")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            name,
+            object,
+            client,
+        });
+    }
+    Ok(members)
+}
+
+/// Probes a member with its own credentials: `/healthz` (then `/version` when healthy), within `timeout`.
+pub async fn probe(member: &Member, timeout: Duration) -> ProbeResult {
+    let client = match &member.client {
+        Ok(c) => c,
+        Err(e) => return ProbeResult::ConfigMalformed(e.clone()),
+    };
+    let healthz = async {
+        let req = http::Request::get("/healthz")
+            .body(Vec::new())
+            .expect("static request");
+        client.request_text(req).await
+    };
+    match tokio::time::timeout(timeout, healthz).await {
+        Err(_) => ProbeResult::Unreachable(format!(
+            "no answer from {} within {}s",
+            member.endpoint,
+            timeout.as_secs_f64()
+        )),
+        // The server answered, just not with success.
+        Ok(Err(kube::Error::Api(_))) => ProbeResult::NotOk,
+        Ok(Err(e)) => ProbeResult::Unreachable(crate::error::redact(&e.to_string())),
+        Ok(Ok(body)) if body.trim().eq_ignore_ascii_case("ok") => {
+            let git_version = tokio::time::timeout(timeout, client.apiserver_version())
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .map(|i| i.git_version);
+            ProbeResult::Ok { git_version }
+        }
+        Ok(Ok(_)) => ProbeResult::NotOk,
+    }
+}
+
+/// A status without `lastProbeTime`, so that a probe that only confirms the published state is not a change.
+fn without_probe_times(status: &Value) -> Value {
+    let mut s = status.clone();
+    if let Some(conds) = s.get_mut("conditions").and_then(Value::as_array_mut) {
+        for c in conds {
+            if let Some(o) = c.as_object_mut() {
+                o.remove("lastProbeTime");
+            }
+        }
+    }
+    s
+}
+
+/// Whether `new` says something `old` does not. A refreshed `lastProbeTime` alone is not worth a write:
+/// a converged pass sends no write request.
+pub fn cluster_status_changed(old: Option<&Value>, new: &Value) -> bool {
+    match old {
+        None => true,
+        Some(old) => without_probe_times(old) != without_probe_times(new),
+    }
+}
+
+/// A merge patch turning `old` status into `new`: changed keys set, keys gone from `new` nulled.
+pub fn status_merge_patch(old: Option<&Value>, new: &Value) -> Value {
+    let mut status = new.as_object().cloned().unwrap_or_default();
+    if let Some(old) = old.and_then(Value::as_object) {
+        for k in old.keys() {
+            if !status.contains_key(k) {
+                status.insert(k.clone(), Value::Null);
+            }
+        }
+    }
+    json!({ "status": status })
+}
+
+/// Writes a KubeFedCluster's status through its status subresource when it changed; returns whether it wrote.
+pub async fn write_cluster_status(
+    host: &kube::Client,
+    ns: &str,
+    member: &Member,
+    new: &Value,
+    dry_run: bool,
+) -> anyhow::Result<bool> {
+    let old = member.object.get("status").filter(|s| !s.is_null());
+    if !cluster_status_changed(old, new) || dry_run {
+        return Ok(false);
+    }
+    let api: Api<DynamicObject> =
+        Api::namespaced_with(host.clone(), ns, &KubeFedCluster::api_resource());
+    api.patch_status(
+        &member.name,
+        &PatchParams::default(),
+        &Patch::Merge(status_merge_patch(old, new)),
+    )
+    .await
+    .with_context(|| {
+        format!(
+            "cannot record the health of cluster {:?} on KubeFedCluster {ns}/{}",
+            member.name, member.name
+        )
+    })?;
+    Ok(true)
+}
+
+/// What a health check found for one member.
+#[derive(Debug, Clone)]
+pub struct Health {
+    pub name: String,
+    pub result: ProbeResult,
+    /// The status published on the KubeFedCluster (after debouncing, when debounced).
+    pub status: Value,
+    pub ready: bool,
+}
+
+/// `clusterHealthCheck` settings of the KubeFedConfig.
+#[derive(Debug, Clone, Copy)]
+pub struct HealthSettings {
+    pub timeout: Duration,
+    pub period: Duration,
+    pub thresholds: health::Thresholds,
+}
+
+impl Default for HealthSettings {
+    fn default() -> Self {
+        HealthSettings {
+            timeout: Duration::from_secs(3),
+            period: Duration::from_secs(10),
+            thresholds: health::Thresholds::default(),
+        }
+    }
+}
+
+/// Probes every member in parallel and records the result on its KubeFedCluster (only when it changed).
+/// With `debounce` (kept across passes by `--watch`), KubeFed's thresholds hold back a flapping readiness;
+/// without it, the probe is published as is. A failed status write is returned with the health, not fatal.
+pub async fn check_health(
+    host: &kube::Client,
+    ns: &str,
+    members: &[Member],
+    settings: HealthSettings,
+    debounce: Option<&Mutex<HashMap<String, health::Debounce>>>,
+    dry_run: bool,
+) -> Vec<(Health, Option<anyhow::Error>)> {
+    let now = super::now_rfc3339();
+    let probes = futures::future::join_all(
+        members
+            .iter()
+            .map(|m| async move { (m, probe(m, settings.timeout).await) }),
+    )
+    .await;
+    let mut out = Vec::with_capacity(probes.len());
+    for (member, result) in probes {
+        let previous = member.object.get("status").filter(|s| !s.is_null());
+        let status = match debounce {
+            Some(states) => {
+                let fresh = health::probe_status(&result, &now);
+                let mut states = states.lock().unwrap();
+                let state = states.entry(member.name.clone()).or_insert_with(|| {
+                    // Resume from what is published so a restart does not flip readiness on one probe.
+                    match previous {
+                        Some(p) if p.get("conditions").is_some() => {
+                            health::Debounce::resume(p.clone(), 1)
+                        }
+                        _ => health::Debounce::new(),
+                    }
+                });
+                let mut published = state.observe(fresh, settings.thresholds);
+                keep_transition_times(previous, &mut published);
+                published
+            }
+            None => health::conditions_for(&result, &now, previous),
+        };
+        let ready = health::is_ready(&status);
+        let err = write_cluster_status(host, ns, member, &status, dry_run)
+            .await
+            .err();
+        out.push((
+            Health {
+                name: member.name.clone(),
+                result,
+                status,
+                ready,
+            },
+            err,
+        ));
+    }
+    out
+}
+
+/// Debounced statuses carry the transition time of the state they resumed from; keep the published one
+/// when readiness did not change so a restart is not a transition.
+fn keep_transition_times(previous: Option<&Value>, status: &mut Value) {
+    let Some(prev) = previous else { return };
+    if health::is_ready(prev) != health::is_ready(status) {
+        return;
+    }
+    let Some(t) = prev.pointer("/conditions/0/lastTransitionTime").cloned() else {
+        return;
+    };
+    if let Some(conds) = status.get_mut("conditions").and_then(Value::as_array_mut) {
+        for c in conds {
+            if let Some(o) = c.as_object_mut() {
+                o.insert("lastTransitionTime".into(), t.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_without_scheme_means_https() {
+        assert_eq!(endpoint_url("10.0.0.1:6443"), "https://10.0.0.1:6443");
+        assert_eq!(endpoint_url("http://h:80"), "http://h:80");
+    }
+
+    #[test]
+    fn kubeconfig_trusts_the_ca_bundle_and_carries_the_token() {
+        let spec = json!({"apiEndpoint": "https://h:6443", "caBundle": "Zm9v", "secretRef": {"name": "s"}});
+        let kc = member_kubeconfig(&spec, "tok").unwrap();
+        assert_eq!(kc["clusters"][0]["cluster"]["server"], "https://h:6443");
+        assert_eq!(
+            kc["clusters"][0]["cluster"]["certificate-authority-data"],
+            "Zm9v"
+        );
+        assert!(kc["clusters"][0]["cluster"]
+            .get("insecure-skip-tls-verify")
+            .is_none());
+        assert_eq!(kc["users"][0]["user"]["token"], "tok");
+    }
+
+    #[test]
+    fn star_in_disabled_tls_validations_skips_verification() {
+        let spec = json!({"apiEndpoint": "h", "caBundle": "Zm9v", "disabledTLSValidations": ["*"]});
+        let kc = member_kubeconfig(&spec, "t").unwrap();
+        assert_eq!(
+            kc["clusters"][0]["cluster"]["insecure-skip-tls-verify"],
+            true
+        );
+        assert!(kc["clusters"][0]["cluster"]
+            .get("certificate-authority-data")
+            .is_none());
+    }
+
+    #[test]
+    fn proxy_url_is_passed_on_and_empty_proxy_is_none() {
+        let spec = json!({"apiEndpoint": "h", "proxyURL": "http://p:3128"});
+        let kc = member_kubeconfig(&spec, "t").unwrap();
+        assert_eq!(kc["clusters"][0]["cluster"]["proxy-url"], "http://p:3128");
+        let spec = json!({"apiEndpoint": "h", "proxyURL": ""});
+        let kc = member_kubeconfig(&spec, "t").unwrap();
+        assert!(kc["clusters"][0]["cluster"].get("proxy-url").is_none());
+    }
+
+    #[test]
+    fn empty_endpoint_or_bad_ca_is_malformed() {
+        assert!(member_kubeconfig(&json!({"apiEndpoint": ""}), "t")
+            .unwrap_err()
+            .contains("apiEndpoint"));
+        let err =
+            member_kubeconfig(&json!({"apiEndpoint": "h", "caBundle": "%%%"}), "t").unwrap_err();
+        assert!(err.contains("caBundle"), "{err}");
+    }
+
+    #[test]
+    fn refreshed_probe_time_alone_is_not_a_change() {
+        let old = json!({"conditions": [{"type": "Ready", "status": "True", "lastProbeTime": "a", "lastTransitionTime": "t"}], "kubernetesVersion": "v1"});
+        let mut new = old.clone();
+        new["conditions"][0]["lastProbeTime"] = json!("b");
+        assert!(!cluster_status_changed(Some(&old), &new));
+        new["kubernetesVersion"] = json!("v2");
+        assert!(cluster_status_changed(Some(&old), &new));
+        assert!(cluster_status_changed(None, &new));
+    }
+
+    #[test]
+    fn status_patch_nulls_keys_that_disappeared() {
+        let old = json!({"conditions": [], "kubernetesVersion": "v1"});
+        let new = json!({"conditions": [{"type": "Offline"}]});
+        assert_eq!(
+            status_merge_patch(Some(&old), &new),
+            json!({"status": {"conditions": [{"type": "Offline"}], "kubernetesVersion": null}})
+        );
+    }
+
+    #[test]
+    fn resumed_debounce_keeps_the_published_transition_time() {
+        let prev = json!({"conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "old"}]});
+        let mut st = json!({"conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "new"}]});
+        keep_transition_times(Some(&prev), &mut st);
+        assert_eq!(st["conditions"][0]["lastTransitionTime"], "old");
+        let mut offline = json!({"conditions": [{"type": "Offline", "status": "True", "lastTransitionTime": "new"}]});
+        keep_transition_times(Some(&prev), &mut offline);
+        assert_eq!(offline["conditions"][0]["lastTransitionTime"], "new");
+    }
+}

@@ -1,0 +1,1054 @@
+//! The one per-object reconcile both drivers (`--once`, `--watch`) call: for one federated object, decide and
+//! take the step in every member cluster (server-side apply, delete, unlabel), handle its deletion and
+//! finalizer, and write its status — from listings made once per type and cluster by the caller.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use kube::api::{
+    Api, DeleteParams, DynamicObject, Patch, PatchParams, Preconditions, PropagationPolicy,
+};
+use serde::Serialize;
+use serde_json::{json, Value};
+use tokio::sync::Semaphore;
+
+use super::actions::{self, ClusterAction, ClusterFacts, SYNC_FINALIZER};
+use super::desired::{self, TargetInfo, FIELD_MANAGER, MANAGED_LABEL};
+use super::overrides::parse_overrides;
+use super::placement::{self, ClusterInfo, ControlPlaneScope};
+use super::status::{
+    compute_status, AggregateReason, ClusterOutcome, ClusterPropagationStatus, StatusInput,
+};
+
+/// A federated type the pass propagates (from one enabled FederatedTypeConfig).
+#[derive(Debug, Clone)]
+pub struct TypeInfo {
+    /// The FTC's name (`configmaps`, `deployments.apps`), used as the type's name in reports.
+    pub name: String,
+    pub target: TargetInfo,
+    pub target_api: kube::core::ApiResource,
+    pub federated_api: kube::core::ApiResource,
+    pub federated_namespaced: bool,
+    /// Raw status collection (feature gate + FTC `statusCollection: Enabled`).
+    pub raw_status: bool,
+}
+
+impl TypeInfo {
+    /// Whether the target is namespaced and so gated by FederatedNamespaces (Namespace itself is not).
+    pub fn gated(&self) -> bool {
+        self.target.namespaced && !self.target.is_namespace()
+    }
+
+    /// The member object's key for a federated object (namespace `""` for cluster-scoped targets).
+    pub fn target_key(&self, fed: &Value) -> ObjectKey {
+        let (ns, name) = fed_key(fed);
+        if self.gated() {
+            (ns, name)
+        } else {
+            (String::new(), name)
+        }
+    }
+}
+
+/// `(namespace, name)`; namespace is `""` for cluster-scoped objects.
+pub type ObjectKey = (String, String);
+/// Managed member objects of one type in one cluster, by key.
+pub type Listing = HashMap<ObjectKey, Value>;
+/// Per cluster: the listing, or why it could not be made (then nothing is deleted there).
+pub type Listings = BTreeMap<String, Result<Listing, String>>;
+
+/// A member cluster as one pass sees it.
+#[derive(Clone)]
+pub struct ClusterView {
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub ready: bool,
+    pub client: Option<kube::Client>,
+}
+
+/// What every reconcile in a pass shares.
+pub struct Env {
+    pub host: kube::Client,
+    pub kubefed_namespace: String,
+    pub scope: ControlPlaneScope,
+    pub adopt_resources: bool,
+    pub clusters: Vec<ClusterView>,
+    /// Placement of each FederatedNamespace, by namespace.
+    pub federated_namespaces: BTreeMap<String, BTreeSet<String>>,
+    pub dry_run: bool,
+    /// Bounds the requests in flight across objects and clusters.
+    pub limiter: Arc<Semaphore>,
+    host_namespace_uids: Mutex<HashMap<String, Option<String>>>,
+}
+
+impl Env {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        host: kube::Client,
+        kubefed_namespace: String,
+        scope: ControlPlaneScope,
+        adopt_resources: bool,
+        clusters: Vec<ClusterView>,
+        federated_namespaces: BTreeMap<String, BTreeSet<String>>,
+        dry_run: bool,
+        concurrency: usize,
+    ) -> Self {
+        Env {
+            host,
+            kubefed_namespace,
+            scope,
+            adopt_resources,
+            clusters,
+            federated_namespaces,
+            dry_run,
+            limiter: Arc::new(Semaphore::new(concurrency.max(1))),
+            host_namespace_uids: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn cluster_infos(&self) -> Vec<ClusterInfo> {
+        self.clusters
+            .iter()
+            .map(|c| ClusterInfo {
+                name: c.name.clone(),
+                labels: c.labels.clone(),
+                ready: c.ready,
+            })
+            .collect()
+    }
+
+    /// UID of the host's namespace `name` (cached for the pass); `None` when it does not exist.
+    async fn host_namespace_uid(&self, name: &str) -> Option<String> {
+        if let Some(uid) = self.host_namespace_uids.lock().unwrap().get(name) {
+            return uid.clone();
+        }
+        let api: Api<k8s_openapi::api::core::v1::Namespace> = Api::all(self.host.clone());
+        let uid = api
+            .get_opt(name)
+            .await
+            .ok()
+            .flatten()
+            .and_then(|n| n.metadata.uid);
+        self.host_namespace_uids
+            .lock()
+            .unwrap()
+            .insert(name.to_string(), uid.clone());
+        uid
+    }
+}
+
+/// The step taken (or, with `--dry-run`, that would be taken) in one cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    None,
+    Create,
+    Update,
+    Adopt,
+    Delete,
+    Unlabel,
+}
+
+impl Action {
+    fn from_cluster_action(a: &ClusterAction) -> Action {
+        match a {
+            ClusterAction::Nothing | ClusterAction::Report(_) => Action::None,
+            ClusterAction::Create => Action::Create,
+            ClusterAction::Update => Action::Update,
+            ClusterAction::Adopt => Action::Adopt,
+            ClusterAction::Delete => Action::Delete,
+            ClusterAction::RemoveManagedLabel => Action::Unlabel,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::None => "none",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Adopt => "adopt",
+            Action::Delete => "delete",
+            Action::Unlabel => "unlabel",
+        }
+    }
+
+    pub fn writes(self) -> bool {
+        self != Action::None
+    }
+}
+
+/// One object × cluster outcome of a pass. `cluster` is empty for what concerns the object as a whole
+/// (placement errors, `NamespaceNotFederated`, finalizer or status writes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    pub cluster: String,
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub namespace: String,
+    pub name: String,
+    pub action: Action,
+    /// KubeFed's per-cluster status string (`""` = propagated), or the object's aggregate reason.
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Record {
+    /// Whether this record means the object did not converge in that cluster. Waiting for a member to finish
+    /// deleting is progress, not failure.
+    pub fn failed(&self) -> bool {
+        self.error.is_some()
+            || !(self.status.is_empty()
+                || self.status == ClusterPropagationStatus::WaitingForRemoval.as_str())
+    }
+}
+
+fn fed_key(fed: &Value) -> ObjectKey {
+    let s = |p: &str| {
+        fed.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    (s("/metadata/namespace"), s("/metadata/name"))
+}
+
+fn has_finalizer(fed: &Value, finalizer: &str) -> bool {
+    fed.pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .is_some_and(|f| f.iter().any(|v| v.as_str() == Some(finalizer)))
+}
+
+fn is_deleting(obj: &Value) -> bool {
+    obj.pointer("/metadata/deletionTimestamp")
+        .is_some_and(|v| !v.is_null())
+}
+
+/// Namespaces whose FederatedNamespace only gates: KubeFed never propagates them as Namespaces.
+pub fn is_reserved_namespace(name: &str, kubefed_namespace: &str) -> bool {
+    matches!(name, "kube-system" | "kube-public" | "default") || name == kubefed_namespace
+}
+
+fn target_api(client: kube::Client, ty: &TypeInfo, key: &ObjectKey) -> Api<DynamicObject> {
+    if ty.gated() {
+        Api::namespaced_with(client, &key.0, &ty.target_api)
+    } else {
+        Api::all_with(client, &ty.target_api)
+    }
+}
+
+fn federated_api(env: &Env, ty: &TypeInfo, fed: &Value) -> Api<DynamicObject> {
+    let (ns, _) = fed_key(fed);
+    if ty.federated_namespaced {
+        Api::namespaced_with(env.host.clone(), &ns, &ty.federated_api)
+    } else {
+        Api::all_with(env.host.clone(), &ty.federated_api)
+    }
+}
+
+/// DeleteOptions (as returned by [`actions::delete_options`]) as request parameters.
+pub fn delete_params(opts: &Value) -> DeleteParams {
+    let s = |p: &serde_json::Map<String, Value>, k: &str| {
+        p.get(k).and_then(Value::as_str).map(str::to_string)
+    };
+    DeleteParams {
+        grace_period_seconds: opts
+            .get("gracePeriodSeconds")
+            .and_then(Value::as_u64)
+            .map(|g| g.min(u32::MAX as u64) as u32),
+        propagation_policy: match opts.get("propagationPolicy").and_then(Value::as_str) {
+            Some("Orphan") => Some(PropagationPolicy::Orphan),
+            Some("Background") => Some(PropagationPolicy::Background),
+            Some("Foreground") => Some(PropagationPolicy::Foreground),
+            _ => None,
+        },
+        preconditions: opts
+            .get("preconditions")
+            .and_then(Value::as_object)
+            .map(|p| Preconditions {
+                resource_version: s(p, "resourceVersion"),
+                uid: s(p, "uid"),
+            }),
+        ..DeleteParams::default()
+    }
+}
+
+fn to_value(o: DynamicObject) -> Value {
+    serde_json::to_value(o).expect("objects serialise")
+}
+
+fn api_error_text(e: &kube::Error) -> String {
+    crate::error::redact(&match e {
+        kube::Error::Api(s) => s.message.clone(),
+        other => other.to_string(),
+    })
+}
+
+/// What happened in one cluster.
+struct ClusterResult {
+    record: Option<Record>,
+    /// Entry for `status.clusters`, when the cluster has one.
+    outcome: Option<ClusterOutcome>,
+    wrote: bool,
+    /// Deletion path: the member still holds the object (or cannot be checked), so the finalizer stays.
+    blocks_release: bool,
+}
+
+impl ClusterResult {
+    fn nothing() -> Self {
+        ClusterResult {
+            record: None,
+            outcome: None,
+            wrote: false,
+            blocks_release: false,
+        }
+    }
+}
+
+struct ObjectCtx<'a> {
+    env: &'a Env,
+    ty: &'a TypeInfo,
+    fed: &'a Value,
+    key: ObjectKey,
+    fed_ns: String,
+    fed_name: String,
+}
+
+impl ObjectCtx<'_> {
+    fn record(
+        &self,
+        cluster: &str,
+        action: Action,
+        status: ClusterPropagationStatus,
+        error: Option<String>,
+    ) -> Record {
+        Record {
+            cluster: cluster.to_string(),
+            type_name: self.ty.name.clone(),
+            namespace: self.fed_ns.clone(),
+            name: self.fed_name.clone(),
+            action,
+            status: status.as_str().to_string(),
+            error,
+        }
+    }
+
+    fn object_record(&self, status: &str, error: Option<String>) -> Record {
+        Record {
+            cluster: String::new(),
+            type_name: self.ty.name.clone(),
+            namespace: self.fed_ns.clone(),
+            name: self.fed_name.clone(),
+            action: Action::None,
+            status: status.to_string(),
+            error,
+        }
+    }
+
+    fn qualified(&self) -> String {
+        if self.key.0.is_empty() {
+            self.key.1.clone()
+        } else {
+            format!("{}/{}", self.key.0, self.key.1)
+        }
+    }
+
+    async fn is_host_namespace(&self, live: Option<&Value>) -> bool {
+        if !self.ty.target.is_namespace() {
+            return false;
+        }
+        let Some(uid) = live
+            .and_then(|l| l.pointer("/metadata/uid"))
+            .and_then(Value::as_str)
+        else {
+            return false;
+        };
+        self.env.host_namespace_uid(&self.key.1).await.as_deref() == Some(uid)
+    }
+}
+
+/// Reconciles one federated object against every member cluster, given the managed objects of its type
+/// listed once per cluster. Returns one record per cluster where something was decided, plus object-level
+/// records for placement errors and host writes that failed.
+pub async fn reconcile_object(
+    env: &Env,
+    ty: &TypeInfo,
+    listings: &Listings,
+    fed: &Value,
+) -> Vec<Record> {
+    let (fed_ns, fed_name) = fed_key(fed);
+    let ctx = ObjectCtx {
+        env,
+        ty,
+        fed,
+        key: ty.target_key(fed),
+        fed_ns,
+        fed_name,
+    };
+    if ty.target.is_namespace() {
+        // A FederatedNamespace must live in the namespace it federates; reserved namespaces only gate.
+        if ctx.fed_ns != ctx.fed_name {
+            return vec![ctx.object_record(
+                "InvalidName",
+                Some(format!(
+                    "FederatedNamespace {}/{} is ignored: it must be named like its namespace ({}/{})",
+                    ctx.fed_ns, ctx.fed_name, ctx.fed_ns, ctx.fed_ns
+                )),
+            )];
+        }
+        if is_reserved_namespace(&ctx.fed_name, &env.kubefed_namespace) {
+            return Vec::new();
+        }
+    }
+    if is_deleting(fed) {
+        return reconcile_deletion(&ctx, listings).await;
+    }
+
+    let mut records = Vec::new();
+    if !has_finalizer(fed, SYNC_FINALIZER) && !env.dry_run {
+        if let Err(e) = set_finalizer(&ctx, true).await {
+            records.push(ctx.object_record(
+                "EnsureFinalizerError",
+                Some(format!(
+                    "cannot add finalizer {SYNC_FINALIZER} to {} {}: {}; nothing was propagated",
+                    ty.federated_api.kind,
+                    ctx.qualified(),
+                    api_error_text(&e)
+                )),
+            ));
+            return records;
+        }
+    }
+
+    let infos = env.cluster_infos();
+    let (placed, reason, placement_error) =
+        match placement::selected_clusters(fed.pointer("/spec/placement"), &infos) {
+            Err(e) => (
+                BTreeSet::new(),
+                AggregateReason::ComputePlacementFailed,
+                Some(e.to_string()),
+            ),
+            Ok(selected) if ty.gated() => {
+                let gated = placement::gate_by_namespace(
+                    &selected,
+                    env.federated_namespaces.get(&ctx.fed_ns),
+                    env.scope,
+                );
+                let reason = if gated.namespace_not_federated {
+                    AggregateReason::NamespaceNotFederated
+                } else {
+                    AggregateReason::Ok
+                };
+                (gated.clusters, reason, None)
+            }
+            Ok(selected) => (selected, AggregateReason::Ok, None),
+        };
+    match reason {
+        AggregateReason::ComputePlacementFailed => {
+            records.push(ctx.object_record(reason.as_str(), placement_error.clone()));
+            // Without a placement nothing can be decided, least of all removals.
+            write_status(&ctx, reason, BTreeMap::new(), false, &mut records).await;
+            return records;
+        }
+        AggregateReason::NamespaceNotFederated => {
+            records.push(ctx.object_record(
+                reason.as_str(),
+                Some(format!(
+                "namespace {:?} has no FederatedNamespace {}/{}, so {} is placed in no cluster; \
+                 federate the namespace first",
+                ctx.fed_ns, ctx.fed_ns, ctx.fed_ns, ctx.qualified()
+            )),
+            ))
+        }
+        _ => {}
+    }
+    let overrides = parse_overrides(fed);
+
+    let results = futures::future::join_all(env.clusters.iter().map(|cluster| {
+        let selected = placed.contains(&cluster.name);
+        let overrides = &overrides;
+        let ctx = &ctx;
+        async move { reconcile_in_cluster(ctx, cluster, selected, overrides, listings).await }
+    }))
+    .await;
+
+    let mut clusters = BTreeMap::new();
+    let mut updated = false;
+    for (cluster, r) in env.clusters.iter().zip(results) {
+        updated |= r.wrote;
+        if let Some(o) = r.outcome {
+            clusters.insert(cluster.name.clone(), o);
+        }
+        records.extend(r.record);
+    }
+    write_status(&ctx, reason, clusters, updated, &mut records).await;
+    records
+}
+
+async fn reconcile_in_cluster(
+    ctx: &ObjectCtx<'_>,
+    cluster: &ClusterView,
+    selected: bool,
+    overrides: &Result<
+        BTreeMap<String, Vec<super::overrides::OverrideOp>>,
+        super::overrides::OverrideError,
+    >,
+    listings: &Listings,
+) -> ClusterResult {
+    use ClusterPropagationStatus as S;
+    let name = cluster.name.as_str();
+    let report = |status: S, error: Option<String>| ClusterResult {
+        record: Some(ctx.record(name, Action::None, status, error)),
+        outcome: Some(ClusterOutcome {
+            status,
+            remote_status: None,
+        }),
+        wrote: false,
+        blocks_release: false,
+    };
+    let client = match (&cluster.client, cluster.ready) {
+        (Some(c), true) => c.clone(),
+        _ if selected => return report(S::ClusterNotReady, None),
+        _ => return ClusterResult::nothing(),
+    };
+    let listing = match listings.get(name) {
+        Some(Ok(l)) => l,
+        Some(Err(e)) if selected => return report(S::CachedRetrievalFailed, Some(e.clone())),
+        None if selected => {
+            return report(
+                S::CachedRetrievalFailed,
+                Some(format!("no listing of {} was made", ctx.ty.name)),
+            )
+        }
+        // An incomplete view of the cluster is no ground for removals.
+        _ => return ClusterResult::nothing(),
+    };
+    let mut live = listing.get(&ctx.key).cloned();
+
+    let desired = if selected {
+        let ops = match overrides {
+            Ok(o) => o,
+            Err(e) => return report(S::ApplyOverridesFailed, Some(e.to_string())),
+        };
+        match desired::desired_object(ctx.fed, &ctx.ty.target, name, ops) {
+            Ok(d) => Some(d.object),
+            Err(e) => return report(e.status(), Some(e.to_string())),
+        }
+    } else {
+        None
+    };
+
+    let host_ns = ctx.is_host_namespace(live.as_ref()).await;
+    let facts = |live: Option<&Value>, is_host_namespace: bool| {
+        actions::decide(&ClusterFacts {
+            selected,
+            ready: true,
+            live,
+            desired: desired.as_ref(),
+            adopt_resources: ctx.env.adopt_resources,
+            is_host_namespace,
+        })
+    };
+    let mut action = facts(live.as_ref(), host_ns);
+    if action == ClusterAction::Create {
+        // Unlabelled (or opted-out) objects are not in the managed listing: look before creating.
+        let api = target_api(client.clone(), ctx.ty, &ctx.key);
+        let found = {
+            let _permit = ctx.env.limiter.acquire().await;
+            api.get_opt(&ctx.key.1).await
+        };
+        match found {
+            Err(e) => return report(S::RetrievalFailed, Some(api_error_text(&e))),
+            Ok(Some(obj)) => {
+                live = Some(to_value(obj));
+                let host_ns = ctx.is_host_namespace(live.as_ref()).await;
+                action = facts(live.as_ref(), host_ns);
+            }
+            Ok(None) => {}
+        }
+    }
+
+    let remote = |obj: Option<&Value>| -> Option<Value> {
+        if ctx.ty.raw_status {
+            obj.and_then(|o| o.get("status")).cloned()
+        } else {
+            None
+        }
+    };
+    let act = Action::from_cluster_action(&action);
+    let mut result = match &action {
+        ClusterAction::Nothing => return ClusterResult::nothing(),
+        ClusterAction::Report(status) => {
+            let error = match status {
+                S::AlreadyExists => Some(format!(
+                    "{} {} already exists in cluster {name:?} without label {MANAGED_LABEL}=true and \
+                     adoption is disabled (KubeFedConfig spec.syncController.adoptResources)",
+                    ctx.ty.target.kind,
+                    ctx.qualified()
+                )),
+                _ => None,
+            };
+            ClusterResult {
+                record: Some(ctx.record(name, Action::None, *status, error)),
+                outcome: Some(ClusterOutcome {
+                    status: *status,
+                    remote_status: remote(live.as_ref()),
+                }),
+                wrote: false,
+                blocks_release: false,
+            }
+        }
+        _ if ctx.env.dry_run => {
+            let status = action.success_status();
+            ClusterResult {
+                record: Some(ctx.record(name, act, status.unwrap_or_default(), None)),
+                outcome: status.map(|status| ClusterOutcome {
+                    status,
+                    remote_status: remote(live.as_ref()),
+                }),
+                wrote: false,
+                blocks_release: false,
+            }
+        }
+        _ => {
+            let written = execute(ctx, &client, &action, desired.as_ref()).await;
+            match written {
+                Ok(after) => {
+                    let status = match (&action, &after) {
+                        // Gone at once: nothing left to report for this cluster.
+                        (ClusterAction::Delete, Written::Gone) => None,
+                        _ => action.success_status(),
+                    };
+                    let obj = match &after {
+                        Written::Object(o) => Some(o),
+                        Written::Gone => None,
+                    };
+                    ClusterResult {
+                        record: Some(ctx.record(name, act, status.unwrap_or_default(), None)),
+                        outcome: status.map(|status| ClusterOutcome {
+                            status,
+                            remote_status: remote(obj),
+                        }),
+                        wrote: true,
+                        blocks_release: false,
+                    }
+                }
+                Err(e) => {
+                    let status = action.failure_status().unwrap_or(S::UpdateFailed);
+                    ClusterResult {
+                        record: Some(ctx.record(name, act, status, Some(e))),
+                        outcome: Some(ClusterOutcome {
+                            status,
+                            remote_status: None,
+                        }),
+                        wrote: false,
+                        blocks_release: false,
+                    }
+                }
+            }
+        }
+    };
+    if !selected && result.outcome.as_ref().is_some_and(|o| o.status == S::Ok) {
+        result.outcome = None;
+    }
+    result
+}
+
+enum Written {
+    Object(Value),
+    Gone,
+}
+
+/// Sends the write for an action; errors are texts naming the object and cluster.
+async fn execute(
+    ctx: &ObjectCtx<'_>,
+    client: &kube::Client,
+    action: &ClusterAction,
+    desired: Option<&Value>,
+) -> Result<Written, String> {
+    let api = target_api(client.clone(), ctx.ty, &ctx.key);
+    let name = ctx.key.1.as_str();
+    let _permit = ctx.env.limiter.acquire().await;
+    match action {
+        ClusterAction::Create | ClusterAction::Update | ClusterAction::Adopt => {
+            let desired = desired.ok_or("no desired object")?;
+            let params = PatchParams::apply(FIELD_MANAGER).force();
+            api.patch(name, &params, &Patch::Apply(desired))
+                .await
+                .map(|o| Written::Object(to_value(o)))
+                .map_err(|e| api_error_text(&e))
+        }
+        ClusterAction::Delete => {
+            let opts = actions::delete_options(ctx.fed)?;
+            match api.delete(name, &delete_params(&opts)).await {
+                Ok(outcome) => Ok(match outcome.left() {
+                    Some(o) => Written::Object(to_value(o)),
+                    None => Written::Gone,
+                }),
+                Err(kube::Error::Api(s)) if s.code == 404 => Ok(Written::Gone),
+                Err(e) => Err(api_error_text(&e)),
+            }
+        }
+        ClusterAction::RemoveManagedLabel => unlabel(&api, name).await.map(Written::Object),
+        ClusterAction::Nothing | ClusterAction::Report(_) => Err("nothing to write".into()),
+    }
+}
+
+/// Strips the managed label, leaving the object in place.
+pub async fn unlabel(api: &Api<DynamicObject>, name: &str) -> Result<Value, String> {
+    let params = PatchParams {
+        field_manager: Some(FIELD_MANAGER.to_string()),
+        ..Default::default()
+    };
+    let patch = json!({"metadata": {"labels": {MANAGED_LABEL: null}}});
+    api.patch(name, &params, &Patch::Merge(&patch))
+        .await
+        .map(to_value)
+        .map_err(|e| api_error_text(&e))
+}
+
+/// Adds or removes the sync finalizer, guarded by the object's resourceVersion.
+async fn set_finalizer(ctx: &ObjectCtx<'_>, present: bool) -> Result<(), kube::Error> {
+    let mut finalizers: Vec<Value> = ctx
+        .fed
+        .pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    finalizers.retain(|f| f.as_str() != Some(SYNC_FINALIZER));
+    if present {
+        finalizers.push(json!(SYNC_FINALIZER));
+    }
+    let mut meta = json!({"finalizers": finalizers});
+    if let Some(rv) = ctx.fed.pointer("/metadata/resourceVersion") {
+        meta["resourceVersion"] = rv.clone();
+    }
+    let api = federated_api(ctx.env, ctx.ty, ctx.fed);
+    let _permit = ctx.env.limiter.acquire().await;
+    api.patch(
+        &ctx.fed_name,
+        &PatchParams::default(),
+        &Patch::Merge(json!({ "metadata": meta })),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// Writes the federated object's status through its status subresource when it changed.
+async fn write_status(
+    ctx: &ObjectCtx<'_>,
+    reason: AggregateReason,
+    clusters: BTreeMap<String, ClusterOutcome>,
+    resources_updated: bool,
+    records: &mut Vec<Record>,
+) {
+    let input = StatusInput {
+        generation: ctx
+            .fed
+            .pointer("/metadata/generation")
+            .and_then(Value::as_i64)
+            .unwrap_or(0),
+        reason,
+        clusters,
+        resources_updated,
+        raw_status_collection: ctx.ty.raw_status,
+    };
+    let old = ctx.fed.get("status").filter(|s| !s.is_null());
+    let Some(new) = compute_status(old, &input, &super::now_rfc3339()) else {
+        return;
+    };
+    if ctx.env.dry_run {
+        return;
+    }
+    let api = federated_api(ctx.env, ctx.ty, ctx.fed);
+    let patch = super::clusters::status_merge_patch(old, &new);
+    let _permit = ctx.env.limiter.acquire().await;
+    if let Err(e) = api
+        .patch_status(
+            &ctx.fed_name,
+            &PatchParams::default(),
+            &Patch::Merge(&patch),
+        )
+        .await
+    {
+        records.push(ctx.object_record(
+            "StatusUpdateFailed",
+            Some(format!(
+                "cannot write the status of {} {}: {}",
+                ctx.ty.federated_api.kind,
+                ctx.qualified(),
+                api_error_text(&e)
+            )),
+        ));
+    }
+}
+
+/// Deletion of a federated object (§3.6): orphan (unlabel) or delete in every cluster holding a managed copy,
+/// then release the finalizer once no ready cluster holds one and no placed cluster is unready.
+async fn reconcile_deletion(ctx: &ObjectCtx<'_>, listings: &Listings) -> Vec<Record> {
+    use ClusterPropagationStatus as S;
+    if !has_finalizer(ctx.fed, SYNC_FINALIZER) {
+        return Vec::new();
+    }
+    let env = ctx.env;
+    let orphan = actions::is_orphaning(ctx.fed);
+    let infos = env.cluster_infos();
+    let placed: BTreeSet<String> =
+        placement::selected_clusters(ctx.fed.pointer("/spec/placement"), &infos)
+            .map(|s| {
+                if ctx.ty.gated() {
+                    placement::gate_by_namespace(
+                        &s,
+                        env.federated_namespaces.get(&ctx.fed_ns),
+                        env.scope,
+                    )
+                    .clusters
+                } else {
+                    s
+                }
+            })
+            // Unknown placement: every cluster counts as placed, so none is skipped unchecked.
+            .unwrap_or_else(|_| infos.iter().map(|c| c.name.clone()).collect());
+
+    let results = futures::future::join_all(env.clusters.iter().map(|cluster| {
+        let placed = placed.contains(&cluster.name);
+        async move { delete_in_cluster(ctx, cluster, placed, orphan, listings).await }
+    }))
+    .await;
+
+    let mut records = Vec::new();
+    let mut clusters = BTreeMap::new();
+    let mut blocked = false;
+    let mut wrote = false;
+    for (cluster, r) in env.clusters.iter().zip(results) {
+        blocked |= r.blocks_release;
+        wrote |= r.wrote;
+        if let Some(o) = r.outcome {
+            clusters.insert(cluster.name.clone(), o);
+        }
+        records.extend(r.record);
+    }
+    if blocked || env.dry_run {
+        if blocked {
+            write_status(ctx, AggregateReason::Ok, clusters, wrote, &mut records).await;
+        }
+        return records;
+    }
+    if let Err(e) = set_finalizer(ctx, false).await {
+        records.push(ctx.object_record(
+            S::DeletionFailed.as_str(),
+            Some(format!(
+                "cannot remove finalizer {SYNC_FINALIZER} from {} {}: {}",
+                ctx.ty.federated_api.kind,
+                ctx.qualified(),
+                api_error_text(&e)
+            )),
+        ));
+    }
+    records
+}
+
+async fn delete_in_cluster(
+    ctx: &ObjectCtx<'_>,
+    cluster: &ClusterView,
+    placed: bool,
+    orphan: bool,
+    listings: &Listings,
+) -> ClusterResult {
+    use ClusterPropagationStatus as S;
+    let name = cluster.name.as_str();
+    let blocked = |status: S, action: Action, error: Option<String>| ClusterResult {
+        record: Some(ctx.record(name, action, status, error)),
+        outcome: Some(ClusterOutcome {
+            status,
+            remote_status: None,
+        }),
+        wrote: false,
+        blocks_release: true,
+    };
+    let client = match (&cluster.client, cluster.ready) {
+        (Some(c), true) => c.clone(),
+        // Orphaning leaves member objects in place anyway; KubeFed does not wait for unready clusters there.
+        _ if placed && !orphan => {
+            return blocked(
+                S::ClusterNotReady,
+                Action::None,
+                Some(format!(
+                    "cluster {name:?} is not ready, so the deletion cannot be confirmed there; the \
+                     finalizer {SYNC_FINALIZER} stays until it is (or remove it by hand to give up)"
+                )),
+            )
+        }
+        _ => return ClusterResult::nothing(),
+    };
+    let listing = match listings.get(name) {
+        Some(Ok(l)) => l,
+        Some(Err(e)) => return blocked(S::CachedRetrievalFailed, Action::None, Some(e.clone())),
+        None => return ClusterResult::nothing(),
+    };
+    let Some(live) = listing.get(&ctx.key) else {
+        return ClusterResult::nothing();
+    };
+    if actions::managed_label(live) != Some("true") {
+        return ClusterResult::nothing();
+    }
+    let host_ns = ctx.is_host_namespace(Some(live)).await;
+    let action = if orphan || host_ns {
+        ClusterAction::RemoveManagedLabel
+    } else if is_deleting(live) {
+        return blocked(S::WaitingForRemoval, Action::None, None);
+    } else {
+        ClusterAction::Delete
+    };
+    let act = Action::from_cluster_action(&action);
+    if ctx.env.dry_run {
+        return ClusterResult {
+            record: Some(ctx.record(name, act, S::Ok, None)),
+            outcome: None,
+            wrote: false,
+            blocks_release: false,
+        };
+    }
+    match execute(ctx, &client, &action, None).await {
+        Ok(Written::Object(_))
+            if action == ClusterAction::Delete && !gone_soon(ctx, &client).await =>
+        {
+            // Accepted but not gone yet (finalizers in the member): a later pass confirms it.
+            ClusterResult {
+                record: Some(ctx.record(name, act, S::WaitingForRemoval, None)),
+                outcome: Some(ClusterOutcome {
+                    status: S::WaitingForRemoval,
+                    remote_status: None,
+                }),
+                wrote: true,
+                blocks_release: true,
+            }
+        }
+        Ok(_) => ClusterResult {
+            record: Some(ctx.record(name, act, S::Ok, None)),
+            outcome: None,
+            wrote: true,
+            blocks_release: false,
+        },
+        Err(e) => {
+            let status = action.failure_status().unwrap_or(S::DeletionFailed);
+            blocked(status, act, Some(e))
+        }
+    }
+}
+
+/// How long a pass waits for a member to finish a deletion it accepted (finalizers, orphaning by the
+/// garbage collector) before leaving the confirmation to a later pass.
+const DELETION_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether the member object disappears within [`DELETION_WAIT`].
+async fn gone_soon(ctx: &ObjectCtx<'_>, client: &kube::Client) -> bool {
+    let api = target_api(client.clone(), ctx.ty, &ctx.key);
+    let deadline = tokio::time::Instant::now() + DELETION_WAIT;
+    let mut delay = std::time::Duration::from_millis(50);
+    loop {
+        match api.get_opt(&ctx.key.1).await {
+            Ok(None) => return true,
+            Ok(Some(_)) | Err(_) if tokio::time::Instant::now() >= deadline => return false,
+            _ => {}
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_millis(500));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delete_params_carry_only_what_kubefed_honours() {
+        let dp = delete_params(&json!({
+            "gracePeriodSeconds": 5,
+            "propagationPolicy": "Orphan",
+            "preconditions": {"uid": "u1"}
+        }));
+        assert_eq!(dp.grace_period_seconds, Some(5));
+        assert_eq!(dp.propagation_policy, Some(PropagationPolicy::Orphan));
+        assert_eq!(
+            dp.preconditions,
+            Some(Preconditions {
+                uid: Some("u1".into()),
+                resource_version: None
+            })
+        );
+        assert_eq!(delete_params(&json!({})), DeleteParams::default());
+    }
+
+    #[test]
+    fn waiting_for_removal_is_not_a_failure_but_other_statuses_are() {
+        let mut r = Record {
+            cluster: "c1".into(),
+            type_name: "configmaps".into(),
+            namespace: "ns".into(),
+            name: "n".into(),
+            action: Action::Delete,
+            status: "WaitingForRemoval".into(),
+            error: None,
+        };
+        assert!(!r.failed());
+        r.status = String::new();
+        assert!(!r.failed());
+        r.status = "ClusterNotReady".into();
+        assert!(r.failed());
+        r.status = String::new();
+        r.error = Some("boom".into());
+        assert!(r.failed());
+    }
+
+    #[test]
+    fn reserved_namespaces_are_the_system_ones_and_the_control_plane() {
+        for ns in [
+            "kube-system",
+            "kube-public",
+            "default",
+            "kube-federation-system",
+        ] {
+            assert!(is_reserved_namespace(ns, "kube-federation-system"), "{ns}");
+        }
+        assert!(!is_reserved_namespace("prod", "kube-federation-system"));
+    }
+
+    #[test]
+    fn namespace_targets_are_keyed_without_namespace() {
+        let ty = |kind: &str, namespaced: bool| TypeInfo {
+            name: "x".into(),
+            target: TargetInfo {
+                group: String::new(),
+                version: "v1".into(),
+                kind: kind.into(),
+                namespaced,
+            },
+            target_api: kube::core::ApiResource {
+                group: String::new(),
+                version: "v1".into(),
+                api_version: "v1".into(),
+                kind: kind.into(),
+                plural: "xs".into(),
+            },
+            federated_api: kube::core::ApiResource {
+                group: "types.kubefed.io".into(),
+                version: "v1beta1".into(),
+                api_version: "types.kubefed.io/v1beta1".into(),
+                kind: format!("Federated{kind}"),
+                plural: "federatedxs".into(),
+            },
+            federated_namespaced: true,
+            raw_status: false,
+        };
+        let fed = json!({"metadata": {"namespace": "p", "name": "p"}});
+        assert_eq!(
+            ty("Namespace", false).target_key(&fed),
+            (String::new(), "p".to_string())
+        );
+        assert_eq!(
+            ty("ConfigMap", true).target_key(&fed),
+            ("p".to_string(), "p".to_string())
+        );
+    }
+}

@@ -1,0 +1,835 @@
+//! One full propagation pass (`reconcile --once`, and each pass of `--watch`): read the control plane, probe
+//! the members, list each type once per cluster, reconcile every federated object with bounded concurrency,
+//! unlabel orphans, and report one record per object × cluster.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use futures::StreamExt;
+use kube::api::{Api, DynamicObject, ListParams};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::clusters::{self, ClientCache, HealthSettings, Member};
+use super::desired::{TargetInfo, MANAGED_LABEL};
+use super::health::{Debounce, Thresholds};
+use super::placement::{self, ClusterInfo, ControlPlaneScope};
+use super::reconcile::{
+    self, is_reserved_namespace, Action, ClusterView, Env, Listing, Listings, ObjectKey, Record,
+    TypeInfo,
+};
+use crate::error;
+use crate::kubefed::duration::parse_go_duration;
+use crate::kubefed::types::{FederatedTypeConfig, KubeFedConfig};
+use crate::kubefed::{
+    DEFAULT_KUBEFED_NAMESPACE, FEATURE_RAW_RESOURCE_STATUS_COLLECTION, KUBEFED_CONFIG_NAME,
+};
+
+/// What one pass covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOptions {
+    pub kubefed_namespace: String,
+    /// `-n`: only federated objects in this namespace (cluster-scoped federated types are skipped).
+    pub namespace: Option<String>,
+    /// `--type`: only these types (FTC name, target plural or kind, federated kind or plural); empty = all.
+    pub types: Vec<String>,
+    /// Requests in flight at once, across clusters and objects.
+    pub concurrency: usize,
+    /// Compute everything, write nothing (host included).
+    pub dry_run: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            kubefed_namespace: DEFAULT_KUBEFED_NAMESPACE.to_string(),
+            namespace: None,
+            types: Vec::new(),
+            concurrency: 8,
+            dry_run: false,
+        }
+    }
+}
+
+/// Health of one member as the pass saw it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterSummary {
+    pub name: String,
+    pub ready: bool,
+    /// Why not ready (the probe's condition message), when not ready.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Counts over a pass.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
+    pub objects: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub adopted: usize,
+    pub deleted: usize,
+    pub unlabelled: usize,
+    pub failed: usize,
+}
+
+/// The result of a pass: one record per object × cluster (plus object-level records), errors that stopped
+/// a whole type or a host write, and totals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Report {
+    pub records: Vec<Record>,
+    pub errors: Vec<String>,
+    pub clusters: Vec<ClusterSummary>,
+    pub totals: Totals,
+}
+
+/// How a pass went, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassOutcome {
+    /// Every object propagated everywhere it is placed.
+    Converged,
+    /// Some objects or clusters failed, others succeeded.
+    Partial,
+    /// Nothing succeeded.
+    Failed,
+}
+
+impl Report {
+    pub fn outcome(&self) -> PassOutcome {
+        let failed = self.records.iter().filter(|r| r.failed()).count();
+        if failed == 0 && self.errors.is_empty() {
+            PassOutcome::Converged
+        } else if self.records.iter().any(|r| !r.failed()) {
+            PassOutcome::Partial
+        } else {
+            PassOutcome::Failed
+        }
+    }
+
+    fn finish(&mut self) {
+        self.records.sort_by(|a, b| {
+            (&a.type_name, &a.namespace, &a.name, &a.cluster).cmp(&(
+                &b.type_name,
+                &b.namespace,
+                &b.name,
+                &b.cluster,
+            ))
+        });
+        let count = |a: Action| {
+            self.records
+                .iter()
+                .filter(|r| r.action == a && !r.failed())
+                .count()
+        };
+        self.totals.created = count(Action::Create);
+        self.totals.updated = count(Action::Update);
+        self.totals.adopted = count(Action::Adopt);
+        self.totals.deleted = count(Action::Delete);
+        self.totals.unlabelled = count(Action::Unlabel);
+        self.totals.failed = self.records.iter().filter(|r| r.failed()).count();
+    }
+}
+
+/// What `--watch` keeps between passes: member clients and the health debounce.
+pub struct PassState {
+    pub clients: ClientCache,
+    /// Readiness by cluster from `--watch`'s health loop.
+    pub known_health: Mutex<Option<BTreeMap<String, bool>>>,
+    /// KubeFed's health thresholds need memory across probes; `--once` publishes each probe as is.
+    pub debounce: Option<Mutex<HashMap<String, Debounce>>>,
+}
+
+impl PassState {
+    pub fn once() -> Self {
+        PassState {
+            clients: ClientCache::new(),
+            known_health: Mutex::new(None),
+            debounce: None,
+        }
+    }
+
+    pub fn watching() -> Self {
+        PassState {
+            clients: ClientCache::new(),
+            known_health: Mutex::new(None),
+            debounce: Some(Mutex::new(HashMap::new())),
+        }
+    }
+}
+
+/// One full pass over every enabled type, reconciling each federated object in every member.
+pub async fn reconcile_once(host: &kube::Client, opts: &RunOptions) -> anyhow::Result<Report> {
+    reconcile_pass(host, opts, &PassState::once(), None).await
+}
+
+/// The control plane's `KubeFedConfig` named `kubefed`, defaulted as KubeFed's webhook does.
+pub async fn read_kubefed_config(host: &kube::Client, ns: &str) -> anyhow::Result<KubeFedConfig> {
+    let api: Api<DynamicObject> =
+        Api::namespaced_with(host.clone(), ns, &KubeFedConfig::api_resource());
+    let obj = api
+        .get_opt(KUBEFED_CONFIG_NAME)
+        .await
+        .with_context(|| {
+            format!("cannot read KubeFedConfig {ns}/{KUBEFED_CONFIG_NAME} from the host")
+        })?
+        .ok_or_else(|| {
+            error::precondition(
+                format!(
+                    "A KubeFedConfig named \"{KUBEFED_CONFIG_NAME}\" was not found in namespace \"{ns}\". \
+                     Is a KubeFed control plane running in this namespace?"
+                ),
+                "run `kubefedctl init` (or pass --kubefed-namespace)",
+            )
+        })?;
+    let mut config: KubeFedConfig = serde_json::from_value(serde_json::to_value(obj)?)
+        .with_context(|| format!("KubeFedConfig {ns}/{KUBEFED_CONFIG_NAME} is malformed"))?;
+    config.fill_defaults();
+    Ok(config)
+}
+
+fn duration_of(text: Option<&String>, default: Duration) -> Duration {
+    text.and_then(|t| parse_go_duration(t).ok())
+        .filter(|n| *n > 0)
+        .map(|n| Duration::from_nanos(n as u64))
+        .unwrap_or(default)
+}
+
+/// `clusterHealthCheck` of the config.
+pub fn health_settings(config: &KubeFedConfig) -> HealthSettings {
+    let d = HealthSettings::default();
+    let Some(hc) = config.spec.cluster_health_check.as_ref() else {
+        return d;
+    };
+    HealthSettings {
+        timeout: duration_of(hc.timeout.as_ref(), d.timeout),
+        period: duration_of(hc.period.as_ref(), d.period),
+        thresholds: Thresholds {
+            failure: hc.failure_threshold.unwrap_or(d.thresholds.failure),
+            success: hc.success_threshold.unwrap_or(d.thresholds.success),
+        },
+    }
+}
+
+/// The enabled FederatedTypeConfigs of the control plane, defaulted.
+pub async fn list_type_configs(
+    host: &kube::Client,
+    ns: &str,
+) -> anyhow::Result<Vec<FederatedTypeConfig>> {
+    let api: Api<DynamicObject> =
+        Api::namespaced_with(host.clone(), ns, &FederatedTypeConfig::api_resource());
+    let list = api
+        .list(&ListParams::default())
+        .await
+        .with_context(|| format!("cannot list FederatedTypeConfigs in namespace {ns:?}"))?;
+    let mut out = Vec::new();
+    for o in list.items {
+        let mut ftc: FederatedTypeConfig =
+            serde_json::from_value(serde_json::to_value(o)?).context("FederatedTypeConfig")?;
+        ftc.fill_defaults();
+        out.push(ftc);
+    }
+    out.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+    Ok(out)
+}
+
+/// Whether `--type` value `t` names this FTC's type: FTC name, target plural, kind or singular, or the
+/// federated kind or plural (case-insensitive).
+pub fn type_matches(ftc: &FederatedTypeConfig, t: &str) -> bool {
+    let t = t.to_lowercase();
+    let target = &ftc.spec.target_type;
+    let fed = &ftc.spec.federated_type;
+    [
+        ftc.metadata.name.clone().unwrap_or_default(),
+        target.plural_name.clone(),
+        target.kind.clone(),
+        fed.kind.clone(),
+        fed.plural_name.clone(),
+        target.group_qualified_name(),
+        fed.group_qualified_name(),
+    ]
+    .iter()
+    .any(|n| !n.is_empty() && n.to_lowercase() == t)
+}
+
+/// The FTCs a pass covers: enabled ones, narrowed by `--type`. An unknown `--type` is invalid input.
+pub fn select_types<'a>(
+    ftcs: &'a [FederatedTypeConfig],
+    types: &[String],
+) -> anyhow::Result<Vec<&'a FederatedTypeConfig>> {
+    let enabled: Vec<&FederatedTypeConfig> =
+        ftcs.iter().filter(|f| f.is_propagation_enabled()).collect();
+    if types.is_empty() {
+        return Ok(enabled);
+    }
+    let mut out = Vec::new();
+    for t in types {
+        let matched: Vec<&&FederatedTypeConfig> =
+            enabled.iter().filter(|f| type_matches(f, t)).collect();
+        if matched.is_empty() {
+            let names: Vec<String> = enabled
+                .iter()
+                .filter_map(|f| f.metadata.name.clone())
+                .collect();
+            return Err(error::invalid_input(format!(
+                "--type {t:?} matches no enabled FederatedTypeConfig (enabled: {})",
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ))
+            .with_hint("enable the type with `kubefedctl enable <type>`, or check its spelling")
+            .into());
+        }
+        for f in matched {
+            if !out
+                .iter()
+                .any(|o: &&FederatedTypeConfig| o.metadata.name == f.metadata.name)
+            {
+                out.push(*f);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The engine's view of an FTC.
+pub fn type_info(ftc: &FederatedTypeConfig, raw_status_gate: bool) -> Option<TypeInfo> {
+    let value = serde_json::to_value(ftc).ok()?;
+    let target = TargetInfo::from_ftc(&value)?;
+    Some(TypeInfo {
+        name: ftc.metadata.name.clone().unwrap_or_default(),
+        target,
+        target_api: ftc.spec.target_type.to_kube(),
+        federated_api: ftc.spec.federated_type.to_kube(),
+        federated_namespaced: ftc.spec.federated_type.is_namespaced(),
+        raw_status: raw_status_gate && ftc.collects_status(),
+    })
+}
+
+fn to_values(list: Vec<DynamicObject>) -> Vec<Value> {
+    list.into_iter()
+        .map(|o| serde_json::to_value(o).expect("objects serialise"))
+        .collect()
+}
+
+/// Where federated objects are read: the kubefed namespace on a Namespaced plane, `-n` if given, else all.
+fn host_namespace_filter(opts: &RunOptions, scope: ControlPlaneScope) -> Option<Option<String>> {
+    match (scope, &opts.namespace) {
+        (ControlPlaneScope::Namespaced, Some(ns)) if *ns != opts.kubefed_namespace => None,
+        (ControlPlaneScope::Namespaced, _) => Some(Some(opts.kubefed_namespace.clone())),
+        (ControlPlaneScope::Cluster, ns) => Some(ns.clone()),
+    }
+}
+
+async fn list_federated(
+    host: &kube::Client,
+    ty: &TypeInfo,
+    ns: Option<&str>,
+) -> anyhow::Result<Vec<Value>> {
+    let api: Api<DynamicObject> = match ns {
+        Some(ns) if ty.federated_namespaced => {
+            Api::namespaced_with(host.clone(), ns, &ty.federated_api)
+        }
+        _ => Api::all_with(host.clone(), &ty.federated_api),
+    };
+    let list = api.list(&ListParams::default()).await.with_context(|| {
+        format!(
+            "cannot list {} in the host (is its CRD installed?)",
+            ty.federated_api.kind
+        )
+    })?;
+    Ok(to_values(list.items))
+}
+
+/// The managed objects of a type in one member: one list request with `kubefed.io/managed=true`.
+async fn list_managed(
+    client: &kube::Client,
+    ty: &TypeInfo,
+    ns: Option<&str>,
+) -> Result<Listing, String> {
+    let api: Api<DynamicObject> = match ns {
+        Some(ns) if ty.gated() => Api::namespaced_with(client.clone(), ns, &ty.target_api),
+        _ => Api::all_with(client.clone(), &ty.target_api),
+    };
+    let params = ListParams::default().labels(&format!("{MANAGED_LABEL}=true"));
+    let list = api.list(&params).await.map_err(|e| {
+        crate::error::redact(&format!(
+            "cannot list {} labelled {MANAGED_LABEL}=true: {}",
+            ty.target_api.plural,
+            match e {
+                kube::Error::Api(s) => s.message,
+                other => other.to_string(),
+            }
+        ))
+    })?;
+    Ok(to_values(list.items)
+        .into_iter()
+        .map(|o| {
+            let s = |p: &str| {
+                o.pointer(p)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let key: ObjectKey = if ty.gated() {
+                (s("/metadata/namespace"), s("/metadata/name"))
+            } else {
+                (String::new(), s("/metadata/name"))
+            };
+            (key, o)
+        })
+        .collect())
+}
+
+/// Placement of every FederatedNamespace (named like its namespace), by namespace.
+async fn federated_namespace_placements(
+    host: &kube::Client,
+    ns_type: Option<&TypeInfo>,
+    ns_filter: Option<&str>,
+    infos: &[ClusterInfo],
+) -> anyhow::Result<BTreeMap<String, BTreeSet<String>>> {
+    let Some(ty) = ns_type else {
+        return Ok(BTreeMap::new());
+    };
+    let objects = list_federated(host, ty, ns_filter).await?;
+    let mut out = BTreeMap::new();
+    for fns in objects {
+        let s = |p: &str| fns.pointer(p).and_then(Value::as_str).unwrap_or_default();
+        let (ns, name) = (s("/metadata/namespace"), s("/metadata/name"));
+        if ns != name {
+            continue;
+        }
+        // A FederatedNamespace whose placement cannot be computed places nothing.
+        let placed =
+            placement::selected_clusters(fns.pointer("/spec/placement"), infos).unwrap_or_default();
+        out.insert(ns.to_string(), placed);
+    }
+    Ok(out)
+}
+
+/// One pass. Members whose readiness `--watch`'s health loop already knows (`state.known_health`) are not
+/// probed again; the others are probed now and their KubeFedCluster status recorded.
+pub async fn reconcile_pass(
+    host: &kube::Client,
+    opts: &RunOptions,
+    state: &PassState,
+    progress: Option<&indicatif::ProgressBar>,
+) -> anyhow::Result<Report> {
+    let ns = opts.kubefed_namespace.as_str();
+    let config = read_kubefed_config(host, ns).await?;
+    let scope = if config.is_namespaced() {
+        ControlPlaneScope::Namespaced
+    } else {
+        ControlPlaneScope::Cluster
+    };
+    let mut report = Report::default();
+    // Bad input is reported before anything is written, health statuses included.
+    let ftcs = list_type_configs(host, ns).await?;
+    let selected = select_types(&ftcs, &opts.types)?;
+
+    let members = clusters::load_members(host, ns, &state.clients).await?;
+    let known = state
+        .known_health
+        .lock()
+        .unwrap()
+        .clone()
+        .unwrap_or_default();
+    let (known_members, unknown): (Vec<&Member>, Vec<&Member>) =
+        members.iter().partition(|m| known.contains_key(&m.name));
+    let unknown: Vec<Member> = unknown.into_iter().cloned().collect();
+    let health = clusters::check_health(
+        host,
+        ns,
+        &unknown,
+        health_settings(&config),
+        state.debounce.as_ref(),
+        opts.dry_run,
+    )
+    .await;
+    let mut views = Vec::new();
+    for member in known_members {
+        let ready = known[&member.name];
+        let status = member.object.get("status").cloned().unwrap_or(Value::Null);
+        report.clusters.push(ClusterSummary {
+            name: member.name.clone(),
+            ready,
+            reason: (!ready).then(|| not_ready_reason(&status)),
+        });
+        views.push(view_of(member, ready));
+    }
+    for (member, (h, write_err)) in unknown.iter().zip(health) {
+        if let Some(e) = write_err {
+            report.errors.push(format!("{e:#}"));
+        }
+        report.clusters.push(ClusterSummary {
+            name: member.name.clone(),
+            ready: h.ready,
+            reason: (!h.ready).then(|| not_ready_reason(&h.status)),
+        });
+        views.push(view_of(member, h.ready));
+    }
+    views.sort_by(|a, b| a.name.cmp(&b.name));
+    report.clusters.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let raw_gate = config.feature_enabled(FEATURE_RAW_RESOURCE_STATUS_COLLECTION);
+    let infos: Vec<ClusterInfo> = views
+        .iter()
+        .map(|v| ClusterInfo {
+            name: v.name.clone(),
+            labels: v.labels.clone(),
+            ready: v.ready,
+        })
+        .collect();
+    let Some(host_filter) = host_namespace_filter(opts, scope) else {
+        report.finish();
+        return Ok(report);
+    };
+    let ns_type = ftcs
+        .iter()
+        .filter(|f| f.is_namespace_type())
+        .find_map(|f| type_info(f, raw_gate));
+    let federated_namespaces = match federated_namespace_placements(
+        host,
+        ns_type.as_ref(),
+        host_filter.as_deref(),
+        &infos,
+    )
+    .await
+    {
+        Ok(m) => m,
+        Err(e) => {
+            // Gating cannot be decided: leave every namespaced type alone rather than remove objects.
+            report.errors.push(format!("{e:#}"));
+            report.finish();
+            return Ok(report);
+        }
+    };
+
+    let env = Env::new(
+        host.clone(),
+        ns.to_string(),
+        scope,
+        config.adopt_resources(),
+        views,
+        federated_namespaces,
+        opts.dry_run,
+        opts.concurrency,
+    );
+
+    // Namespaces first: the objects of every other type need them in the members.
+    let mut types: Vec<TypeInfo> = selected
+        .iter()
+        .filter_map(|f| type_info(f, raw_gate))
+        .collect();
+    types.sort_by_key(|t| (!t.target.is_namespace(), t.name.clone()));
+    for ty in types {
+        if scope == ControlPlaneScope::Namespaced && !ty.gated() {
+            continue;
+        }
+        if opts.namespace.is_some() && !ty.federated_namespaced {
+            continue;
+        }
+        reconcile_type(
+            &env,
+            &ty,
+            host_filter.as_deref(),
+            opts,
+            &mut report,
+            progress,
+        )
+        .await;
+    }
+    report.finish();
+    Ok(report)
+}
+
+fn view_of(member: &Member, ready: bool) -> ClusterView {
+    ClusterView {
+        name: member.name.clone(),
+        labels: member.labels.clone(),
+        ready,
+        client: member.client.as_ref().ok().cloned(),
+    }
+}
+
+fn not_ready_reason(status: &Value) -> String {
+    status
+        .get("conditions")
+        .and_then(Value::as_array)
+        .and_then(|c| c.first())
+        .map(|c| {
+            let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or_default();
+            format!("{}: {}", s("reason"), s("message"))
+        })
+        .unwrap_or_else(|| "not probed".into())
+}
+
+async fn reconcile_type(
+    env: &Env,
+    ty: &TypeInfo,
+    ns_filter: Option<&str>,
+    opts: &RunOptions,
+    report: &mut Report,
+    progress: Option<&indicatif::ProgressBar>,
+) {
+    let objects = match list_federated(&env.host, ty, ns_filter).await {
+        Ok(o) => o,
+        Err(e) => {
+            report.errors.push(format!("type {}: {e:#}", ty.name));
+            return;
+        }
+    };
+    if let Some(p) = progress {
+        p.inc_length(objects.len() as u64);
+    }
+    report.totals.objects += objects.len();
+
+    let listings: Listings = futures::future::join_all(env.clusters.iter().map(|c| async move {
+        let listing = match (&c.client, c.ready) {
+            (Some(client), true) => {
+                let _permit = env.limiter.acquire().await;
+                list_managed(client, ty, ns_filter).await
+            }
+            _ => Err(format!("cluster {:?} is not ready", c.name)),
+        };
+        (c.name.clone(), listing)
+    }))
+    .await
+    .into_iter()
+    .collect();
+
+    let owned: HashSet<ObjectKey> = objects.iter().map(|f| ty.target_key(f)).collect();
+    let concurrency = opts.concurrency.max(1);
+    let listings_ref = &listings;
+    // Owned items keep the stream's closure free of borrowed arguments, so the pass future stays `Send`.
+    let mut results = futures::stream::iter(objects)
+        .map(|fed| async move { reconcile::reconcile_object(env, ty, listings_ref, &fed).await })
+        .buffer_unordered(concurrency);
+    while let Some(records) = results.next().await {
+        report.records.extend(records);
+        if let Some(p) = progress {
+            p.inc(1);
+        }
+    }
+    drop(results);
+
+    unlabel_orphans(env, ty, &listings, &owned, opts, report).await;
+}
+
+/// Managed member objects whose federated object is gone (KubeFed's "possible orphan"): the label is
+/// removed, the object is never deleted.
+async fn unlabel_orphans(
+    env: &Env,
+    ty: &TypeInfo,
+    listings: &Listings,
+    owned: &HashSet<ObjectKey>,
+    opts: &RunOptions,
+    report: &mut Report,
+) {
+    for cluster in &env.clusters {
+        let (Some(client), Some(Ok(listing))) = (&cluster.client, listings.get(&cluster.name))
+        else {
+            continue;
+        };
+        let mut keys: Vec<&ObjectKey> = listing
+            .keys()
+            .filter(|k| !owned.contains(*k))
+            .filter(|k| match (&opts.namespace, ty.target.is_namespace()) {
+                (Some(ns), true) => k.1 == *ns,
+                _ => true,
+            })
+            .filter(|k| {
+                !(ty.target.is_namespace() && is_reserved_namespace(&k.1, &env.kubefed_namespace))
+            })
+            .collect();
+        keys.sort();
+        for key in keys {
+            let error = if env.dry_run {
+                None
+            } else {
+                let api: Api<DynamicObject> = if ty.gated() {
+                    Api::namespaced_with(client.clone(), &key.0, &ty.target_api)
+                } else {
+                    Api::all_with(client.clone(), &ty.target_api)
+                };
+                let _permit = env.limiter.acquire().await;
+                reconcile::unlabel(&api, &key.1).await.err()
+            };
+            let failed = error.is_some();
+            report.records.push(Record {
+                cluster: cluster.name.clone(),
+                type_name: ty.name.clone(),
+                namespace: key.0.clone(),
+                name: key.1.clone(),
+                action: Action::Unlabel,
+                status: if failed {
+                    super::status::ClusterPropagationStatus::LabelRemovalFailed
+                        .as_str()
+                        .to_string()
+                } else {
+                    String::new()
+                },
+                error,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kubefed::typeconfig::{default_types, federated_type_config};
+
+    fn ftcs() -> Vec<FederatedTypeConfig> {
+        default_types()
+            .iter()
+            .map(|t| {
+                let mut f: FederatedTypeConfig = serde_json::from_value(federated_type_config(
+                    t,
+                    "types.kubefed.io",
+                    "v1beta1",
+                    "kube-federation-system",
+                ))
+                .unwrap();
+                f.fill_defaults();
+                f
+            })
+            .collect()
+    }
+
+    fn record(status: &str, error: Option<&str>) -> Record {
+        Record {
+            cluster: "c1".into(),
+            type_name: "configmaps".into(),
+            namespace: "ns".into(),
+            name: "n".into(),
+            action: Action::None,
+            status: status.into(),
+            error: error.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn type_names_match_like_kubectl_users_write_them() {
+        let all = ftcs();
+        let deploy = all
+            .iter()
+            .find(|f| f.metadata.name.as_deref() == Some("deployments.apps"))
+            .unwrap();
+        for t in [
+            "deployments.apps",
+            "deployments",
+            "Deployment",
+            "FederatedDeployment",
+            "federateddeployments",
+            "federateddeployments.types.kubefed.io",
+        ] {
+            assert!(type_matches(deploy, t), "{t}");
+        }
+        assert!(!type_matches(deploy, "configmaps"));
+    }
+
+    #[test]
+    fn unknown_type_is_invalid_input_listing_the_enabled_ones() {
+        let all = ftcs();
+        let err = select_types(&all, &["widgets".into()]).unwrap_err();
+        assert_eq!(error::exit_code(&err), 2);
+        assert!(err.to_string().contains("configmaps"), "{err}");
+    }
+
+    #[test]
+    fn disabled_types_are_not_selected() {
+        let mut all = ftcs();
+        all[1].spec.propagation = "Disabled".into();
+        let names: Vec<_> = select_types(&all, &[])
+            .unwrap()
+            .iter()
+            .map(|f| f.metadata.name.clone().unwrap())
+            .collect();
+        assert_eq!(names.len(), 9);
+        assert!(!names.contains(&"configmaps".to_string()));
+    }
+
+    #[test]
+    fn each_type_is_selected_once_even_when_named_twice() {
+        let all = ftcs();
+        let sel = select_types(
+            &all,
+            &["cm".into(), "configmaps".into(), "ConfigMap".into()],
+        );
+        // "cm" is not a name an FTC carries.
+        assert!(sel.is_err());
+        let sel = select_types(&all, &["configmaps".into(), "ConfigMap".into()]).unwrap();
+        assert_eq!(sel.len(), 1);
+    }
+
+    #[test]
+    fn outcome_is_converged_partial_or_failed() {
+        let mut r = Report::default();
+        assert_eq!(r.outcome(), PassOutcome::Converged);
+        r.records = vec![record("", None), record("WaitingForRemoval", None)];
+        assert_eq!(r.outcome(), PassOutcome::Converged);
+        r.records.push(record("ClusterNotReady", None));
+        assert_eq!(r.outcome(), PassOutcome::Partial);
+        r.records = vec![record("UpdateFailed", Some("boom"))];
+        assert_eq!(r.outcome(), PassOutcome::Failed);
+        r.records = vec![record("", None)];
+        r.errors.push("type x: cannot list".into());
+        assert_eq!(r.outcome(), PassOutcome::Partial);
+    }
+
+    #[test]
+    fn totals_count_successful_actions_and_failures() {
+        let mut r = Report::default();
+        let mut a = record("", None);
+        a.action = Action::Create;
+        let mut b = record("CreationFailed", Some("x"));
+        b.action = Action::Create;
+        let mut c = record("", None);
+        c.action = Action::Delete;
+        r.records = vec![a, b, c];
+        r.finish();
+        assert_eq!(r.totals.created, 1);
+        assert_eq!(r.totals.deleted, 1);
+        assert_eq!(r.totals.failed, 1);
+    }
+
+    #[test]
+    fn namespaced_plane_reads_only_the_control_plane_namespace() {
+        let mut o = RunOptions::default();
+        assert_eq!(
+            host_namespace_filter(&o, ControlPlaneScope::Namespaced),
+            Some(Some("kube-federation-system".into()))
+        );
+        o.namespace = Some("other".into());
+        assert_eq!(
+            host_namespace_filter(&o, ControlPlaneScope::Namespaced),
+            None
+        );
+        assert_eq!(
+            host_namespace_filter(&o, ControlPlaneScope::Cluster),
+            Some(Some("other".into()))
+        );
+        o.namespace = None;
+        assert_eq!(
+            host_namespace_filter(&o, ControlPlaneScope::Cluster),
+            Some(None)
+        );
+    }
+
+    #[test]
+    fn health_settings_come_from_the_config() {
+        let mut c = KubeFedConfig::with_defaults("Cluster", "kube-federation-system");
+        let hc = c.spec.cluster_health_check.as_mut().unwrap();
+        hc.timeout = Some("1500ms".into());
+        hc.failure_threshold = Some(5);
+        let s = health_settings(&c);
+        assert_eq!(s.timeout, Duration::from_millis(1500));
+        assert_eq!(s.period, Duration::from_secs(10));
+        assert_eq!(s.thresholds.failure, 5);
+    }
+}

@@ -1,0 +1,300 @@
+//! `kubefedctl reconcile --once`, `status` and `clusters` as a user runs them: the real binary against sandbox
+//! clusters, checked by exit code, output and what the clusters hold afterwards.
+
+mod engine_common;
+
+use engine_common::*;
+use serde_json::{json, Value};
+
+async fn two_members_with_a_configmap() -> Plane {
+    let p = plane(&["m1", "m2"], &[("m1", &[("env", "prod")])]).await;
+    p.federate_namespace("app", json!({"clusterSelector": {}}))
+        .await;
+    p.federated_configmap(
+        "app",
+        "web",
+        json!({"template": {"data": {"a": "b"}}, "placement": {"clusterSelector": {}}}),
+    )
+    .await;
+    p
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reconcile_once_prints_a_row_per_object_and_cluster_and_exits_0_when_converged() {
+    let p = two_members_with_a_configmap().await;
+    let (code, out, err) = p.cli(&["reconcile", "--once"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0].split_whitespace().collect::<Vec<_>>(),
+        ["CLUSTER", "NAMESPACE/NAME", "TYPE", "ACTION", "STATUS"]
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["m1", "app/web", "configmaps", "create", "OK"]),
+        "{out}"
+    );
+    assert!(err.contains("2/2 clusters ready"), "{err}");
+    assert!(p.configmap("m2", "app", "web").await.is_some());
+
+    // Second run: nothing to do, still exit 0.
+    let (code, out, _) = p.cli(&["reconcile", "--once", "-o", "json"]).await;
+    assert_eq!(code, 0);
+    let report: Value = serde_json::from_str(&out).expect("json report");
+    let records = report["records"].as_array().unwrap();
+    assert!(records.iter().all(|r| r["action"] == "none"), "{out}");
+    assert!(records.iter().any(|r| r["cluster"] == "m1"
+        && r["name"] == "web"
+        && r["type"] == "configmaps"
+        && r["status"] == ""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn unreachable_member_does_not_stop_the_others_and_exits_3_with_status_recorded() {
+    let mut p = two_members_with_a_configmap().await;
+    assert_eq!(p.cli(&["reconcile", "--once"]).await.0, 0);
+    p.federated_configmap(
+        "app",
+        "later",
+        json!({"template": {"data": {"x": "1"}}, "placement": {"clusterSelector": {}}}),
+    )
+    .await;
+    p.sb.stop("m2").await.unwrap();
+
+    let (code, out, err) = p.cli(&["reconcile", "--once", "-o", "json"]).await;
+    assert_eq!(code, 3, "{out}\n{err}");
+    assert!(err.contains("cluster \"m2\" is not ready"), "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let m2_later = report["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["cluster"] == "m2" && r["name"] == "later")
+        .unwrap();
+    assert_eq!(m2_later["status"], "ClusterNotReady");
+    assert!(
+        p.configmap("m1", "app", "later").await.is_some(),
+        "m1 converged"
+    );
+    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "later")
+        .await
+        .unwrap();
+    assert_eq!(
+        f["status"]["clusters"],
+        json!([{"name": "m1"}, {"name": "m2", "status": "ClusterNotReady"}])
+    );
+    let kfc = get(
+        &p.host,
+        &kubefedctl::kubefed::types::KubeFedCluster::api_resource(),
+        Some(NS),
+        "m2",
+    )
+    .await
+    .unwrap();
+    assert_eq!(kfc["status"]["conditions"][0]["type"], "Offline");
+    assert_eq!(
+        kfc["status"]["conditions"][0]["reason"],
+        "ClusterNotReachable"
+    );
+
+    p.sb.resume("m2").await.unwrap();
+    // Nothing was deleted from m2 while it was away; a rerun converges.
+    assert!(p.configmap("m2", "app", "web").await.is_some());
+    let (code, _, err) = p.cli(&["reconcile", "--once"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(p.configmap("m2", "app", "later").await.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reconcile_dry_run_says_what_it_would_do_and_writes_nothing() {
+    let p = two_members_with_a_configmap().await;
+    let before = p.writes();
+    let (code, out, err) = p.cli(&["reconcile", "--once", "--dry-run"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("create"), "{out}");
+    assert!(err.contains("dry run: nothing was written"), "{err}");
+    assert!(err.contains("would be created"), "{err}");
+    assert_eq!(p.writes(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn unknown_type_is_a_usage_error_and_nothing_is_written() {
+    let p = two_members_with_a_configmap().await;
+    let before = p.writes();
+    let (code, out, err) = p.cli(&["reconcile", "--once", "--type", "widgets"]).await;
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("--type \"widgets\""), "{err}");
+    assert!(err.contains("hint:"), "{err}");
+    assert_eq!(p.writes(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn missing_control_plane_is_a_precondition_failure() {
+    let sb = kubefedctl::sandbox::Sandbox::start(kubefedctl::sandbox::SandboxOptions {
+        clusters: vec!["host".into()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kc");
+    sb.write_kubeconfig(&kc).unwrap();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
+            .args(["--kubeconfig", kc.to_str().unwrap(), "reconcile", "--once"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("A KubeFedConfig named \"kubefed\" was not found in namespace \"kube-federation-system\""), "{err}");
+    assert!(err.contains("kubefedctl init"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn status_shows_one_row_per_object_and_cluster_from_the_recorded_status() {
+    let mut p = two_members_with_a_configmap().await;
+    p.cli(&["reconcile", "--once"]).await;
+    p.sb.stop("m2").await.unwrap();
+    p.cli(&["reconcile", "--once"]).await;
+    p.sb.resume("m2").await.unwrap();
+
+    let (code, out, err) = p.cli(&["status", "configmaps", "-n", "app"]).await;
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        ["CLUSTER", "TYPE", "NAMESPACE", "NAME", "STATUS", "AGE"]
+    );
+    assert_eq!(rows[1][..5], ["m1", "configmaps", "app", "web", "OK"]);
+    assert_eq!(
+        rows[2][..5],
+        ["m2", "configmaps", "app", "web", "ClusterNotReady"]
+    );
+
+    let (code, out, _) = p
+        .cli(&[
+            "status",
+            "FederatedConfigMap",
+            "web",
+            "-n",
+            "app",
+            "-o",
+            "wide",
+        ])
+        .await;
+    assert_eq!(code, 0);
+    assert!(out.lines().next().unwrap().contains("REASON"), "{out}");
+    assert!(out.contains("CheckClusters"), "{out}");
+
+    let (code, out, _) = p.cli(&["status", "-A", "-o", "json"]).await;
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["type"] == "namespaces" && r["name"] == "app"));
+
+    let (code, _, err) = p.cli(&["status", "configmaps", "nope", "-n", "app"]).await;
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("FederatedConfigMap \"nope\" not found in namespace \"app\""),
+        "{err}"
+    );
+    let (code, _, _) = p.cli(&["status", "widgets"]).await;
+    assert_eq!(code, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn clusters_probes_members_with_stored_credentials_and_records_their_health() {
+    let mut p = two_members_with_a_configmap().await;
+    p.sb.stop("m2").await.unwrap();
+    let (code, out, err) = p.cli(&["clusters"]).await;
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        [
+            "NAME",
+            "READY",
+            "KUBERNETES-VERSION",
+            "ENDPOINT",
+            "LABELS",
+            "AGE"
+        ]
+    );
+    let m1 = p.sb.cluster("m1").unwrap().server_url();
+    assert_eq!(rows[1][0], "m1");
+    assert_eq!(rows[1][1], "True");
+    assert!(rows[1][2].starts_with('v'), "{out}");
+    assert_eq!(rows[1][3], m1);
+    assert_eq!(rows[1][4], "env=prod");
+    assert_eq!(rows[2][..2], ["m2", "False"]);
+    assert_eq!(rows[2][4], "<none>");
+
+    let kfc_ar = kubefedctl::kubefed::types::KubeFedCluster::api_resource();
+    let m1_kfc = get(&p.host, &kfc_ar, Some(NS), "m1").await.unwrap();
+    let cond = &m1_kfc["status"]["conditions"][0];
+    assert_eq!(cond["type"], "Ready");
+    assert_eq!(cond["reason"], "ClusterReady");
+    assert_eq!(cond["message"], "/healthz responded with ok");
+    assert_eq!(m1_kfc["status"]["kubernetesVersion"], rows[1][2]);
+    let m2_kfc = get(&p.host, &kfc_ar, Some(NS), "m2").await.unwrap();
+    assert_eq!(m2_kfc["status"]["conditions"][0]["type"], "Offline");
+    assert!(m2_kfc["status"]["conditions"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("cluster is not reachable: "));
+
+    // Probing again with nothing changed writes nothing.
+    let before = p.writes();
+    let (_, out, _) = p.cli(&["clusters", "-o", "json"]).await;
+    assert_eq!(p.writes(), before);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["name"], "m1");
+    assert_eq!(v[0]["ready"], true);
+    assert_eq!(v[1]["ready"], false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn cluster_with_a_bad_secret_is_config_malformed_and_its_token_never_printed() {
+    let p = two_members_with_a_configmap().await;
+    let token = p.sb.cluster("m1").unwrap().admin_token.clone();
+    merge(
+        &p.host,
+        &kubefedctl::kubefed::types::KubeFedCluster::api_resource(),
+        Some(NS),
+        "m2",
+        json!({"spec": {"secretRef": {"name": "missing"}}}),
+    )
+    .await;
+    let (code, out, err) = p.cli(&["-vvv", "reconcile", "--once"]).await;
+    assert_eq!(code, 3, "{out}\n{err}");
+    assert!(err.contains("ClusterConfigMalformed"), "{err}");
+    assert!(!out.contains(&token) && !err.contains(&token));
+    let m2 = get(
+        &p.host,
+        &kubefedctl::kubefed::types::KubeFedCluster::api_resource(),
+        Some(NS),
+        "m2",
+    )
+    .await
+    .unwrap();
+    assert_eq!(m2["status"]["conditions"][0]["type"], "ConfigMalformed");
+    assert_eq!(
+        m2["status"]["conditions"][0]["message"],
+        "cluster's configuration may be malformed"
+    );
+    assert!(p.configmap("m1", "app", "web").await.is_some());
+}

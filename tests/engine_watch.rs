@@ -1,0 +1,324 @@
+//! `reconcile --watch` against sandbox clusters: reacting to template changes and member drift, leader
+//! election between replicas, lease release on shutdown; and propagation of a custom resource type.
+
+mod engine_common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use engine_common::*;
+use kubefedctl::engine::runner::{PassOutcome, RunOptions};
+use kubefedctl::engine::watch::{self, WatchOptions, LEASE_NAME};
+use kubefedctl::kubefed::typeconfig::TargetType;
+use serde_json::{json, Value};
+use tokio::sync::oneshot;
+
+fn fast_leader_election(c: &mut kubefedctl::kubefed::types::KubeFedConfig) {
+    let le = c.spec.leader_elect.as_mut().unwrap();
+    le.lease_duration = Some("1500ms".into());
+    le.renew_deadline = Some("1s".into());
+    le.retry_period = Some("200ms".into());
+}
+
+fn lease_ar() -> kube::core::ApiResource {
+    kube::core::ApiResource {
+        group: "coordination.k8s.io".into(),
+        version: "v1".into(),
+        api_version: "coordination.k8s.io/v1".into(),
+        kind: "Lease".into(),
+        plural: "leases".into(),
+    }
+}
+
+/// Starts a watching replica; returns its shutdown trigger and task.
+fn start_replica(
+    host: &kube::Client,
+    identity: &str,
+) -> (
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    let (tx, rx) = oneshot::channel::<()>();
+    let host = host.clone();
+    let wopts = WatchOptions {
+        identity: identity.to_string(),
+        resync_period: Duration::from_secs(300),
+        settle: Duration::from_millis(50),
+    };
+    let task = tokio::spawn(async move {
+        let opts = RunOptions::default();
+        watch::run(
+            &host,
+            &opts,
+            &wopts,
+            async move {
+                let _ = rx.await;
+            },
+            &|_| {},
+            &|_| {},
+        )
+        .await
+    });
+    (tx, task)
+}
+
+async fn holder(host: &kube::Client) -> Option<String> {
+    get(host, &lease_ar(), Some(NS), LEASE_NAME)
+        .await
+        .and_then(|l| {
+            l.pointer("/spec/holderIdentity")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn watch_propagates_template_changes_and_reverts_hand_edits_in_members() {
+    let p = plane_with(&["m1", "m2"], &[], "Cluster", fast_leader_election).await;
+    p.federate_namespace("app", json!({"clusterSelector": {}}))
+        .await;
+    p.federated_configmap(
+        "app",
+        "web",
+        json!({"template": {"data": {"a": "v1"}}, "placement": {"clusterSelector": {}}}),
+    )
+    .await;
+    let (stop, task) = start_replica(&p.host, "replica-a");
+
+    let m1 = p.member("m1").await;
+    eventually(20, "initial propagation", || {
+        let m1 = m1.clone();
+        async move {
+            get(&m1, &configmaps(), Some("app"), "web")
+                .await
+                .filter(|c| c["data"]["a"] == "v1")
+        }
+    })
+    .await;
+
+    merge(
+        &p.host,
+        &fed("ConfigMap"),
+        Some("app"),
+        "web",
+        json!({"spec": {"template": {"data": {"a": "v2"}}}}),
+    )
+    .await;
+    eventually(20, "template change in m2", || {
+        let p = &p;
+        async move {
+            p.configmap("m2", "app", "web")
+                .await
+                .filter(|c| c["data"]["a"] == "v2")
+        }
+    })
+    .await;
+
+    // Someone edits the member copy by hand: the watcher on managed objects brings it back.
+    merge(
+        &m1,
+        &configmaps(),
+        Some("app"),
+        "web",
+        json!({"data": {"a": "hand-edited"}}),
+    )
+    .await;
+    eventually(20, "drift corrected in m1", || {
+        let m1 = m1.clone();
+        async move {
+            get(&m1, &configmaps(), Some("app"), "web")
+                .await
+                .filter(|c| c["data"]["a"] == "v2")
+        }
+    })
+    .await;
+
+    assert_eq!(holder(&p.host).await.as_deref(), Some("replica-a"));
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        holder(&p.host).await.as_deref(),
+        Some(""),
+        "lease released on shutdown"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn second_replica_waits_while_the_first_leads_and_takes_over_when_it_stops() {
+    let p = plane_with(&["m1"], &[], "Cluster", fast_leader_election).await;
+    p.federate_namespace("app", json!({"clusterSelector": {}}))
+        .await;
+    let (stop_a, task_a) = start_replica(&p.host, "replica-a");
+    eventually(10, "replica-a leads", || {
+        let h = p.host.clone();
+        async move { (holder(&h).await.as_deref() == Some("replica-a")).then_some(()) }
+    })
+    .await;
+    let (stop_b, task_b) = start_replica(&p.host, "replica-b");
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(
+        holder(&p.host).await.as_deref(),
+        Some("replica-a"),
+        "b must wait"
+    );
+
+    stop_a.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), task_a)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    eventually(10, "replica-b takes over", || {
+        let h = p.host.clone();
+        async move { (holder(&h).await.as_deref() == Some("replica-b")).then_some(()) }
+    })
+    .await;
+    // The new leader reconciles.
+    p.federated_configmap(
+        "app",
+        "after",
+        json!({"template": {"data": {"k": "v"}}, "placement": {"clusterSelector": {}}}),
+    )
+    .await;
+    eventually(20, "propagation by replica-b", || {
+        let p = &p;
+        async move { p.configmap("m1", "app", "after").await }
+    })
+    .await;
+    stop_b.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), task_b)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn custom_resource_types_propagate_like_built_in_ones() {
+    let p = plane(&["m1", "m2"], &[]).await;
+    let schema = json!({"openAPIV3Schema": {"type": "object", "properties": {
+        "spec": {"type": "object", "properties": {"size": {"type": "integer"}, "color": {"type": "string"}}}}}});
+    let crd = json!({
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": "widgets.example.com"},
+        "spec": {"group": "example.com", "scope": "Namespaced",
+                 "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "listKind": "WidgetList"},
+                 "versions": [{"name": "v1", "served": true, "storage": true, "schema": schema}]}
+    });
+    // The target type must exist in every member (and the host, for enable).
+    for c in ["host", "m1", "m2"] {
+        let client = client(&p.sb, c).await;
+        create(&client, &crd_ar(), None, crd.clone()).await;
+    }
+    let target = TargetType::new("example.com", "v1", "Widget", "widgets", true);
+    enable(&p.host, &target, Some(&schema)).await;
+    p.federate_namespace("app", json!({"clusterSelector": {}}))
+        .await;
+    create(
+        &p.host,
+        &fed("Widget"),
+        Some("app"),
+        json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedWidget", "metadata": {"name": "w", "namespace": "app"},
+               "spec": {"template": {"spec": {"size": 3, "color": "red"}}, "placement": {"clusterSelector": {}},
+                        "overrides": [{"clusterName": "m2", "clusterOverrides": [{"path": "/spec/color", "value": "blue"}]}]}}),
+    )
+    .await;
+    let widgets = kube::core::ApiResource {
+        group: "example.com".into(),
+        version: "v1".into(),
+        api_version: "example.com/v1".into(),
+        kind: "Widget".into(),
+        plural: "widgets".into(),
+    };
+    // Eventually: CRD discovery in members may lag the first pass.
+    let p = Arc::new(p);
+    eventually(20, "widgets in both members", || {
+        let p = p.clone();
+        let widgets = widgets.clone();
+        async move {
+            let report = p.once().await;
+            if report.outcome() != PassOutcome::Converged {
+                return None;
+            }
+            let w1 = get(&p.member("m1").await, &widgets, Some("app"), "w").await?;
+            let w2 = get(&p.member("m2").await, &widgets, Some("app"), "w").await?;
+            Some((w1, w2))
+        }
+    })
+    .await;
+    let w1 = get(&p.member("m1").await, &widgets, Some("app"), "w")
+        .await
+        .unwrap();
+    let w2 = get(&p.member("m2").await, &widgets, Some("app"), "w")
+        .await
+        .unwrap();
+    assert_eq!(w1["spec"], json!({"size": 3, "color": "red"}));
+    assert_eq!(w2["spec"]["color"], "blue");
+    assert_eq!(w1["metadata"]["labels"]["kubefed.io/managed"], "true");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn server_side_apply_removes_dropped_fields_and_keeps_other_managers_fields() {
+    let p = plane(&["m1"], &[]).await;
+    p.federate_namespace("app", json!({"clusterSelector": {}}))
+        .await;
+    p.federated_configmap(
+        "app",
+        "web",
+        json!({"template": {"data": {"a": "1", "b": "2"}}, "placement": {"clusterSelector": {}},
+               "overrides": [{"clusterName": "m1", "clusterOverrides": [{"op": "add", "path": "/metadata/annotations", "value": {"x": "y"}}]}]}),
+    )
+    .await;
+    p.once().await;
+    // Another manager owns a key of its own in the member.
+    let m1 = p.member("m1").await;
+    kube::api::Api::<kube::api::DynamicObject>::namespaced_with(m1.clone(), "app", &configmaps())
+        .patch(
+            "web",
+            &kube::api::PatchParams::apply("someone-else"),
+            &kube::api::Patch::Apply(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "web"}, "data": {"theirs": "t"}})),
+        )
+        .await
+        .unwrap();
+    // Drop `b` from the template and the annotation override.
+    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+        .await
+        .unwrap();
+    let mut spec = f["spec"].clone();
+    spec["template"]["data"] = json!({"a": "1"});
+    spec.as_object_mut().unwrap().remove("overrides");
+    kube::api::Api::<kube::api::DynamicObject>::namespaced_with(
+        p.host.clone(),
+        "app",
+        &fed("ConfigMap"),
+    )
+    .patch(
+        "web",
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Json::<()>(
+            serde_json::from_value(json!([{"op": "replace", "path": "/spec", "value": spec}]))
+                .unwrap(),
+        ),
+    )
+    .await
+    .unwrap();
+    let report = p.once().await;
+    assert_eq!(report.outcome(), PassOutcome::Converged, "{report:#?}");
+    let cm = p.configmap("m1", "app", "web").await.unwrap();
+    assert_eq!(cm["data"], json!({"a": "1", "theirs": "t"}), "{cm:#}");
+    assert!(
+        cm["metadata"]
+            .get("annotations")
+            .is_none_or(|a| a.get("x").is_none()),
+        "{cm:#}"
+    );
+    // And converged again means no writes.
+    let before = p.writes();
+    p.once().await;
+    assert_eq!(p.writes(), before);
+}
