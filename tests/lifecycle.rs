@@ -696,8 +696,60 @@ async fn unjoin_of_an_unknown_cluster_exits_1_and_touches_no_member() {
         .contains(NS));
 }
 
-/// Federated objects nothing releases (no engine running) lose our finalizer at the deadline, so the
-/// teardown still completes; they are reported.
+/// Teardown lets the engine delete what federated objects propagated; with `--orphan` the member objects
+/// stay, unmanaged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn teardown_deletes_propagated_objects_or_orphans_them() {
+    for orphan in [false, true] {
+        let env = env(&["host", "member1"]).await;
+        assert_exit(&env.run(&["init"]).await, 0);
+        assert_exit(
+            &env.run(&["join", "member1", "--cluster-context", "member1"])
+                .await,
+            0,
+        );
+        let host = env.client("host").await;
+        let cms: Api<k8s_openapi::api::core::v1::ConfigMap> =
+            Api::namespaced(host.clone(), "default");
+        let cm: k8s_openapi::api::core::v1::ConfigMap =
+            serde_json::from_value(json!({"metadata": {"name": "shared"}, "data": {"k": "v"}}))
+                .unwrap();
+        cms.create(&PostParams::default(), &cm).await.unwrap();
+        assert_exit(&env.run(&["federate", "namespaces", "default"]).await, 0);
+        assert_exit(
+            &env.run(&["federate", "configmaps", "shared", "-n", "default"])
+                .await,
+            0,
+        );
+        assert_exit(&env.run(&["reconcile", "--once"]).await, 0);
+        let member_cms: Api<k8s_openapi::api::core::v1::ConfigMap> =
+            Api::namespaced(env.client("member1").await, "default");
+        assert!(
+            member_cms.get_opt("shared").await.unwrap().is_some(),
+            "propagated before teardown"
+        );
+        let mut args = vec!["teardown", "--yes"];
+        if orphan {
+            args.push("--orphan");
+        }
+        let o = env.run(&args).await;
+        assert_exit(&o, 0);
+        let left = member_cms.get_opt("shared").await.unwrap();
+        if orphan {
+            let left = left.expect("orphaned object stays in the member");
+            let labels = left.metadata.labels.unwrap_or_default();
+            assert!(!labels.contains_key("kubefed.io/managed"), "{labels:?}");
+        } else {
+            assert!(left.is_none(), "teardown deleted the propagated object");
+        }
+        let (ns, crds) = cluster_shape(&host).await;
+        assert!(!ns.contains(NS));
+        assert!(!crds.iter().any(|c| c.contains("kubefed.io")), "{crds:?}");
+    }
+}
+
+/// Federated objects the engine cannot release (a placed member is gone) lose our finalizer at the deadline,
+/// so the teardown still completes; they are reported.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn teardown_releases_federated_objects_stuck_on_the_sync_finalizer() {
     use kubefedctl::controlplane::teardown::{teardown, TeardownOptions};
@@ -711,23 +763,68 @@ async fn teardown_releases_federated_objects_stuck_on_the_sync_finalizer() {
         kind: "FederatedConfigMap".into(),
         plural: "federatedconfigmaps".into(),
     };
-    let api: Api<kube::api::DynamicObject> = Api::namespaced_with(host.clone(), "default", &fcm);
-    for (name, finalizers) in [
-        ("stuck", json!(["kubefed.io/sync-controller"])),
-        ("free", json!([])),
-    ] {
-        let obj: kube::api::DynamicObject = serde_json::from_value(json!({
-            "apiVersion": "types.kubefed.io/v1beta1",
-            "kind": "FederatedConfigMap",
-            "metadata": {"name": name, "namespace": "default", "finalizers": finalizers},
-            "spec": {"template": {"data": {"k": "v"}}, "placement": {"clusters": []}}
-        }))
+    // A KubeFedCluster whose endpoint answers nothing: objects placed there cannot be confirmed deleted.
+    let kfc = kube::core::ApiResource {
+        group: "core.kubefed.io".into(),
+        version: "v1beta1".into(),
+        api_version: "core.kubefed.io/v1beta1".into(),
+        kind: "KubeFedCluster".into(),
+        plural: "kubefedclusters".into(),
+    };
+    let secrets: Api<k8s_openapi::api::core::v1::Secret> = Api::namespaced(host.clone(), NS);
+    secrets
+        .create(
+            &PostParams::default(),
+            &serde_json::from_value(
+                json!({"metadata": {"name": "gone-creds"}, "stringData": {"token": "x"}}),
+            )
+            .unwrap(),
+        )
+        .await
         .unwrap();
-        api.create(&PostParams::default(), &obj).await.unwrap();
-    }
+    let clusters: Api<kube::api::DynamicObject> = Api::namespaced_with(host.clone(), NS, &kfc);
+    clusters
+        .create(
+            &PostParams::default(),
+            &serde_json::from_value(json!({
+            "apiVersion": "core.kubefed.io/v1beta1", "kind": "KubeFedCluster",
+            "metadata": {"name": "gone", "namespace": NS},
+            "spec": {"apiEndpoint": "https://127.0.0.1:1", "secretRef": {"name": "gone-creds"}}}))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    // A cluster-scoped federated type, so no namespace gating decides the placement.
+    let fcr = kube::core::ApiResource {
+        group: "types.kubefed.io".into(),
+        version: "v1beta1".into(),
+        api_version: "types.kubefed.io/v1beta1".into(),
+        kind: "FederatedClusterRole".into(),
+        plural: "federatedclusterroles".into(),
+    };
+    Api::<kube::api::DynamicObject>::all_with(host.clone(), &fcr)
+        .create(
+            &PostParams::default(),
+            &serde_json::from_value(json!({
+            "apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedClusterRole",
+            "metadata": {"name": "stuck", "finalizers": ["kubefed.io/sync-controller"]},
+            "spec": {"template": {"rules": []}, "placement": {"clusters": [{"name": "gone"}]}}}))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let api: Api<kube::api::DynamicObject> = Api::namespaced_with(host.clone(), "default", &fcm);
+    let obj: kube::api::DynamicObject = serde_json::from_value(json!({
+        "apiVersion": "types.kubefed.io/v1beta1",
+        "kind": "FederatedConfigMap",
+        "metadata": {"name": "free", "namespace": "default", "finalizers": ["kubefed.io/sync-controller"]},
+        "spec": {"template": {"data": {"k": "v"}}, "placement": {"clusters": []}}
+    }))
+    .unwrap();
+    api.create(&PostParams::default(), &obj).await.unwrap();
     let opts = TeardownOptions {
         namespace: NS.into(),
-        orphan: true,
+        orphan: false,
         host_label: "host".into(),
         release_timeout: Duration::from_millis(300),
         gone_timeout: Duration::from_secs(20),
@@ -738,7 +835,7 @@ async fn teardown_releases_federated_objects_stuck_on_the_sync_finalizer() {
         .unwrap();
     assert_eq!(
         report.released_without_engine,
-        ["default/federatedconfigmap.types.kubefed.io/stuck"]
+        ["federatedclusterrole.types.kubefed.io/stuck"]
     );
     assert!(
         lines.contains(&"federatedconfigmap.types.kubefed.io/free deleted".to_string()),

@@ -131,13 +131,15 @@ async fn federated_objects(
 }
 
 /// Gives the propagation engine a pass so it deletes (or, for orphaned objects, unlabels) what the
-/// deleted federated objects propagated and releases their finalizer.
-///
-/// Not wired yet: the engine's one-pass entry point (`engine::runner::reconcile_once`) is not part
-/// of this crate yet. Until it is, only an engine running elsewhere (`reconcile --watch`) releases
-/// the objects; [`teardown`] waits for that, then removes the finalizer itself and reports it.
-async fn engine_pass(_host: &kube::Client, _ns: &str) -> anyhow::Result<bool> {
-    Ok(false)
+/// deleted federated objects propagated and releases their finalizer. Objects it cannot release
+/// (a placed member is unreachable) are released by [`teardown`] after the wait, and reported.
+async fn engine_pass(host: &kube::Client, ns: &str) -> anyhow::Result<bool> {
+    let opts = crate::engine::runner::RunOptions {
+        kubefed_namespace: ns.to_string(),
+        ..Default::default()
+    };
+    crate::engine::runner::reconcile_once(host, &opts).await?;
+    Ok(true)
 }
 
 /// Tears the control plane down. `members` gives, per KubeFedCluster name, the client to clean
