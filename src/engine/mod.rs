@@ -1,6 +1,6 @@
 //! The propagation engine: placement, overrides, desired objects, per-cluster actions, status, versions,
 //! cluster health (pure), and the parts that talk to clusters: member clients and probes, the per-object
-//! reconcile, the `--once` runner and the `--watch` driver.
+//! reconcile, replica scheduling preferences, the `--once` runner and the `--watch` driver.
 
 pub mod actions;
 pub mod clusters;
@@ -10,6 +10,7 @@ pub mod overrides;
 pub mod placement;
 pub mod reconcile;
 pub mod runner;
+pub mod scheduling;
 pub mod status;
 pub mod versions;
 pub mod watch;

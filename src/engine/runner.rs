@@ -20,11 +20,13 @@ use super::reconcile::{
     self, is_reserved_namespace, Action, ClusterView, Env, Listing, Listings, ObjectKey, Record,
     TypeInfo,
 };
+use super::scheduling;
 use crate::error;
 use crate::kubefed::duration::parse_go_duration;
 use crate::kubefed::types::{FederatedTypeConfig, KubeFedConfig};
 use crate::kubefed::{
-    DEFAULT_KUBEFED_NAMESPACE, FEATURE_RAW_RESOURCE_STATUS_COLLECTION, KUBEFED_CONFIG_NAME,
+    DEFAULT_KUBEFED_NAMESPACE, FEATURE_RAW_RESOURCE_STATUS_COLLECTION,
+    FEATURE_SCHEDULER_PREFERENCES, KUBEFED_CONFIG_NAME,
 };
 
 /// What one pass covers.
@@ -476,6 +478,7 @@ pub async fn reconcile_pass(
     report.clusters.sort_by(|a, b| a.name.cmp(&b.name));
 
     let raw_gate = config.feature_enabled(FEATURE_RAW_RESOURCE_STATUS_COLLECTION);
+    let scheduler = config.feature_enabled(FEATURE_SCHEDULER_PREFERENCES);
     let infos: Vec<ClusterInfo> = views
         .iter()
         .map(|v| ClusterInfo {
@@ -538,6 +541,7 @@ pub async fn reconcile_pass(
             &ty,
             host_filter.as_deref(),
             opts,
+            scheduler,
             &mut report,
             progress,
         )
@@ -545,6 +549,17 @@ pub async fn reconcile_pass(
     }
     report.finish();
     Ok(report)
+}
+
+/// `(namespace, name)` of a federated object, the key its RSP carries.
+fn fed_key(fed: &Value) -> ObjectKey {
+    let s = |p: &str| {
+        fed.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    (s("/metadata/namespace"), s("/metadata/name"))
 }
 
 fn view_of(member: &Member, ready: bool) -> ClusterView {
@@ -573,6 +588,7 @@ async fn reconcile_type(
     ty: &TypeInfo,
     ns_filter: Option<&str>,
     opts: &RunOptions,
+    scheduler: bool,
     report: &mut Report,
     progress: Option<&indicatif::ProgressBar>,
 ) {
@@ -582,6 +598,18 @@ async fn reconcile_type(
             report.errors.push(format!("type {}: {e:#}", ty.name));
             return;
         }
+    };
+    // ReplicaSchedulingPreferences (feature gate SchedulerPreferences) for Deployments and ReplicaSets.
+    let rsps = if scheduler && scheduling::is_schedulable(ty) && !objects.is_empty() {
+        match scheduling::list_rsps(&env.host, ns_filter).await {
+            Ok(r) => r,
+            Err(e) => {
+                report.errors.push(format!("type {}: {e:#}", ty.name));
+                BTreeMap::new()
+            }
+        }
+    } else {
+        BTreeMap::new()
     };
     if let Some(p) = progress {
         p.inc_length(objects.len() as u64);
@@ -605,9 +633,20 @@ async fn reconcile_type(
     let owned: HashSet<ObjectKey> = objects.iter().map(|f| ty.target_key(f)).collect();
     let concurrency = opts.concurrency.max(1);
     let listings_ref = &listings;
+    let rsps_ref = &rsps;
     // Owned items keep the stream's closure free of borrowed arguments, so the pass future stays `Send`.
     let mut results = futures::stream::iter(objects)
-        .map(|fed| async move { reconcile::reconcile_object(env, ty, listings_ref, &fed).await })
+        .map(|fed| async move {
+            let key = fed_key(&fed);
+            let (fed, scheduling_error) =
+                match scheduling::rsp_for(rsps_ref, &key, &ty.federated_api.kind) {
+                    Some(rsp) => scheduling::schedule_object(env, ty, rsp, listings_ref, fed).await,
+                    None => (fed, None),
+                };
+            let mut records: Vec<Record> = scheduling_error.into_iter().collect();
+            records.extend(reconcile::reconcile_object(env, ty, listings_ref, &fed).await);
+            records
+        })
         .buffer_unordered(concurrency);
     while let Some(records) = results.next().await {
         report.records.extend(records);

@@ -20,7 +20,9 @@ use super::clusters;
 use super::desired::MANAGED_LABEL;
 use super::runner::{self, PassState, Report, RunOptions};
 use crate::kubefed::duration::parse_go_duration;
-use crate::kubefed::types::{FederatedTypeConfig, KubeFedCluster, KubeFedConfig};
+use crate::kubefed::types::{
+    FederatedTypeConfig, KubeFedCluster, KubeFedConfig, ReplicaSchedulingPreference,
+};
 
 /// Name of the Lease several `reconcile --watch` replicas compete for, in the kubefed namespace.
 pub const LEASE_NAME: &str = "kubefedctl-reconcile";
@@ -253,24 +255,20 @@ async fn release(api: &Api<DynamicObject>, identity: &str) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Spawns a watcher that wakes `notify` on every change after its initial listing (and after a relist
-/// that follows a lost connection, which may hide changes).
+/// Spawns a watcher that wakes `notify` on every change and after every listing: watchers start after the
+/// pass that found what to watch, so their first listing may hold changes made since that pass began (and a
+/// relist after a lost connection may hide changes).
 fn spawn_watcher(
     api: Api<DynamicObject>,
     config: watcher::Config,
     notify: Arc<Notify>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut first_listing = true;
         let mut stream = watcher::watcher(api, config).default_backoff().boxed();
         while let Some(event) = stream.next().await {
             match event {
-                Ok(Event::Apply(_)) | Ok(Event::Delete(_)) => notify.notify_one(),
-                Ok(Event::InitDone) => {
-                    if !first_listing {
-                        notify.notify_one();
-                    }
-                    first_listing = false;
+                Ok(Event::Apply(_)) | Ok(Event::Delete(_)) | Ok(Event::InitDone) => {
+                    notify.notify_one()
                 }
                 Ok(_) | Err(_) => {}
             }
@@ -345,6 +343,8 @@ async fn wanted_watchers(
     add_host("ftc", FederatedTypeConfig::api_resource(), true);
     add_host("kfc", KubeFedCluster::api_resource(), true);
     add_host("kfconfig", KubeFedConfig::api_resource(), true);
+    // A new or changed ReplicaSchedulingPreference re-plans its object.
+    add_host("rsp", ReplicaSchedulingPreference::api_resource(), false);
     let Ok(ftcs) = runner::list_type_configs(host, ns).await else {
         return out;
     };
