@@ -12,7 +12,9 @@ use futures::StreamExt;
 use kubefedctl::engine::runner::{self, PassOutcome, RunOptions};
 use serde_json::json;
 
-const ALL_VERBS: [&str; 8] = ["GET", "LIST", "WATCH", "POST", "PUT", "PATCH", "APPLY", "DELETE"];
+const ALL_VERBS: [&str; 8] = [
+    "GET", "LIST", "WATCH", "POST", "PUT", "PATCH", "APPLY", "DELETE",
+];
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -56,7 +58,12 @@ async fn pass(p: &Plane, label: &str, concurrency: usize) {
     .await
     .expect("pass");
     let elapsed = start.elapsed();
-    assert_eq!(report.outcome(), PassOutcome::Converged, "{:?}", report.errors);
+    assert_eq!(
+        report.outcome(),
+        PassOutcome::Converged,
+        "{:?}",
+        report.errors
+    );
     println!(
         "{label}: {:.2}s, {} objects, {} created, {} failed",
         elapsed.as_secs_f64(),
@@ -82,7 +89,8 @@ async fn main() {
     let names: Vec<String> = (1..=members).map(|i| format!("m{i}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let p = plane(&refs, &[]).await;
-    p.federate_namespace("bench", json!({"clusterSelector": {}})).await;
+    p.federate_namespace("bench", json!({"clusterSelector": {}}))
+        .await;
     futures::stream::iter(0..objects)
         .map(|i| {
             let p = &p;
@@ -102,5 +110,8 @@ async fn main() {
     println!("reconcile --once: {objects} FederatedConfigMaps x {members} members, concurrency {concurrency}");
     pass(&p, "creation pass", concurrency).await;
     pass(&p, "no-op pass", concurrency).await;
-    println!("peak memory (VmHWM, sandbox clusters included): {}", peak_memory());
+    println!(
+        "peak memory (VmHWM, sandbox clusters included): {}",
+        peak_memory()
+    );
 }
