@@ -253,24 +253,19 @@ async fn release(api: &Api<DynamicObject>, identity: &str) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Spawns a watcher that wakes `notify` on every change after its initial listing (and after a relist
-/// that follows a lost connection, which may hide changes).
+/// Spawns a watcher that wakes `notify` on every change, and once each (re)listing is complete: a change
+/// made between the last pass and the listing shows up only as part of the listing.
 fn spawn_watcher(
     api: Api<DynamicObject>,
     config: watcher::Config,
     notify: Arc<Notify>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let mut first_listing = true;
         let mut stream = watcher::watcher(api, config).default_backoff().boxed();
         while let Some(event) = stream.next().await {
             match event {
-                Ok(Event::Apply(_)) | Ok(Event::Delete(_)) => notify.notify_one(),
-                Ok(Event::InitDone) => {
-                    if !first_listing {
-                        notify.notify_one();
-                    }
-                    first_listing = false;
+                Ok(Event::Apply(_)) | Ok(Event::Delete(_)) | Ok(Event::InitDone) => {
+                    notify.notify_one()
                 }
                 Ok(_) | Err(_) => {}
             }
@@ -531,6 +526,8 @@ async fn lead<F: Future<Output = ()>>(
         .await
         .unwrap_or_default();
     *state.known_health.lock().unwrap() = Some(health.clone());
+    // Watch before the first pass, so that nothing changed during it goes unnoticed.
+    watchers.ensure(wanted_watchers(host, opts, &state, &health).await);
     let mut resync = tokio::time::interval(wopts.resync_period);
     let mut health_tick = tokio::time::interval(health_period);
     health_tick.tick().await;
