@@ -535,3 +535,98 @@ async fn rerun_after_an_interrupted_pass_converges_without_duplicates() {
     p.once().await;
     assert_eq!(p.writes(), before);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn namespaced_plane_propagates_only_the_control_plane_namespace_without_federated_namespace()
+{
+    let p = plane_with(&["m1"], &[], "Namespaced", |_| {}).await;
+    // The member needs the control-plane namespace, as join creates it.
+    create(
+        &p.member("m1").await,
+        &core("Namespace", "namespaces"),
+        None,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}}),
+    )
+    .await;
+    p.host_namespace("other").await;
+    p.federated_configmap(
+        NS,
+        "inside",
+        json!({"template": {"data": {"a": "b"}}, "placement": {"clusterSelector": {}}}),
+    )
+    .await;
+    p.federated_configmap(
+        "other",
+        "outside",
+        json!({"template": {"data": {"a": "b"}}, "placement": {"clusterSelector": {}}}),
+    )
+    .await;
+    let report = p.once().await;
+    assert_eq!(report.outcome(), PassOutcome::Converged, "{report:#?}");
+    assert!(p.configmap("m1", NS, "inside").await.is_some());
+    assert!(
+        report.records.iter().all(|r| r.namespace == NS),
+        "{report:#?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn host_joined_as_member_keeps_its_own_namespace_when_deselected() {
+    let p = plane(&["m1"], &[]).await;
+    // The host joins itself.
+    let h = p.sb.cluster("host").unwrap();
+    register(
+        &p.host,
+        "host",
+        &h.server_url(),
+        &h.ca_pem,
+        &h.admin_token,
+        Default::default(),
+    )
+    .await;
+    p.federate_namespace("app", json!({"clusterSelector": {}}))
+        .await;
+    p.federated_configmap(
+        "app",
+        "web",
+        json!({"template": {"data": {"a": "b"}}, "placement": {"clusterSelector": {}}}),
+    )
+    .await;
+    let report = p.once().await;
+    assert_eq!(report.outcome(), PassOutcome::Converged, "{report:#?}");
+    let ns = get(&p.host, &core("Namespace", "namespaces"), None, "app")
+        .await
+        .unwrap();
+    assert_eq!(
+        ns["metadata"]["labels"]["kubefed.io/managed"], "true",
+        "host namespace adopted"
+    );
+
+    merge(
+        &p.host,
+        &fed("Namespace"),
+        Some("app"),
+        "app",
+        json!({"spec": {"placement": {"clusters": [{"name": "m1"}]}}}),
+    )
+    .await;
+    let report = p.once().await;
+    assert_eq!(report.outcome(), PassOutcome::Converged, "{report:#?}");
+    let ns = get(&p.host, &core("Namespace", "namespaces"), None, "app")
+        .await
+        .expect("never deleted");
+    assert!(ns["metadata"]["deletionTimestamp"].is_null());
+    assert!(
+        ns.pointer("/metadata/labels/kubefed.io~1managed").is_none(),
+        "{ns:#}"
+    );
+    assert!(get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+        .await
+        .is_some());
+    assert!(
+        get(&p.host, &configmaps(), Some("app"), "web")
+            .await
+            .is_none(),
+        "gated out of the host"
+    );
+}

@@ -298,3 +298,59 @@ async fn cluster_with_a_bad_secret_is_config_malformed_and_its_token_never_print
     );
     assert!(p.configmap("m1", "app", "web").await.is_some());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn init_join_then_reconcile_reaches_members_with_their_joined_service_account_tokens() {
+    let sb = kubefedctl::sandbox::Sandbox::start(kubefedctl::sandbox::SandboxOptions {
+        clusters: vec!["host".into(), "m1".into(), "m2".into()],
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let kc = dir.path().join("kc");
+    sb.write_kubeconfig(&kc).unwrap();
+    let run = |args: Vec<&'static str>| {
+        let kc = kc.clone();
+        tokio::task::spawn_blocking(move || {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
+                .arg("--kubeconfig")
+                .arg(&kc)
+                .args(&args)
+                .output()
+                .unwrap();
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        })
+    };
+    for args in [
+        vec!["init"],
+        vec!["join", "m1", "--label", "env=prod"],
+        vec!["join", "m2"],
+    ] {
+        let (code, err) = run(args.clone()).await.unwrap();
+        assert_eq!(code, 0, "{args:?}: {err}");
+    }
+    let host = client(&sb, "host").await;
+    create(
+        &host,
+        &core("Namespace", "namespaces"),
+        None,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}),
+    )
+    .await;
+    create(&host, &fed("Namespace"), Some("app"), json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedNamespace", "metadata": {"name": "app", "namespace": "app"}, "spec": {"placement": {"clusterSelector": {}}}})).await;
+    create(&host, &fed("ConfigMap"), Some("app"), json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedConfigMap", "metadata": {"name": "web", "namespace": "app"}, "spec": {"template": {"data": {"a": "b"}}, "placement": {"clusterSelector": {"matchLabels": {"env": "prod"}}}}})).await;
+
+    let (code, err) = run(vec!["reconcile", "--once"]).await.unwrap();
+    assert_eq!(code, 0, "{err}");
+    let m1 = client(&sb, "m1").await;
+    let m2 = client(&sb, "m2").await;
+    assert!(get(&m1, &configmaps(), Some("app"), "web").await.is_some());
+    assert!(get(&m2, &core("Namespace", "namespaces"), None, "app")
+        .await
+        .is_some());
+    assert!(get(&m2, &configmaps(), Some("app"), "web").await.is_none());
+}

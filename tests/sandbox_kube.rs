@@ -580,3 +580,109 @@ async fn deployment_scale_subresource_and_metrics() {
         "apiserver_request_total{code=\"201\",resource=\"deployments\",verb=\"POST\"} 1"
     ));
 }
+
+#[tokio::test]
+async fn custom_resources_are_pruned_by_schema_and_strict_validation_rejects_unknown_fields() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
+    let crd: CustomResourceDefinition = serde_json::from_value(json!({
+        "metadata": {"name": "boxes.example.com"},
+        "spec": {"group": "example.com", "scope": "Namespaced",
+            "names": {"plural": "boxes", "singular": "box", "kind": "Box"},
+            "versions": [{"name": "v1", "served": true, "storage": true,
+                "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                    "spec": {"type": "object", "properties": {
+                        "size": {"type": "integer", "default": 1},
+                        "extra": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}}}}}]}
+    }))
+    .unwrap();
+    crds.create(&PostParams::default(), &crd).await.unwrap();
+    let ar = kube::api::ApiResource::from_gvk_with_plural(
+        &GroupVersionKind::gvk("example.com", "v1", "Box"),
+        "boxes",
+    );
+    let boxes: Api<DynamicObject> = Api::namespaced_with(client.clone(), "default", &ar);
+    eventually("served", || async {
+        boxes.list(&ListParams::default()).await.is_ok()
+    })
+    .await;
+    let b: DynamicObject =
+        serde_json::from_value(json!({"apiVersion": "example.com/v1", "kind": "Box",
+        "metadata": {"name": "b1"}, "spec": {"unknown": 1, "extra": {"anything": {"goes": true}}}}))
+        .unwrap();
+    let created = boxes.create(&PostParams::default(), &b).await.unwrap();
+    assert!(
+        created.data["spec"].get("unknown").is_none(),
+        "unknown field pruned: {}",
+        created.data
+    );
+    assert_eq!(
+        created.data["spec"]["extra"]["anything"]["goes"], true,
+        "preserved subtree kept"
+    );
+    assert_eq!(created.data["spec"]["size"], 1, "default applied");
+    let strict: DynamicObject =
+        serde_json::from_value(json!({"apiVersion": "example.com/v1", "kind": "Box",
+        "metadata": {"name": "b2"}, "spec": {"unknown": 1}}))
+        .unwrap();
+    // kube's PostParams has no fieldValidation: send the strict request by hand.
+    let body = serde_json::to_vec(&strict).unwrap();
+    let r =
+        http::Request::post("/apis/example.com/v1/namespaces/default/boxes?fieldValidation=Strict")
+            .header("content-type", "application/json")
+            .body(body)
+            .unwrap();
+    let err = client.request_text(r).await.unwrap_err();
+    assert!(
+        matches!(err, kube::Error::Api(ref s) if s.code == 400 && s.message.contains("unknown field \"spec.unknown\"")),
+        "{err:?}"
+    );
+    let bad: DynamicObject =
+        serde_json::from_value(json!({"apiVersion": "example.com/v1", "kind": "Box",
+        "metadata": {"name": "b3"}, "spec": {"size": "big"}}))
+        .unwrap();
+    let err = boxes
+        .create(&PostParams::default(), &bad)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, kube::Error::Api(ref s) if s.code == 422 && s.message.contains("spec.size")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn generate_name_and_bookmarks() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+    let g: ConfigMap =
+        serde_json::from_value(json!({"metadata": {"generateName": "gen-"}})).unwrap();
+    let made = cms.create(&PostParams::default(), &g).await.unwrap();
+    let name = made.metadata.name.unwrap();
+    assert!(name.starts_with("gen-") && name.len() == 9, "{name}");
+    let none: ConfigMap = serde_json::from_value(json!({"metadata": {}})).unwrap();
+    let err = cms.create(&PostParams::default(), &none).await.unwrap_err();
+    assert!(
+        matches!(err, kube::Error::Api(ref s) if s.code == 422 && s.message.contains("name or generateName is required")),
+        "{err:?}"
+    );
+    // A watch with bookmarks allowed sends one before closing at its timeout.
+    let rv = cms
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .metadata
+        .resource_version
+        .unwrap();
+    let mut params = kube::api::WatchParams::default().timeout(1);
+    params.bookmarks = true;
+    let events: Vec<_> = cms.watch(&params, &rv).await.unwrap().collect().await;
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Ok(kube::api::WatchEvent::Bookmark(_)))),
+        "{events:?}"
+    );
+}

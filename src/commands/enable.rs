@@ -237,23 +237,8 @@ pub fn crd_resource() -> KubeApiResource {
     }
 }
 
-/// What a write did, in kubectl's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApplyOutcome {
-    Created,
-    Configured,
-    Unchanged,
-}
-
-impl ApplyOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplyOutcome::Created => "created",
-            ApplyOutcome::Configured => "configured",
-            ApplyOutcome::Unchanged => "unchanged",
-        }
-    }
-}
+/// What applying an object amounted to (shared with `init`).
+pub use crate::controlplane::Change as ApplyOutcome;
 
 /// kubectl's result line: `<resource>.<group>/<name> <outcome>[ in namespace <ns>][ (dry run)]`.
 pub fn result_line(
@@ -273,19 +258,7 @@ pub fn result_line(
     line
 }
 
-/// Whether every field `desired` sets has that value in `live` (objects compared key by key, everything
-/// else by equality): applying `desired` would change nothing that kubefedctl manages.
-pub fn is_subset(desired: &Value, live: &Value) -> bool {
-    match (desired, live) {
-        (Value::Object(d), Value::Object(l)) => d
-            .iter()
-            .all(|(k, v)| l.get(k).is_some_and(|lv| is_subset(v, lv))),
-        (Value::Array(d), Value::Array(l)) => {
-            d.len() == l.len() && d.iter().zip(l).all(|(a, b)| is_subset(a, b))
-        }
-        _ => desired == live,
-    }
-}
+pub use crate::controlplane::install::is_subset;
 
 /// Server-side applies `obj` (field manager `kubefedctl`, forced: enable owns these objects as KubeFed's
 /// update did). Created when absent before, unchanged when the resourceVersion did not move. With

@@ -66,6 +66,9 @@ pub struct ClusterView {
     pub client: Option<kube::Client>,
 }
 
+/// A listing made once by whichever reconcile needs it first: (type, cluster, namespace) → objects.
+type SharedListing = Arc<tokio::sync::OnceCell<Result<Listing, String>>>;
+
 /// What every reconcile in a pass shares.
 pub struct Env {
     pub host: kube::Client,
@@ -79,6 +82,9 @@ pub struct Env {
     /// Bounds the requests in flight across objects and clusters.
     pub limiter: Arc<Semaphore>,
     host_namespace_uids: Mutex<HashMap<String, Option<String>>>,
+    /// Every object of a type in a member namespace (labelled or not), listed once per pass on the first
+    /// create: unlabelled objects are invisible to the managed listing, and one list beats a GET per object.
+    all_objects: Mutex<HashMap<(String, String, String), SharedListing>>,
 }
 
 impl Env {
@@ -103,6 +109,36 @@ impl Env {
             dry_run,
             limiter: Arc::new(Semaphore::new(concurrency.max(1))),
             host_namespace_uids: Mutex::new(HashMap::new()),
+            all_objects: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The member's object at `key`, looked up in one listing of every object of the type in that
+    /// namespace, made on first use in this pass.
+    async fn unlisted_object(
+        &self,
+        ty: &TypeInfo,
+        cluster: &str,
+        client: &kube::Client,
+        key: &ObjectKey,
+    ) -> Result<Option<Value>, String> {
+        let cell = self
+            .all_objects
+            .lock()
+            .unwrap()
+            .entry((ty.name.clone(), cluster.to_string(), key.0.clone()))
+            .or_default()
+            .clone();
+        let listing = cell
+            .get_or_init(|| async {
+                let _permit = self.limiter.acquire().await;
+                let ns = (!key.0.is_empty()).then_some(key.0.as_str());
+                super::runner::list_objects(client, ty, ns, None).await
+            })
+            .await;
+        match listing {
+            Ok(l) => Ok(l.get(key).cloned()),
+            Err(e) => Err(e.clone()),
         }
     }
 
@@ -552,15 +588,14 @@ async fn reconcile_in_cluster(
     let mut action = facts(live.as_ref(), host_ns);
     if action == ClusterAction::Create {
         // Unlabelled (or opted-out) objects are not in the managed listing: look before creating.
-        let api = target_api(client.clone(), ctx.ty, &ctx.key);
-        let found = {
-            let _permit = ctx.env.limiter.acquire().await;
-            api.get_opt(&ctx.key.1).await
-        };
+        let found = ctx
+            .env
+            .unlisted_object(ctx.ty, name, &client, &ctx.key)
+            .await;
         match found {
-            Err(e) => return report(S::RetrievalFailed, Some(api_error_text(&e))),
+            Err(e) => return report(S::RetrievalFailed, Some(e)),
             Ok(Some(obj)) => {
-                live = Some(to_value(obj));
+                live = Some(obj);
                 let host_ns = ctx.is_host_namespace(live.as_ref()).await;
                 action = facts(live.as_ref(), host_ns);
             }

@@ -353,15 +353,30 @@ async fn list_managed(
     ty: &TypeInfo,
     ns: Option<&str>,
 ) -> Result<Listing, String> {
+    list_objects(client, ty, ns, Some(&format!("{MANAGED_LABEL}=true"))).await
+}
+
+/// The objects of a type in one member (in `ns` for namespaced types), optionally by label selector: one
+/// list request.
+pub(crate) async fn list_objects(
+    client: &kube::Client,
+    ty: &TypeInfo,
+    ns: Option<&str>,
+    labels: Option<&str>,
+) -> Result<Listing, String> {
     let api: Api<DynamicObject> = match ns {
         Some(ns) if ty.gated() => Api::namespaced_with(client.clone(), ns, &ty.target_api),
         _ => Api::all_with(client.clone(), &ty.target_api),
     };
-    let params = ListParams::default().labels(&format!("{MANAGED_LABEL}=true"));
+    let params = match labels {
+        Some(l) => ListParams::default().labels(l),
+        None => ListParams::default(),
+    };
     let list = api.list(&params).await.map_err(|e| {
         crate::error::redact(&format!(
-            "cannot list {} labelled {MANAGED_LABEL}=true: {}",
+            "cannot list {}{}: {}",
             ty.target_api.plural,
+            labels.map(|l| format!(" labelled {l}")).unwrap_or_default(),
             match e {
                 kube::Error::Api(s) => s.message,
                 other => other.to_string(),

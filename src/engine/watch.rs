@@ -255,9 +255,8 @@ async fn release(api: &Api<DynamicObject>, identity: &str) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Spawns a watcher that wakes `notify` on every change and after every listing: watchers start after the
-/// pass that found what to watch, so their first listing may hold changes made since that pass began (and a
-/// relist after a lost connection may hide changes).
+/// Spawns a watcher that wakes `notify` on every change, and once each (re)listing is complete: a change
+/// made between the last pass and the listing shows up only as part of the listing.
 fn spawn_watcher(
     api: Api<DynamicObject>,
     config: watcher::Config,
@@ -531,6 +530,8 @@ async fn lead<F: Future<Output = ()>>(
         .await
         .unwrap_or_default();
     *state.known_health.lock().unwrap() = Some(health.clone());
+    // Watch before the first pass, so that nothing changed during it goes unnoticed.
+    watchers.ensure(wanted_watchers(host, opts, &state, &health).await);
     let mut resync = tokio::time::interval(wopts.resync_period);
     let mut health_tick = tokio::time::interval(health_period);
     health_tick.tick().await;
