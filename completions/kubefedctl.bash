@@ -22,6 +22,12 @@ _kubefedctl() {
             kubefedctl,completions)
                 cmd="kubefedctl__subcmd__completions"
                 ;;
+            kubefedctl,demo)
+                cmd="kubefedctl__subcmd__demo"
+                ;;
+            kubefedctl,diff)
+                cmd="kubefedctl__subcmd__diff"
+                ;;
             kubefedctl,disable)
                 cmd="kubefedctl__subcmd__disable"
                 ;;
@@ -66,6 +72,12 @@ _kubefedctl() {
                 ;;
             kubefedctl__subcmd__help,completions)
                 cmd="kubefedctl__subcmd__help__subcmd__completions"
+                ;;
+            kubefedctl__subcmd__help,demo)
+                cmd="kubefedctl__subcmd__help__subcmd__demo"
+                ;;
+            kubefedctl__subcmd__help,diff)
+                cmd="kubefedctl__subcmd__help__subcmd__diff"
                 ;;
             kubefedctl__subcmd__help,disable)
                 cmd="kubefedctl__subcmd__help__subcmd__disable"
@@ -161,7 +173,7 @@ _kubefedctl() {
 
     case "${cmd}" in
         kubefedctl)
-            opts="-v -q -h -V --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help --version version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help"
+            opts="-v -q -h -V --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help --version version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,6 +239,70 @@ _kubefedctl() {
                 return 0
             fi
             case "${prev}" in
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__demo)
+            opts="-v -q -h --keep --kubeconfig-out --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --kubeconfig-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host-cluster-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubefed-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__diff)
+            opts="-n -A -v -q -h --namespace --all-namespaces --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -393,7 +469,7 @@ _kubefedctl() {
             return 0
             ;;
         kubefedctl__subcmd__help)
-            opts="version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters help"
+            opts="version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -421,6 +497,34 @@ _kubefedctl() {
             return 0
             ;;
         kubefedctl__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubefedctl__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

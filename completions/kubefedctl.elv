@@ -43,6 +43,8 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand reconcile 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
             cand status 'Show where federated objects are propagated, one row per object × cluster'
             cand clusters 'List member clusters, checking their health now'
+            cand diff 'Show what the next reconcile would change in each member, as unified diffs'
+            cand demo 'Run the KubeFed quick start end to end on in-process sandbox clusters'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubefedctl;version'= {
@@ -347,6 +349,34 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'kubefedctl;diff'= {
+            cand -n 'Namespace of the federated objects (default: every namespace)'
+            cand --namespace 'Namespace of the federated objects (default: every namespace)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -A 'Every namespace (the default)'
+            cand --all-namespaces 'Every namespace (the default)'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubefedctl;demo'= {
+            cand --kubeconfig-out 'With --keep: where to write the kubeconfig'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand --keep 'Keep the sandbox clusters running after the demo (until Ctrl-C) and write a kubeconfig for them'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'kubefedctl;help'= {
             cand version 'Print the version and git commit of kubefedctl'
             cand completions 'Print a shell completion script to stdout'
@@ -362,6 +392,8 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand reconcile 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
             cand status 'Show where federated objects are propagated, one row per object × cluster'
             cand clusters 'List member clusters, checking their health now'
+            cand diff 'Show what the next reconcile would change in each member, as unified diffs'
+            cand demo 'Run the KubeFed quick start end to end on in-process sandbox clusters'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubefedctl;help;version'= {
@@ -403,6 +435,10 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
         &'kubefedctl;help;status'= {
         }
         &'kubefedctl;help;clusters'= {
+        }
+        &'kubefedctl;help;diff'= {
+        }
+        &'kubefedctl;help;demo'= {
         }
         &'kubefedctl;help;help'= {
         }

@@ -46,6 +46,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Propagate federated objects to member clusters (--once, or --watch until stopped)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show where federated objects are propagated, one row per object × cluster')
             [CompletionResult]::new('clusters', 'clusters', [CompletionResultType]::ParameterValue, 'List member clusters, checking their health now')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what the next reconcile would change in each member, as unified diffs')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the KubeFed quick start end to end on in-process sandbox clusters')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -377,6 +379,36 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubefedctl;diff' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the federated objects (default: every namespace)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the federated objects (default: every namespace)')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)')
+            [CompletionResult]::new('--host-cluster-context', '--host-cluster-context', [CompletionResultType]::ParameterName, 'Kubeconfig context of the cluster hosting the control plane (default: the current context)')
+            [CompletionResult]::new('--kubefed-namespace', '--kubefed-namespace', [CompletionResultType]::ParameterName, 'Namespace of the control plane')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Every namespace (the default)')
+            [CompletionResult]::new('--all-namespaces', '--all-namespaces', [CompletionResultType]::ParameterName, 'Every namespace (the default)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubefedctl;demo' {
+            [CompletionResult]::new('--kubeconfig-out', '--kubeconfig-out', [CompletionResultType]::ParameterName, 'With --keep: where to write the kubeconfig')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)')
+            [CompletionResult]::new('--host-cluster-context', '--host-cluster-context', [CompletionResultType]::ParameterName, 'Kubeconfig context of the cluster hosting the control plane (default: the current context)')
+            [CompletionResult]::new('--kubefed-namespace', '--kubefed-namespace', [CompletionResultType]::ParameterName, 'Namespace of the control plane')
+            [CompletionResult]::new('--keep', '--keep', [CompletionResultType]::ParameterName, 'Keep the sandbox clusters running after the demo (until Ctrl-C) and write a kubeconfig for them')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say more about what is happening (repeat for more detail)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only data and errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'kubefedctl;help' {
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version and git commit of kubefedctl')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
@@ -392,6 +424,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             [CompletionResult]::new('reconcile', 'reconcile', [CompletionResultType]::ParameterValue, 'Propagate federated objects to member clusters (--once, or --watch until stopped)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show where federated objects are propagated, one row per object × cluster')
             [CompletionResult]::new('clusters', 'clusters', [CompletionResultType]::ParameterValue, 'List member clusters, checking their health now')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show what the next reconcile would change in each member, as unified diffs')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run the KubeFed quick start end to end on in-process sandbox clusters')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -451,6 +485,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
             break
         }
         'kubefedctl;help;clusters' {
+            break
+        }
+        'kubefedctl;help;diff' {
+            break
+        }
+        'kubefedctl;help;demo' {
             break
         }
         'kubefedctl;help;help' {

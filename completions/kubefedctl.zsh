@@ -455,6 +455,40 @@ yaml\:"The records as a YAML sequence"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
+(diff)
+_arguments "${_arguments_options[@]}" : \
+'(-A --all-namespaces)-n+[Namespace of the federated objects (default\: every namespace)]:NS:_default' \
+'(-A --all-namespaces)--namespace=[Namespace of the federated objects (default\: every namespace)]:NS:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'-A[Every namespace (the default)]' \
+'--all-namespaces[Every namespace (the default)]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'::type_name -- Type to compare (FTC name such as deployments.apps, kind, or federated kind); all enabled types if omitted:_default' \
+'::name -- Name of one federated object (needs TYPE):_default' \
+&& ret=0
+;;
+(demo)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig-out=[With --keep\: where to write the kubeconfig]:PATH:_files' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'--keep[Keep the sandbox clusters running after the demo (until Ctrl-C) and write a kubeconfig for them]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_kubefedctl__subcmd__help_commands" \
@@ -563,6 +597,14 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(diff)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(demo)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -593,6 +635,8 @@ _kubefedctl_commands() {
 'reconcile:Propagate federated objects to member clusters (--once, or --watch until stopped)' \
 'status:Show where federated objects are propagated, one row per object × cluster' \
 'clusters:List member clusters, checking their health now' \
+'diff:Show what the next reconcile would change in each member, as unified diffs' \
+'demo:Run the KubeFed quick start end to end on in-process sandbox clusters' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubefedctl commands' commands "$@"
@@ -606,6 +650,16 @@ _kubefedctl__subcmd__clusters_commands() {
 _kubefedctl__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl completions commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__demo_commands] )) ||
+_kubefedctl__subcmd__demo_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl demo commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__diff_commands] )) ||
+_kubefedctl__subcmd__diff_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl diff commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__disable_commands] )) ||
 _kubefedctl__subcmd__disable_commands() {
@@ -639,6 +693,8 @@ _kubefedctl__subcmd__help_commands() {
 'reconcile:Propagate federated objects to member clusters (--once, or --watch until stopped)' \
 'status:Show where federated objects are propagated, one row per object × cluster' \
 'clusters:List member clusters, checking their health now' \
+'diff:Show what the next reconcile would change in each member, as unified diffs' \
+'demo:Run the KubeFed quick start end to end on in-process sandbox clusters' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubefedctl help commands' commands "$@"
@@ -652,6 +708,16 @@ _kubefedctl__subcmd__help__subcmd__clusters_commands() {
 _kubefedctl__subcmd__help__subcmd__completions_commands() {
     local commands; commands=()
     _describe -t commands 'kubefedctl help completions commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__demo_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__demo_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help demo commands' commands "$@"
+}
+(( $+functions[_kubefedctl__subcmd__help__subcmd__diff_commands] )) ||
+_kubefedctl__subcmd__help__subcmd__diff_commands() {
+    local commands; commands=()
+    _describe -t commands 'kubefedctl help diff commands' commands "$@"
 }
 (( $+functions[_kubefedctl__subcmd__help__subcmd__disable_commands] )) ||
 _kubefedctl__subcmd__help__subcmd__disable_commands() {

@@ -105,6 +105,10 @@ pub enum Command {
     Status(commands::status::Args),
     /// List member clusters, checking their health now
     Clusters(commands::clusters::Args),
+    /// Show what the next reconcile would change in each member, as unified diffs
+    Diff(commands::diff::Args),
+    /// Run the KubeFed quick start end to end on in-process sandbox clusters
+    Demo(commands::demo::Args),
 }
 
 /// `-o/--output` for listing commands.

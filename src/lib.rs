@@ -3,6 +3,7 @@
 pub mod cli;
 pub mod commands;
 pub mod controlplane;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod federate;

@@ -20,6 +20,8 @@ use crate::output::Printer;
 
 pub mod clusters;
 pub mod completions;
+pub mod demo;
+pub mod diff;
 pub mod disable;
 pub mod enable;
 pub mod federate;
@@ -144,6 +146,8 @@ async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result
         Command::Reconcile(args) => reconcile::run(ctx, args).await,
         Command::Status(args) => status::run(ctx, args).await,
         Command::Clusters(args) => clusters::run(ctx, args).await,
+        Command::Diff(args) => diff::run(ctx, args).await,
+        Command::Demo(args) => demo::run(ctx, args).await,
     }
 }
 

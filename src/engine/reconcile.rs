@@ -85,6 +85,34 @@ pub struct Env {
     /// Every object of a type in a member namespace (labelled or not), listed once per pass on the first
     /// create: unlabelled objects are invisible to the managed listing, and one list beats a GET per object.
     all_objects: Mutex<HashMap<(String, String, String), SharedListing>>,
+    /// With `--dry-run`, set by `diff`: every write the pass would send, with what it would send it over.
+    pub previews: Option<Mutex<Vec<Preview>>>,
+}
+
+/// A write a dry-run pass would send to a member (`kubefedctl diff` turns these into diffs).
+#[derive(Clone)]
+pub struct Preview {
+    pub cluster: String,
+    /// The FTC name, as in [`Record::type_name`].
+    pub type_name: String,
+    pub target_api: kube::core::ApiResource,
+    /// `(namespace, name)` of the member object; namespace `""` when cluster-scoped.
+    pub key: ObjectKey,
+    pub action: Action,
+    /// The member object as listed (`None` for a create).
+    pub live: Option<Value>,
+    /// The apply configuration (create, update, adopt).
+    pub desired: Option<Value>,
+    pub client: Option<kube::Client>,
+}
+
+impl Env {
+    /// Records a write the pass would send, when previews are collected.
+    pub fn preview(&self, preview: impl FnOnce() -> Preview) {
+        if let Some(p) = &self.previews {
+            p.lock().unwrap().push(preview());
+        }
+    }
 }
 
 impl Env {
@@ -110,6 +138,7 @@ impl Env {
             limiter: Arc::new(Semaphore::new(concurrency.max(1))),
             host_namespace_uids: Mutex::new(HashMap::new()),
             all_objects: Mutex::new(HashMap::new()),
+            previews: None,
         }
     }
 
@@ -635,6 +664,16 @@ async fn reconcile_in_cluster(
         }
         _ if ctx.env.dry_run => {
             let status = action.success_status();
+            ctx.env.preview(|| Preview {
+                cluster: name.to_string(),
+                type_name: ctx.ty.name.clone(),
+                target_api: ctx.ty.target_api.clone(),
+                key: ctx.key.clone(),
+                action: act,
+                live: live.clone(),
+                desired: desired.clone(),
+                client: Some(client.clone()),
+            });
             ClusterResult {
                 record: Some(ctx.record(name, act, status.unwrap_or_default(), None)),
                 outcome: status.map(|status| ClusterOutcome {
@@ -937,6 +976,16 @@ async fn delete_in_cluster(
     };
     let act = Action::from_cluster_action(&action);
     if ctx.env.dry_run {
+        ctx.env.preview(|| Preview {
+            cluster: name.to_string(),
+            type_name: ctx.ty.name.clone(),
+            target_api: ctx.ty.target_api.clone(),
+            key: ctx.key.clone(),
+            action: act,
+            live: Some(live.clone()),
+            desired: None,
+            client: Some(client.clone()),
+        });
         return ClusterResult {
             record: Some(ctx.record(name, act, S::Ok, None)),
             outcome: None,

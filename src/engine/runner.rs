@@ -436,6 +436,28 @@ pub async fn reconcile_pass(
     state: &PassState,
     progress: Option<&indicatif::ProgressBar>,
 ) -> anyhow::Result<Report> {
+    Ok(pass(host, opts, state, progress, false).await?.0)
+}
+
+/// A dry-run pass (`opts.dry_run` is forced) that also returns every write it would send, for `diff`.
+pub async fn preview_pass(
+    host: &kube::Client,
+    opts: &RunOptions,
+) -> anyhow::Result<(Report, Vec<reconcile::Preview>)> {
+    let opts = RunOptions {
+        dry_run: true,
+        ..opts.clone()
+    };
+    pass(host, &opts, &PassState::once(), None, true).await
+}
+
+async fn pass(
+    host: &kube::Client,
+    opts: &RunOptions,
+    state: &PassState,
+    progress: Option<&indicatif::ProgressBar>,
+    collect_previews: bool,
+) -> anyhow::Result<(Report, Vec<reconcile::Preview>)> {
     let ns = opts.kubefed_namespace.as_str();
     let config = read_kubefed_config(host, ns).await?;
     let scope = if config.is_namespaced() {
@@ -504,7 +526,7 @@ pub async fn reconcile_pass(
         .collect();
     let Some(host_filter) = host_namespace_filter(opts, scope) else {
         report.finish();
-        return Ok(report);
+        return Ok((report, Vec::new()));
     };
     let ns_type = ftcs
         .iter()
@@ -523,11 +545,11 @@ pub async fn reconcile_pass(
             // Gating cannot be decided: leave every namespaced type alone rather than remove objects.
             report.errors.push(format!("{e:#}"));
             report.finish();
-            return Ok(report);
+            return Ok((report, Vec::new()));
         }
     };
 
-    let env = Env::new(
+    let mut env = Env::new(
         host.clone(),
         ns.to_string(),
         scope,
@@ -537,6 +559,9 @@ pub async fn reconcile_pass(
         opts.dry_run,
         opts.concurrency,
     );
+    if collect_previews {
+        env.previews = Some(std::sync::Mutex::new(Vec::new()));
+    }
 
     // Namespaces first: the objects of every other type need them in the members.
     let mut types: Vec<TypeInfo> = selected
@@ -563,7 +588,12 @@ pub async fn reconcile_pass(
         .await;
     }
     report.finish();
-    Ok(report)
+    let previews = env
+        .previews
+        .take()
+        .map(|p| p.into_inner().unwrap())
+        .unwrap_or_default();
+    Ok((report, previews))
 }
 
 /// `(namespace, name)` of a federated object, the key its RSP carries.
@@ -703,6 +733,16 @@ async fn unlabel_orphans(
         keys.sort();
         for key in keys {
             let error = if env.dry_run {
+                env.preview(|| reconcile::Preview {
+                    cluster: cluster.name.clone(),
+                    type_name: ty.name.clone(),
+                    target_api: ty.target_api.clone(),
+                    key: key.clone(),
+                    action: Action::Unlabel,
+                    live: listing.get(key).cloned(),
+                    desired: None,
+                    client: Some(client.clone()),
+                });
                 None
             } else {
                 let api: Api<DynamicObject> = if ty.gated() {

@@ -1,0 +1,74 @@
+//! `kubefedctl demo` through the binary, as a new user runs it first: no kubeconfig, no network, a few seconds.
+
+use std::time::{Duration, Instant};
+
+#[test]
+fn demo_runs_the_quick_start_end_to_end_and_exits_0() {
+    let home = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
+        .arg("demo")
+        .env_remove("KUBECONFIG")
+        .env("HOME", home.path())
+        .env("NO_COLOR", "1")
+        .current_dir(home.path())
+        .output()
+        .expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
+    let steps = [
+        "$ kubefedctl init --host-cluster-context host",
+        "$ kubefedctl join host --host-cluster-context host",
+        "$ kubefedctl join member1 --cluster-context member1 --host-cluster-context host",
+        "$ kubefedctl join member2 --cluster-context member2 --host-cluster-context host",
+        "$ kubectl --context host create namespace demo",
+        "$ kubefedctl federate namespace demo --host-cluster-context host",
+        "$ kubefedctl federate configmap demo-config -n demo --host-cluster-context host",
+        "$ kubefedctl federate deployment web -n demo --host-cluster-context host",
+        "$ kubectl --context host -n demo patch federateddeployment web --type=merge",
+        "$ kubefedctl reconcile --once --host-cluster-context host",
+        "$ kubefedctl status -A --host-cluster-context host",
+    ];
+    let mut at = 0;
+    for step in steps {
+        let found = stdout[at..]
+            .find(step)
+            .unwrap_or_else(|| panic!("step {step:?} missing or out of order in:\n{stdout}"));
+        at += found + step.len();
+    }
+    // Each step's own output follows it.
+    assert!(
+        stdout.contains("kubefedcluster.core.kubefed.io/member2 created"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("federateddeployment.types.kubefed.io/web patched"),
+        "{stdout}"
+    );
+    let status = &stdout[stdout.find("$ kubefedctl status").unwrap()..];
+    assert!(status.contains("CLUSTER"), "{status}");
+    for cluster in ["host", "member1", "member2"] {
+        assert!(
+            status
+                .lines()
+                .any(|l| l.starts_with(cluster) && l.contains("web") && l.contains("OK")),
+            "{status}"
+        );
+    }
+    assert!(stdout.contains("ok  member2: ConfigMap demo/demo-config with greeting, Deployment demo/web with 3 replica(s)"), "{stdout}");
+    assert!(stdout.contains("ok  member1:"), "{stdout}");
+    assert!(
+        !home.path().join(".kube").exists(),
+        "the demo needs and writes no kubeconfig"
+    );
+}
