@@ -15,14 +15,15 @@ use crate::kubeconfig::{Kubeconfig, Source};
 use crate::sandbox::{Sandbox, SandboxOptions};
 
 const AFTER_HELP: &str = "\
-Starts three in-process sandbox clusters (host, member1, member2) and runs KubeFed's quick start against
-them: init, join the host and both members, create and federate a namespace, a ConfigMap and a Deployment
-whose replicas are overridden in member2, reconcile once, and show the status. Each step is printed as the
-command you would type, followed by its output. Needs no kubeconfig, no network and no Docker.
+Starts three in-process sandbox clusters (host, member1, member2) and runs KubeFed's quick start
+against them: init, join the host and both members, create and federate a namespace, a ConfigMap
+and a Deployment whose replicas are overridden in member2, reconcile once, and show the status.
+Each step is printed as the command you would type, followed by its output. Needs no kubeconfig,
+no network and no Docker.
 
-Exits 0 only when every object is in every cluster with the expected content; otherwise 1, saying what is
-missing. With --keep the clusters keep running (until Ctrl-C) and a kubeconfig for them is written, so the
-same commands can be tried by hand.
+Exits 0 only when every object is in every cluster with the expected content; otherwise 1,
+saying what is missing. With --keep the clusters keep running (until Ctrl-C) and a kubeconfig
+for them is written, so the same commands can be tried by hand.
 
 Examples:
   kubefedctl demo

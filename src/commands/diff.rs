@@ -13,15 +13,16 @@ use crate::engine::status::ClusterPropagationStatus;
 use crate::error::{self, ErrorKind, UserError};
 
 const AFTER_HELP: &str = "\
-Runs the propagation engine without writing anything: for every federated object and member cluster it
-shows what the next `reconcile` would create, update or delete there (and labels it would remove), as a
-unified diff between the live object (`--- live/<cluster>/<namespace>/<name>`) and what server-side apply
-would leave (`+++ merged/...`), restricted to the fields kubefedctl manages. The merged side comes from a
-server-side dry-run apply (field manager kubefedctl), so defaults and other managers' fields do not show up
-as differences. Only reads and dry-run requests are sent.
+Runs the propagation engine without writing anything: for every federated object and member
+cluster it shows what the next `reconcile` would create, update or delete there (and labels it
+would remove), as a unified diff between the live object (`---
+live/<cluster>/<namespace>/<name>`) and what server-side apply would leave (`+++ merged/...`),
+restricted to the fields kubefedctl manages. The merged side comes from a server-side dry-run
+apply (field manager kubefedctl), so defaults and other managers' fields do not show up as
+differences. Only reads and dry-run requests are sent.
 
-Exit status, as kubectl diff: 0 no differences, 1 differences found, 2 usage error or failure,
-3 some clusters could not be compared (the others' differences are still shown).
+Exit status, as kubectl diff: 0 no differences, 1 differences found, 2 usage error or failure, 3
+some clusters could not be compared (the others' differences are still shown).
 
 Examples:
   kubefedctl diff -A
