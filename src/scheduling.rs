@@ -951,6 +951,34 @@ mod tests {
     }
 
     #[test]
+    fn all_zero_weights_place_only_the_minimums() {
+        let got = plan(&input(
+            prefs(&[("A", 2, None, 0), ("B", 0, None, 0)]),
+            10,
+            &["A", "B"],
+        ));
+        assert_eq!(got.replicas, counts(&[("A", 2), ("B", 0)]));
+        assert!(got.overflow.is_empty());
+    }
+
+    #[test]
+    fn zero_total_places_nothing_even_with_minimums() {
+        let got = plan(&input(prefs(&[("*", 3, None, 1)]), 0, &["A", "B"]));
+        assert_eq!(got.replicas, counts(&[("A", 0), ("B", 0)]));
+    }
+
+    #[test]
+    fn replicas_beyond_every_max_are_left_unplaced() {
+        let got = plan(&input(
+            prefs(&[("A", 0, Some(2), 1), ("B", 0, Some(3), 1)]),
+            10,
+            &["A", "B"],
+        ));
+        assert_eq!(got.replicas, counts(&[("A", 2), ("B", 3)]));
+        assert!(got.overflow.is_empty());
+    }
+
+    #[test]
     fn tie_break_depends_on_the_object_key() {
         let mut winners = BTreeSet::new();
         for key in ["a/1", "a/2", "a/3", "b/1", "b/2", "c/9", "x/y", "p/q"] {

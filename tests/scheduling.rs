@@ -117,6 +117,17 @@ async fn weights_two_to_one_put_four_and_two_replicas_in_the_members_and_a_secon
     )
     .await;
 
+    // diff already shows the planned replicas, and writes the plan nowhere.
+    let (code, out, err) = p
+        .cli(&["diff", "deployments.apps", "web", "-n", "app"])
+        .await;
+    assert_eq!(code, 1, "{err}");
+    let m1 = &out[out.find("+++ merged/m1/app/web").expect(&out)..];
+    assert!(m1.contains("+  replicas: 4"), "{out}");
+    assert!(federated(&p, "web").await["spec"]
+        .get("overrides")
+        .is_none());
+
     let report = p.once().await;
     assert_eq!(report.outcome(), PassOutcome::Converged, "{report:#?}");
     assert_eq!(member_replicas(&p, "m1", "web").await, Some(4));
