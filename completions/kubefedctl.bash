@@ -173,7 +173,7 @@ _kubefedctl() {
 
     case "${cmd}" in
         kubefedctl)
-            opts="-v -q -h -V --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help --version version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help"
+            opts="-v -q -h -V --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help --version init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -469,7 +469,7 @@ _kubefedctl() {
             return 0
             ;;
         kubefedctl__subcmd__help)
-            opts="version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help"
+            opts="init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -29,47 +29,23 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand version 'Print the version and git commit of kubefedctl'
-            cand completions 'Print a shell completion script to stdout'
             cand init 'Install the control plane into the host cluster (or print its manifests)'
             cand teardown 'Remove the control plane from the host cluster'
             cand join 'Register a member cluster with the control plane'
             cand unjoin 'Remove a member cluster from the control plane'
-            cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+            cand clusters 'List member clusters, checking their health now'
             cand enable 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
             cand disable 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
             cand federate 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
             cand orphaning-deletion 'Keep or delete member-cluster objects when a federated object is deleted'
             cand reconcile 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
             cand status 'Show where federated objects are propagated, one row per object × cluster'
-            cand clusters 'List member clusters, checking their health now'
             cand diff 'Show what the next reconcile would change in each member, as unified diffs'
+            cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
             cand demo 'Run the KubeFed quick start end to end on in-process sandbox clusters'
+            cand completions 'Print a shell completion script to stdout'
+            cand version 'Print the version and git commit of kubefedctl'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'kubefedctl;version'= {
-            cand -o 'Print the version as a JSON or YAML object instead of a line'
-            cand --output 'Print the version as a JSON or YAML object instead of a line'
-            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
-            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
-            cand --kubefed-namespace 'Namespace of the control plane'
-            cand -v 'Say more about what is happening (repeat for more detail)'
-            cand --verbose 'Say more about what is happening (repeat for more detail)'
-            cand -q 'Print only data and errors'
-            cand --quiet 'Print only data and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'kubefedctl;completions'= {
-            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
-            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
-            cand --kubefed-namespace 'Namespace of the control plane'
-            cand -v 'Say more about what is happening (repeat for more detail)'
-            cand --verbose 'Say more about what is happening (repeat for more detail)'
-            cand -q 'Print only data and errors'
-            cand --quiet 'Print only data and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
         }
         &'kubefedctl;init'= {
             cand --scope 'Scope of the control plane: Cluster federates every namespace, Namespaced only the kubefed namespace [default: the installed control plane''s, else Cluster]. Immutable once installed'
@@ -133,7 +109,9 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'kubefedctl;sandbox'= {
+        &'kubefedctl;clusters'= {
+            cand -o 'Output format'
+            cand --output 'Output format'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
             cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
             cand --kubefed-namespace 'Namespace of the control plane'
@@ -141,32 +119,8 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand --verbose 'Say more about what is happening (repeat for more detail)'
             cand -q 'Print only data and errors'
             cand --quiet 'Print only data and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'kubefedctl;sandbox;up'= {
-            cand --clusters 'Cluster names, comma-separated (each a DNS-1123 label)'
-            cand --data-dir 'Keep state under DIR/<cluster> so it survives restarts (default: in memory)'
-            cand --port 'Port of the first cluster; the others take the following ports (default: free ports)'
-            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
-            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
-            cand --kubefed-namespace 'Namespace of the control plane'
-            cand -v 'Say more about what is happening (repeat for more detail)'
-            cand --verbose 'Say more about what is happening (repeat for more detail)'
-            cand -q 'Print only data and errors'
-            cand --quiet 'Print only data and errors'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'kubefedctl;sandbox;help'= {
-            cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'kubefedctl;sandbox;help;up'= {
-        }
-        &'kubefedctl;sandbox;help;help'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'kubefedctl;enable'= {
             cand --federated-group 'API group of the generated federated type'
@@ -336,19 +290,6 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-        &'kubefedctl;clusters'= {
-            cand -o 'Output format'
-            cand --output 'Output format'
-            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
-            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
-            cand --kubefed-namespace 'Namespace of the control plane'
-            cand -v 'Say more about what is happening (repeat for more detail)'
-            cand --verbose 'Say more about what is happening (repeat for more detail)'
-            cand -q 'Print only data and errors'
-            cand --quiet 'Print only data and errors'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-        }
         &'kubefedctl;diff'= {
             cand -n 'Namespace of the federated objects (default: every namespace)'
             cand --namespace 'Namespace of the federated objects (default: every namespace)'
@@ -364,6 +305,41 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'kubefedctl;sandbox'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubefedctl;sandbox;up'= {
+            cand --clusters 'Cluster names, comma-separated (each a DNS-1123 label)'
+            cand --data-dir 'Keep state under DIR/<cluster> so it survives restarts (default: in memory)'
+            cand --port 'Port of the first cluster; the others take the following ports (default: free ports)'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubefedctl;sandbox;help'= {
+            cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubefedctl;sandbox;help;up'= {
+        }
+        &'kubefedctl;sandbox;help;help'= {
+        }
         &'kubefedctl;demo'= {
             cand --kubeconfig-out 'With --keep: where to write the kubeconfig'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
@@ -377,28 +353,48 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'kubefedctl;completions'= {
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubefedctl;version'= {
+            cand -o 'Print the version as a JSON or YAML object instead of a line'
+            cand --output 'Print the version as a JSON or YAML object instead of a line'
+            cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
+            cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
+            cand --kubefed-namespace 'Namespace of the control plane'
+            cand -v 'Say more about what is happening (repeat for more detail)'
+            cand --verbose 'Say more about what is happening (repeat for more detail)'
+            cand -q 'Print only data and errors'
+            cand --quiet 'Print only data and errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'kubefedctl;help'= {
-            cand version 'Print the version and git commit of kubefedctl'
-            cand completions 'Print a shell completion script to stdout'
             cand init 'Install the control plane into the host cluster (or print its manifests)'
             cand teardown 'Remove the control plane from the host cluster'
             cand join 'Register a member cluster with the control plane'
             cand unjoin 'Remove a member cluster from the control plane'
-            cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+            cand clusters 'List member clusters, checking their health now'
             cand enable 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
             cand disable 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
             cand federate 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
             cand orphaning-deletion 'Keep or delete member-cluster objects when a federated object is deleted'
             cand reconcile 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
             cand status 'Show where federated objects are propagated, one row per object × cluster'
-            cand clusters 'List member clusters, checking their health now'
             cand diff 'Show what the next reconcile would change in each member, as unified diffs'
+            cand sandbox 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
             cand demo 'Run the KubeFed quick start end to end on in-process sandbox clusters'
+            cand completions 'Print a shell completion script to stdout'
+            cand version 'Print the version and git commit of kubefedctl'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'kubefedctl;help;version'= {
-        }
-        &'kubefedctl;help;completions'= {
         }
         &'kubefedctl;help;init'= {
         }
@@ -408,10 +404,7 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
         }
         &'kubefedctl;help;unjoin'= {
         }
-        &'kubefedctl;help;sandbox'= {
-            cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
-        }
-        &'kubefedctl;help;sandbox;up'= {
+        &'kubefedctl;help;clusters'= {
         }
         &'kubefedctl;help;enable'= {
         }
@@ -434,11 +427,18 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
         }
         &'kubefedctl;help;status'= {
         }
-        &'kubefedctl;help;clusters'= {
-        }
         &'kubefedctl;help;diff'= {
         }
+        &'kubefedctl;help;sandbox'= {
+            cand up 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+        }
+        &'kubefedctl;help;sandbox;up'= {
+        }
         &'kubefedctl;help;demo'= {
+        }
+        &'kubefedctl;help;completions'= {
+        }
+        &'kubefedctl;help;version'= {
         }
         &'kubefedctl;help;help'= {
         }

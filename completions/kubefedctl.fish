@@ -31,37 +31,23 @@ complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s v -l verbose -d '
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s q -l quiet -d 'Print only data and errors'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -s V -l version -d 'Print version'
-complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "version" -d 'Print the version and git commit of kubefedctl'
-complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "init" -d 'Install the control plane into the host cluster (or print its manifests)'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "teardown" -d 'Remove the control plane from the host cluster'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "join" -d 'Register a member cluster with the control plane'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "unjoin" -d 'Remove a member cluster from the control plane'
-complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "clusters" -d 'List member clusters, checking their health now'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "enable" -d 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "disable" -d 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "federate" -d 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "orphaning-deletion" -d 'Keep or delete member-cluster objects when a federated object is deleted'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "reconcile" -d 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "status" -d 'Show where federated objects are propagated, one row per object × cluster'
-complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "clusters" -d 'List member clusters, checking their health now'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "diff" -d 'Show what the next reconcile would change in each member, as unified diffs'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "demo" -d 'Run the KubeFed quick start end to end on in-process sandbox clusters'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "version" -d 'Print the version and git commit of kubefedctl'
 complete -c kubefedctl -n "__fish_kubefedctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s o -l output -d 'Print the version as a JSON or YAML object instead of a line' -r -f -a "json\t''
-yaml\t''"
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -l kubefed-namespace -d 'Namespace of the control plane' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s h -l help -d 'Print help'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l kubefed-namespace -d 'Namespace of the control plane' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -l scope -d 'Scope of the control plane: Cluster federates every namespace, Namespaced only the kubefed namespace [default: the installed control plane\'s, else Cluster]. Immutable once installed' -r -f -a "Cluster\t'Federate every namespace of the member clusters'
 Namespaced\t'Federate only the kubefed namespace'"
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand init" -s o -l output -d 'Print every manifest in install order instead of installing (contacts no cluster)' -r -f -a "json\t''
@@ -105,25 +91,16 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -l dry-run
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -s q -l quiet -d 'Print only data and errors'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand unjoin" -s h -l help -d 'Print help'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l kubefed-namespace -d 'Namespace of the control plane' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s h -l help -d 'Print help'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l clusters -d 'Cluster names, comma-separated (each a DNS-1123 label)' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l data-dir -d 'Keep state under DIR/<cluster> so it survives restarts (default: in memory)' -r -F
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l port -d 'Port of the first cluster; the others take the following ports (default: free ports)' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l kubefed-namespace -d 'Namespace of the control plane' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns'
+wide\t'Aligned columns, with extra columns'
+json\t'The records as a JSON array'
+yaml\t'The records as a YAML sequence'"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l federated-group -d 'API group of the generated federated type' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l federated-version -d 'API version of the generated federated type' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand enable" -l version -d 'Look TARGET up in this API version only (default: the version the server prefers)' -r
@@ -225,16 +202,6 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s A -l al
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s q -l quiet -d 'Print only data and errors'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s o -l output -d 'Output format' -r -f -a "table\t'Aligned columns'
-wide\t'Aligned columns, with extra columns'
-json\t'The records as a JSON array'
-yaml\t'The records as a YAML sequence'"
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -l kubefed-namespace -d 'Namespace of the control plane' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s q -l quiet -d 'Print only data and errors'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand clusters" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand diff" -s n -l namespace -d 'Namespace of the federated objects (default: every namespace)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand diff" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand diff" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
@@ -243,6 +210,25 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand diff" -s A -l all-
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand diff" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand diff" -s q -l quiet -d 'Print only data and errors'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand diff" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and not __fish_seen_subcommand_from up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l clusters -d 'Cluster names, comma-separated (each a DNS-1123 label)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l data-dir -d 'Keep state under DIR/<cluster> so it survives restarts (default: in memory)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l port -d 'Port of the first cluster; the others take the following ports (default: free ports)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -l kubeconfig-out -d 'With --keep: where to write the kubeconfig' -r -F
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
@@ -251,24 +237,38 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -l keep -d '
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -s q -l quiet -d 'Print only data and errors'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -s h -l help -d 'Print help'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "init" -d 'Install the control plane into the host cluster (or print its manifests)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "teardown" -d 'Remove the control plane from the host cluster'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "join" -d 'Register a member cluster with the control plane'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "unjoin" -d 'Remove a member cluster from the control plane'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "enable" -d 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "disable" -d 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "federate" -d 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "orphaning-deletion" -d 'Keep or delete member-cluster objects when a federated object is deleted'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "reconcile" -d 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "status" -d 'Show where federated objects are propagated, one row per object × cluster'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "clusters" -d 'List member clusters, checking their health now'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "diff" -d 'Show what the next reconcile would change in each member, as unified diffs'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "demo" -d 'Run the KubeFed quick start end to end on in-process sandbox clusters'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from version completions init teardown join unjoin sandbox enable disable federate orphaning-deletion reconcile status clusters diff demo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s o -l output -d 'Print the version as a JSON or YAML object instead of a line' -r -f -a "json\t''
+yaml\t''"
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -l kubefed-namespace -d 'Namespace of the control plane' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s v -l verbose -d 'Say more about what is happening (repeat for more detail)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s q -l quiet -d 'Print only data and errors'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand version" -s h -l help -d 'Print help'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "init" -d 'Install the control plane into the host cluster (or print its manifests)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "teardown" -d 'Remove the control plane from the host cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "join" -d 'Register a member cluster with the control plane'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "unjoin" -d 'Remove a member cluster from the control plane'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "clusters" -d 'List member clusters, checking their health now'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "enable" -d 'Enable federation of an API type: create its FederatedTypeConfig and Federated<Kind> CRD'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "disable" -d 'Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "federate" -d 'Federate an object of the host cluster: create its Federated<Kind>, placed in every member cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "orphaning-deletion" -d 'Keep or delete member-cluster objects when a federated object is deleted'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "reconcile" -d 'Propagate federated objects to member clusters (--once, or --watch until stopped)'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "status" -d 'Show where federated objects are propagated, one row per object × cluster'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "diff" -d 'Show what the next reconcile would change in each member, as unified diffs'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "sandbox" -d 'Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "demo" -d 'Run the KubeFed quick start end to end on in-process sandbox clusters'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "version" -d 'Print the version and git commit of kubefedctl'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and not __fish_seen_subcommand_from init teardown join unjoin clusters enable disable federate orphaning-deletion reconcile status diff sandbox demo completions version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "enable" -d 'Mark a federated object so that deleting it leaves its member-cluster objects in place'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "disable" -d 'Delete member-cluster objects together with the federated object again (the default)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from orphaning-deletion" -f -a "status" -d 'Print whether deleting a federated object leaves its member-cluster objects in place'
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand help; and __fish_seen_subcommand_from sandbox" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'

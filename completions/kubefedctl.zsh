@@ -35,36 +35,7 @@ _kubefedctl() {
         (( CURRENT += 1 ))
         curcontext="${curcontext%:*:*}:kubefedctl-command-$line[1]:"
         case $line[1] in
-            (version)
-_arguments "${_arguments_options[@]}" : \
-'-o+[Print the version as a JSON or YAML object instead of a line]:FORMAT:(json yaml)' \
-'--output=[Print the version as a JSON or YAML object instead of a line]:FORMAT:(json yaml)' \
-'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
-'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
-'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
-'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
-'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
-'-q[Print only data and errors]' \
-'--quiet[Print only data and errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
-&& ret=0
-;;
-(completions)
-_arguments "${_arguments_options[@]}" : \
-'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
-'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
-'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
-'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
-'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
-'-q[Print only data and errors]' \
-'--quiet[Print only data and errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
-':shell -- Shell to complete for:(bash elvish fish powershell zsh)' \
-&& ret=0
-;;
-(init)
+            (init)
 _arguments "${_arguments_options[@]}" : \
 '--scope=[Scope of the control plane\: Cluster federates every namespace, Namespaced only the kubefed namespace \[default\: the installed control plane'\''s, else Cluster\]. Immutable once installed]:SCOPE:((Cluster\:"Federate every namespace of the member clusters"
 Namespaced\:"Federate only the kubefed namespace"))' \
@@ -137,8 +108,16 @@ _arguments "${_arguments_options[@]}" : \
 ':name -- Name of the member cluster (its KubeFedCluster'\''s name):_default' \
 && ret=0
 ;;
-(sandbox)
+(clusters)
 _arguments "${_arguments_options[@]}" : \
+'-o+[Output format]:FORMAT:((table\:"Aligned columns"
+wide\:"Aligned columns, with extra columns"
+json\:"The records as a JSON array"
+yaml\:"The records as a YAML sequence"))' \
+'--output=[Output format]:FORMAT:((table\:"Aligned columns"
+wide\:"Aligned columns, with extra columns"
+json\:"The records as a JSON array"
+yaml\:"The records as a YAML sequence"))' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
 '--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
 '--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
@@ -146,61 +125,9 @@ _arguments "${_arguments_options[@]}" : \
 '(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
 '-q[Print only data and errors]' \
 '--quiet[Print only data and errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
-":: :_kubefedctl__subcmd__sandbox_commands" \
-"*::: :->sandbox" \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
-
-    case $state in
-    (sandbox)
-        words=($line[1] "${words[@]}")
-        (( CURRENT += 1 ))
-        curcontext="${curcontext%:*:*}:kubefedctl-sandbox-command-$line[1]:"
-        case $line[1] in
-            (up)
-_arguments "${_arguments_options[@]}" : \
-'*--clusters=[Cluster names, comma-separated (each a DNS-1123 label)]:NAMES:_default' \
-'--data-dir=[Keep state under DIR/<cluster> so it survives restarts (default\: in memory)]:DIR:_files' \
-'--port=[Port of the first cluster; the others take the following ports (default\: free ports)]:P:_default' \
-'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
-'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
-'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
-'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
-'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
-'-q[Print only data and errors]' \
-'--quiet[Print only data and errors]' \
-'-h[Print help]' \
-'--help[Print help]' \
-&& ret=0
-;;
-(help)
-_arguments "${_arguments_options[@]}" : \
-":: :_kubefedctl__subcmd__sandbox__subcmd__help_commands" \
-"*::: :->help" \
-&& ret=0
-
-    case $state in
-    (help)
-        words=($line[1] "${words[@]}")
-        (( CURRENT += 1 ))
-        curcontext="${curcontext%:*:*}:kubefedctl-sandbox-help-command-$line[1]:"
-        case $line[1] in
-            (up)
-_arguments "${_arguments_options[@]}" : \
-&& ret=0
-;;
-(help)
-_arguments "${_arguments_options[@]}" : \
-&& ret=0
-;;
-        esac
-    ;;
-esac
-;;
-        esac
-    ;;
-esac
 ;;
 (enable)
 _arguments "${_arguments_options[@]}" : \
@@ -434,27 +361,6 @@ yaml\:"The records as a YAML sequence"))' \
 '::name -- Name of one federated object (needs TYPE):_default' \
 && ret=0
 ;;
-(clusters)
-_arguments "${_arguments_options[@]}" : \
-'-o+[Output format]:FORMAT:((table\:"Aligned columns"
-wide\:"Aligned columns, with extra columns"
-json\:"The records as a JSON array"
-yaml\:"The records as a YAML sequence"))' \
-'--output=[Output format]:FORMAT:((table\:"Aligned columns"
-wide\:"Aligned columns, with extra columns"
-json\:"The records as a JSON array"
-yaml\:"The records as a YAML sequence"))' \
-'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
-'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
-'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
-'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
-'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
-'-q[Print only data and errors]' \
-'--quiet[Print only data and errors]' \
-'-h[Print help (see more with '\''--help'\'')]' \
-'--help[Print help (see more with '\''--help'\'')]' \
-&& ret=0
-;;
 (diff)
 _arguments "${_arguments_options[@]}" : \
 '(-A --all-namespaces)-n+[Namespace of the federated objects (default\: every namespace)]:NS:_default' \
@@ -474,6 +380,71 @@ _arguments "${_arguments_options[@]}" : \
 '::name -- Name of one federated object (needs TYPE):_default' \
 && ret=0
 ;;
+(sandbox)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_kubefedctl__subcmd__sandbox_commands" \
+"*::: :->sandbox" \
+&& ret=0
+
+    case $state in
+    (sandbox)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubefedctl-sandbox-command-$line[1]:"
+        case $line[1] in
+            (up)
+_arguments "${_arguments_options[@]}" : \
+'*--clusters=[Cluster names, comma-separated (each a DNS-1123 label)]:NAMES:_default' \
+'--data-dir=[Keep state under DIR/<cluster> so it survives restarts (default\: in memory)]:DIR:_files' \
+'--port=[Port of the first cluster; the others take the following ports (default\: free ports)]:P:_default' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubefedctl__subcmd__sandbox__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubefedctl-sandbox-help-command-$line[1]:"
+        case $line[1] in
+            (up)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
 (demo)
 _arguments "${_arguments_options[@]}" : \
 '--kubeconfig-out=[With --keep\: where to write the kubeconfig]:PATH:_files' \
@@ -481,6 +452,35 @@ _arguments "${_arguments_options[@]}" : \
 '--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
 '--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
 '--keep[Keep the sandbox clusters running after the demo (until Ctrl-C) and write a kubeconfig for them]' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
+'(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
+'(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
+'-q[Print only data and errors]' \
+'--quiet[Print only data and errors]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':shell -- Shell to complete for:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(version)
+_arguments "${_arguments_options[@]}" : \
+'-o+[Print the version as a JSON or YAML object instead of a line]:FORMAT:(json yaml)' \
+'--output=[Print the version as a JSON or YAML object instead of a line]:FORMAT:(json yaml)' \
+'--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
+'--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
+'--kubefed-namespace=[Namespace of the control plane]:NS:_default' \
 '(-q --quiet)*-v[Say more about what is happening (repeat for more detail)]' \
 '(-q --quiet)*--verbose[Say more about what is happening (repeat for more detail)]' \
 '-q[Print only data and errors]' \
@@ -501,15 +501,7 @@ _arguments "${_arguments_options[@]}" : \
         (( CURRENT += 1 ))
         curcontext="${curcontext%:*:*}:kubefedctl-help-command-$line[1]:"
         case $line[1] in
-            (version)
-_arguments "${_arguments_options[@]}" : \
-&& ret=0
-;;
-(completions)
-_arguments "${_arguments_options[@]}" : \
-&& ret=0
-;;
-(init)
+            (init)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -525,25 +517,9 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
-(sandbox)
-_arguments "${_arguments_options[@]}" : \
-":: :_kubefedctl__subcmd__help__subcmd__sandbox_commands" \
-"*::: :->sandbox" \
-&& ret=0
-
-    case $state in
-    (sandbox)
-        words=($line[1] "${words[@]}")
-        (( CURRENT += 1 ))
-        curcontext="${curcontext%:*:*}:kubefedctl-help-sandbox-command-$line[1]:"
-        case $line[1] in
-            (up)
+(clusters)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
-;;
-        esac
-    ;;
-esac
 ;;
 (enable)
 _arguments "${_arguments_options[@]}" : \
@@ -593,15 +569,39 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
-(clusters)
-_arguments "${_arguments_options[@]}" : \
-&& ret=0
-;;
 (diff)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(sandbox)
+_arguments "${_arguments_options[@]}" : \
+":: :_kubefedctl__subcmd__help__subcmd__sandbox_commands" \
+"*::: :->sandbox" \
+&& ret=0
+
+    case $state in
+    (sandbox)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:kubefedctl-help-sandbox-command-$line[1]:"
+        case $line[1] in
+            (up)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
 (demo)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(version)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -621,22 +621,22 @@ esac
 (( $+functions[_kubefedctl_commands] )) ||
 _kubefedctl_commands() {
     local commands; commands=(
-'version:Print the version and git commit of kubefedctl' \
-'completions:Print a shell completion script to stdout' \
 'init:Install the control plane into the host cluster (or print its manifests)' \
 'teardown:Remove the control plane from the host cluster' \
 'join:Register a member cluster with the control plane' \
 'unjoin:Remove a member cluster from the control plane' \
-'sandbox:Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests' \
+'clusters:List member clusters, checking their health now' \
 'enable:Enable federation of an API type\: create its FederatedTypeConfig and Federated<Kind> CRD' \
 'disable:Disable federation of an API type\: stop its propagation and delete its FederatedTypeConfig' \
 'federate:Federate an object of the host cluster\: create its Federated<Kind>, placed in every member cluster' \
 'orphaning-deletion:Keep or delete member-cluster objects when a federated object is deleted' \
 'reconcile:Propagate federated objects to member clusters (--once, or --watch until stopped)' \
 'status:Show where federated objects are propagated, one row per object × cluster' \
-'clusters:List member clusters, checking their health now' \
 'diff:Show what the next reconcile would change in each member, as unified diffs' \
+'sandbox:Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests' \
 'demo:Run the KubeFed quick start end to end on in-process sandbox clusters' \
+'completions:Print a shell completion script to stdout' \
+'version:Print the version and git commit of kubefedctl' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubefedctl commands' commands "$@"
@@ -679,22 +679,22 @@ _kubefedctl__subcmd__federate_commands() {
 (( $+functions[_kubefedctl__subcmd__help_commands] )) ||
 _kubefedctl__subcmd__help_commands() {
     local commands; commands=(
-'version:Print the version and git commit of kubefedctl' \
-'completions:Print a shell completion script to stdout' \
 'init:Install the control plane into the host cluster (or print its manifests)' \
 'teardown:Remove the control plane from the host cluster' \
 'join:Register a member cluster with the control plane' \
 'unjoin:Remove a member cluster from the control plane' \
-'sandbox:Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests' \
+'clusters:List member clusters, checking their health now' \
 'enable:Enable federation of an API type\: create its FederatedTypeConfig and Federated<Kind> CRD' \
 'disable:Disable federation of an API type\: stop its propagation and delete its FederatedTypeConfig' \
 'federate:Federate an object of the host cluster\: create its Federated<Kind>, placed in every member cluster' \
 'orphaning-deletion:Keep or delete member-cluster objects when a federated object is deleted' \
 'reconcile:Propagate federated objects to member clusters (--once, or --watch until stopped)' \
 'status:Show where federated objects are propagated, one row per object × cluster' \
-'clusters:List member clusters, checking their health now' \
 'diff:Show what the next reconcile would change in each member, as unified diffs' \
+'sandbox:Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests' \
 'demo:Run the KubeFed quick start end to end on in-process sandbox clusters' \
+'completions:Print a shell completion script to stdout' \
+'version:Print the version and git commit of kubefedctl' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'kubefedctl help commands' commands "$@"

@@ -28,6 +28,7 @@ pub const VERSION: &str = concat!(
     name = "kubefedctl",
     version = VERSION,
     arg_required_else_help = true,
+    after_help = "Try it on local clusters first: kubefedctl demo",
     propagate_version = false,
     max_term_width = 100
 )]
@@ -78,10 +79,8 @@ impl Default for GlobalArgs {
 /// The subcommands. Adding one: a variant here, a dispatch line and a `mod` line in `commands/mod.rs`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the version and git commit of kubefedctl
-    Version(commands::version::Args),
-    /// Print a shell completion script to stdout
-    Completions(commands::completions::Args),
+    // In the order of a federation's life: set up, register clusters, choose types, federate, propagate,
+    // inspect; then the local tools.
     /// Install the control plane into the host cluster (or print its manifests)
     Init(commands::init::Args),
     /// Remove the control plane from the host cluster
@@ -90,8 +89,8 @@ pub enum Command {
     Join(commands::join::Args),
     /// Remove a member cluster from the control plane
     Unjoin(commands::unjoin::Args),
-    /// Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests
-    Sandbox(commands::sandbox::Args),
+    /// List member clusters, checking their health now
+    Clusters(commands::clusters::Args),
     // The one-line help of these commands is the first line of their `Args` doc comment, so that `--help`
     // shows the whole comment with its examples.
     Enable(commands::enable::Args),
@@ -103,12 +102,16 @@ pub enum Command {
     Reconcile(commands::reconcile::Args),
     /// Show where federated objects are propagated, one row per object × cluster
     Status(commands::status::Args),
-    /// List member clusters, checking their health now
-    Clusters(commands::clusters::Args),
     /// Show what the next reconcile would change in each member, as unified diffs
     Diff(commands::diff::Args),
+    /// Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests
+    Sandbox(commands::sandbox::Args),
     /// Run the KubeFed quick start end to end on in-process sandbox clusters
     Demo(commands::demo::Args),
+    /// Print a shell completion script to stdout
+    Completions(commands::completions::Args),
+    /// Print the version and git commit of kubefedctl
+    Version(commands::version::Args),
 }
 
 /// `-o/--output` for listing commands.
