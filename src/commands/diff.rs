@@ -213,27 +213,17 @@ async fn run_inner(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         if args.name.as_ref().is_some_and(|n| *n != r.name) {
             continue;
         }
-        let what = if r.namespace.is_empty() {
-            r.name.clone()
-        } else {
-            format!("{}/{}", r.namespace, r.name)
-        };
-        let place = if r.cluster.is_empty() {
-            String::new()
-        } else {
-            format!(" in cluster {:?}", r.cluster)
-        };
         let detail = match (&r.error, r.status.as_str()) {
             (Some(e), "") => e.clone(),
             (Some(e), s) => format!("{s}: {e}"),
             (None, s) => s.to_string(),
         };
         if is_comparison_error(r) {
-            problems.push(format!("{} {what}{place}: {detail}", r.type_name));
+            problems.push(format!("{}: {detail}", r.subject()));
         } else if r.failed() {
             ctx.printer.warn(&format!(
-                "{} {what}{place}: {detail} (nothing would be written)",
-                r.type_name
+                "{}: {detail} (nothing would be written)",
+                r.subject()
             ));
         }
     }

@@ -161,19 +161,9 @@ pub fn report_problems(ctx: &Context, report: &Report) {
         ));
     }
     for r in report.records.iter().filter(|r| r.error.is_some()) {
-        let what = if r.namespace.is_empty() {
-            r.name.clone()
-        } else {
-            format!("{}/{}", r.namespace, r.name)
-        };
-        let place = if r.cluster.is_empty() {
-            String::new()
-        } else {
-            format!(" in cluster {:?}", r.cluster)
-        };
         ctx.printer.warn(&format!(
-            "{} {what}{place}: {}",
-            r.type_name,
+            "{}: {}",
+            r.subject(),
             r.error.as_deref().unwrap_or_default()
         ));
     }

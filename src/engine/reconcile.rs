@@ -259,6 +259,21 @@ pub struct Record {
 }
 
 impl Record {
+    /// `<type> <ns>/<name>[ in cluster "<c>"]`, how messages name the object a record is about.
+    pub fn subject(&self) -> String {
+        let what = if self.namespace.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}/{}", self.namespace, self.name)
+        };
+        let place = if self.cluster.is_empty() {
+            String::new()
+        } else {
+            format!(" in cluster {:?}", self.cluster)
+        };
+        format!("{} {what}{place}", self.type_name)
+    }
+
     /// Whether this record means the object did not converge in that cluster. Waiting for a member to finish
     /// deleting is progress, not failure.
     pub fn failed(&self) -> bool {

@@ -213,27 +213,13 @@ impl Store {
         resource: &str,
         namespace: Option<&str>,
     ) -> (u64, Vec<Arc<Value>>) {
-        let inner = self.lock();
-        let items = match inner
-            .objects
-            .get(&(group.to_string(), resource.to_string()))
-        {
-            None => vec![],
-            Some(b) => match namespace {
-                Some(ns) => b
-                    .range((ns.to_string(), String::new())..)
-                    .take_while(|((n, _), _)| n == ns)
-                    .map(|(_, v)| v.clone())
-                    .collect(),
-                None => b.values().cloned().collect(),
-            },
-        };
-        (inner.rv, items)
+        let page = self.list_page(group, resource, namespace, None, 0, &|_| true);
+        (page.rv, page.items)
     }
 
     /// One page of a list: objects from `start` (namespace, name) on, in list order, that pass `keep`, at most
     /// `limit` of them (0 = all). Also returns the list RV, the first object past the page (for the continue
-    /// token) and, when `count_rest`, how many objects follow it unfiltered (`remainingItemCount`).
+    /// token) and how many objects follow it unfiltered (`remainingItemCount`).
     pub fn list_page(
         &self,
         group: &str,
