@@ -161,6 +161,10 @@ pub async fn difference(p: &Preview) -> Result<Option<Difference>, String> {
 
 /// Failures of `diff` exit with 2, never 1, which means "differences found" (kubectl's `CheckDiffErr`).
 fn as_diff_error(err: anyhow::Error) -> anyhow::Error {
+    // A reader that stopped early (`diff | head`) must stay recognisable, so that `main` exits 0.
+    if error::is_broken_pipe(&err) {
+        return err;
+    }
     let kind = error::user_error(&err).map(|u| u.kind);
     match kind {
         Some(ErrorKind::Usage | ErrorKind::InvalidInput | ErrorKind::Partial) => err,
@@ -366,5 +370,12 @@ mod tests {
         assert_eq!(error::exit_code(&e), 2);
         let e = as_diff_error(error::partial("some clusters").into());
         assert_eq!(error::exit_code(&e), 3);
+    }
+
+    #[test]
+    fn a_reader_closing_the_pipe_stays_a_broken_pipe_not_a_usage_error() {
+        let closed = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            .context("printing");
+        assert!(error::is_broken_pipe(&as_diff_error(closed)));
     }
 }
