@@ -328,7 +328,8 @@ async fn federated_object_exists(
     name: &str,
 ) -> anyhow::Result<bool> {
     let ftcs = runner::list_type_configs(host, &opts.kubefed_namespace).await?;
-    for ftc in runner::select_types(&ftcs, &opts.types)? {
+    let types = runner::resolve_type_names(host, &ftcs, &opts.types).await;
+    for ftc in runner::select_types(&ftcs, &types)? {
         let ar = ftc.spec.federated_type.to_kube();
         let api: Api<DynamicObject> =
             match (&opts.namespace, ftc.spec.federated_type.is_namespaced()) {

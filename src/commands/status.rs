@@ -273,8 +273,11 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let ftcs = runner::list_type_configs(&host, ns).await?;
     let types: Vec<&FederatedTypeConfig> = match &args.type_name {
         Some(t) => {
-            let matched: Vec<&FederatedTypeConfig> =
-                ftcs.iter().filter(|f| type_matches(f, t)).collect();
+            let resolved = runner::resolve_type_names(&host, &ftcs, std::slice::from_ref(t)).await;
+            let matched: Vec<&FederatedTypeConfig> = ftcs
+                .iter()
+                .filter(|f| type_matches(f, &resolved[0]))
+                .collect();
             if matched.is_empty() {
                 let names: Vec<String> = ftcs.iter().map(ftc_label).collect();
                 return Err(error::invalid_input(format!(
