@@ -697,6 +697,48 @@ async fn unjoin_of_an_unknown_cluster_exits_1_and_touches_no_member() {
 }
 
 /// Teardown lets the engine delete what federated objects propagated; with `--orphan` the member objects
+/// `teardown` pointed at a member by mistake finds no control plane there and removes nothing: the
+/// member's join namespace and the token its registration uses stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn teardown_of_a_cluster_without_a_control_plane_removes_nothing() {
+    let env = env(&["host", "member1"]).await;
+    assert_exit(
+        &env.run(&["init", "--host-cluster-context", "host"]).await,
+        0,
+    );
+    assert_exit(
+        &env.run(&["join", "member1", "--host-cluster-context", "host"])
+            .await,
+        0,
+    );
+    let member = env.client("member1").await;
+    let before = cluster_shape(&member).await;
+    let writes = env.writes("member1");
+
+    let o = env
+        .run(&["teardown", "--yes", "--host-cluster-context", "member1"])
+        .await;
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o)
+            .contains("no control plane in namespace kube-federation-system of cluster member1"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        env.writes("member1"),
+        writes,
+        "nothing written to the member"
+    );
+    assert_eq!(cluster_shape(&member).await, before);
+    let o = env
+        .run(&["clusters", "--host-cluster-context", "host", "-o", "json"])
+        .await;
+    assert_exit(&o, 0);
+    let clusters: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(clusters[0]["ready"], true, "{clusters}");
+}
+
 /// Tearing down a Namespaced control plane leaves another plane on the same host working: its CRDs and
 /// federated objects (in other namespaces) stay.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

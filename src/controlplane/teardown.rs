@@ -172,6 +172,32 @@ async fn engine_pass(host: &kube::Client, ns: &str) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// Whether anything of a control plane is installed for namespace `ns`: its `KubeFedConfig`, or (a
+/// partial install) any control-plane CRD. A member's join namespace alone is not a control plane:
+/// tearing it down would revoke the member's registration with its real host.
+pub async fn control_plane_present(host: &kube::Client, ns: &str) -> anyhow::Result<bool> {
+    if resources::get(
+        host,
+        &Resource::kubefed_config(),
+        Some(ns),
+        KUBEFED_CONFIG_NAME,
+    )
+    .await?
+    .is_some()
+    {
+        return Ok(true);
+    }
+    for crd in crds::control_plane_crds() {
+        if resources::get(host, &Resource::crd(), None, name_of(&crd))
+            .await?
+            .is_some()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Tears the control plane down. `members` gives, per KubeFedCluster name, the client to clean
 /// that member with. Progress lines go through `report`; per-member failures and objects released
 /// without the engine are returned, not raised.
