@@ -288,6 +288,8 @@ fn namespace_to_read(
 pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let host = ctx.host_client().await?;
     let ns = ctx.kubefed_namespace();
+    // Read first: without a control plane this fails with a message that says to run init.
+    let config = runner::read_kubefed_config(&host, ns).await?;
     let ftcs = runner::list_type_configs(&host, ns).await?;
     let types: Vec<&FederatedTypeConfig> = match &args.type_name {
         Some(t) => {
@@ -313,11 +315,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         }
         None => ftcs.iter().filter(|f| f.is_propagation_enabled()).collect(),
     };
-    let plane_namespace = runner::read_kubefed_config(&host, ns)
-        .await
-        .ok()
-        .filter(|c| c.is_namespaced())
-        .map(|_| ns.to_string());
+    let plane_namespace = config.is_namespaced().then(|| ns.to_string());
     let context_namespace = if args.all_namespaces || args.namespace.is_some() {
         String::new()
     } else {
