@@ -141,18 +141,27 @@ async fn missing_control_plane_is_a_precondition_failure() {
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("kc");
     sb.write_kubeconfig(&kc).unwrap();
-    let out = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
-            .args(["--kubeconfig", kc.to_str().unwrap(), "reconcile", "--once"])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("A KubeFedConfig named \"kubefed\" was not found in namespace \"kube-federation-system\""), "{err}");
-    assert!(err.contains("kubefedctl init"), "{err}");
+    for command in [
+        &["reconcile", "--once"][..],
+        &["status", "-A"],
+        &["clusters"],
+    ] {
+        let kc = kc.clone();
+        let command: Vec<String> = command.iter().map(|s| s.to_string()).collect();
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
+                .args(["--kubeconfig", kc.to_str().unwrap()])
+                .args(&command)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains("A KubeFedConfig named \"kubefed\" was not found in namespace \"kube-federation-system\""), "{err}");
+        assert!(err.contains("kubefedctl init"), "{err}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Secret, ServiceAccount};
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{Api, DeleteParams, ListParams, PostParams};
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, PostParams};
 use kubefedctl::kubefed::types::KubeFedCluster;
 use kubefedctl::sandbox::Sandbox;
 use serde_json::{json, Value};
@@ -697,6 +697,105 @@ async fn unjoin_of_an_unknown_cluster_exits_1_and_touches_no_member() {
 }
 
 /// Teardown lets the engine delete what federated objects propagated; with `--orphan` the member objects
+/// `teardown` pointed at a member by mistake finds no control plane there and removes nothing: the
+/// member's join namespace and the token its registration uses stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn teardown_of_a_cluster_without_a_control_plane_removes_nothing() {
+    let env = env(&["host", "member1"]).await;
+    assert_exit(
+        &env.run(&["init", "--host-cluster-context", "host"]).await,
+        0,
+    );
+    assert_exit(
+        &env.run(&["join", "member1", "--host-cluster-context", "host"])
+            .await,
+        0,
+    );
+    let member = env.client("member1").await;
+    let before = cluster_shape(&member).await;
+    let writes = env.writes("member1");
+
+    let o = env
+        .run(&["teardown", "--yes", "--host-cluster-context", "member1"])
+        .await;
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o)
+            .contains("no control plane in namespace kube-federation-system of cluster member1"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        env.writes("member1"),
+        writes,
+        "nothing written to the member"
+    );
+    assert_eq!(cluster_shape(&member).await, before);
+    let o = env
+        .run(&["clusters", "--host-cluster-context", "host", "-o", "json"])
+        .await;
+    assert_exit(&o, 0);
+    let clusters: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(clusters[0]["ready"], true, "{clusters}");
+}
+
+/// Tearing down a Namespaced control plane leaves another plane on the same host working: its CRDs and
+/// federated objects (in other namespaces) stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn teardown_of_a_namespaced_plane_leaves_another_plane_on_the_host_intact() {
+    let env = env(&["host", "member1"]).await;
+    assert_exit(&env.run(&["init"]).await, 0);
+    assert_exit(
+        &env.run(&[
+            "init",
+            "--scope",
+            "Namespaced",
+            "--kubefed-namespace",
+            "fed2",
+        ])
+        .await,
+        0,
+    );
+    assert_exit(&env.run(&["join", "member1"]).await, 0);
+    let host = env.client("host").await;
+    let cms: Api<k8s_openapi::api::core::v1::ConfigMap> = Api::namespaced(host.clone(), "default");
+    let cm: k8s_openapi::api::core::v1::ConfigMap =
+        serde_json::from_value(json!({"metadata": {"name": "shared"}, "data": {"k": "v"}}))
+            .unwrap();
+    cms.create(&PostParams::default(), &cm).await.unwrap();
+    assert_exit(
+        &env.run(&["federate", "configmaps", "shared", "-n", "default"])
+            .await,
+        0,
+    );
+    let (_, crds_before) = cluster_shape(&host).await;
+
+    let o = env
+        .run(&["teardown", "--yes", "--kubefed-namespace", "fed2"])
+        .await;
+    assert_exit(&o, 0);
+    let (ns, crds) = cluster_shape(&host).await;
+    assert!(!ns.contains("fed2"), "{ns:?}");
+    assert_eq!(crds, crds_before, "the other plane's CRDs stay");
+    let fcms: Api<DynamicObject> = Api::namespaced_with(
+        host.clone(),
+        "default",
+        &kube::api::ApiResource {
+            group: "types.kubefed.io".into(),
+            version: "v1beta1".into(),
+            api_version: "types.kubefed.io/v1beta1".into(),
+            kind: "FederatedConfigMap".into(),
+            plural: "federatedconfigmaps".into(),
+        },
+    );
+    let left = fcms.get_opt("shared").await.unwrap();
+    assert!(
+        left.is_some_and(|o| o.metadata.deletion_timestamp.is_none()),
+        "the other plane's federated object stays"
+    );
+    assert_exit(&env.run(&["status", "-A"]).await, 0);
+}
+
 /// stay, unmanaged.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn teardown_deletes_propagated_objects_or_orphans_them() {

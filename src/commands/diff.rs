@@ -145,7 +145,10 @@ async fn merged(p: &Preview) -> Result<Option<Value>, String> {
 /// The difference a previewed write makes, `None` when it changes nothing kubefedctl manages.
 pub async fn difference(p: &Preview) -> Result<Option<Difference>, String> {
     let after = merged(p).await?;
-    let (live, merged) = comparable_pair(p.live.as_ref(), after.as_ref());
+    let (mut live, mut merged) = comparable_pair(p.live.as_ref(), after.as_ref());
+    if p.target_api.group.is_empty() && p.target_api.kind == "Secret" {
+        mask_secret_values(&mut live, &mut merged);
+    }
     let path = object_path(&p.cluster, &p.key.0, &p.key.1);
     Ok(
         unified_diff(live.as_ref(), merged.as_ref(), &path).map(|diff| Difference {
@@ -159,8 +162,57 @@ pub async fn difference(p: &Preview) -> Result<Option<Difference>, String> {
     )
 }
 
+/// Replaces a Secret's values by `***`, as `kubectl diff` does, so that diffs can go into CI logs: a value
+/// that changes shows as `*** (before)` / `*** (after)`, so the change stays visible.
+pub fn mask_secret_values(live: &mut Option<Value>, merged: &mut Option<Value>) {
+    const MASK: &str = "***";
+    for field in ["data", "stringData"] {
+        let before = live
+            .as_mut()
+            .and_then(|o| o.get_mut(field))
+            .and_then(Value::as_object_mut);
+        let after = merged
+            .as_ref()
+            .and_then(|o| o.get(field))
+            .and_then(Value::as_object)
+            .cloned();
+        let mut changed = Vec::new();
+        if let Some(before) = before {
+            for (k, v) in before.iter_mut() {
+                let differs = after
+                    .as_ref()
+                    .and_then(|a| a.get(k))
+                    .is_some_and(|a| a != v);
+                if differs {
+                    changed.push(k.clone());
+                    *v = Value::from(format!("{MASK} (before)"));
+                } else {
+                    *v = Value::from(MASK);
+                }
+            }
+        }
+        if let Some(after) = merged
+            .as_mut()
+            .and_then(|o| o.get_mut(field))
+            .and_then(Value::as_object_mut)
+        {
+            for (k, v) in after.iter_mut() {
+                *v = Value::from(if changed.contains(k) {
+                    format!("{MASK} (after)")
+                } else {
+                    MASK.to_string()
+                });
+            }
+        }
+    }
+}
+
 /// Failures of `diff` exit with 2, never 1, which means "differences found" (kubectl's `CheckDiffErr`).
 fn as_diff_error(err: anyhow::Error) -> anyhow::Error {
+    // A reader that stopped early (`diff | head`) must stay recognisable, so that `main` exits 0.
+    if error::is_broken_pipe(&err) {
+        return err;
+    }
     let kind = error::user_error(&err).map(|u| u.kind);
     match kind {
         Some(ErrorKind::Usage | ErrorKind::InvalidInput | ErrorKind::Partial) => err,
@@ -276,7 +328,8 @@ async fn federated_object_exists(
     name: &str,
 ) -> anyhow::Result<bool> {
     let ftcs = runner::list_type_configs(host, &opts.kubefed_namespace).await?;
-    for ftc in runner::select_types(&ftcs, &opts.types)? {
+    let types = runner::resolve_type_names(host, &ftcs, &opts.types).await;
+    for ftc in runner::select_types(&ftcs, &types)? {
         let ar = ftc.spec.federated_type.to_kube();
         let api: Api<DynamicObject> =
             match (&opts.namespace, ftc.spec.federated_type.is_namespaced()) {
@@ -366,5 +419,59 @@ mod tests {
         assert_eq!(error::exit_code(&e), 2);
         let e = as_diff_error(error::partial("some clusters").into());
         assert_eq!(error::exit_code(&e), 3);
+    }
+
+    #[test]
+    fn a_reader_closing_the_pipe_stays_a_broken_pipe_not_a_usage_error() {
+        let closed = anyhow::Error::new(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+            .context("printing");
+        assert!(error::is_broken_pipe(&as_diff_error(closed)));
+    }
+
+    #[test]
+    fn secret_values_are_masked_on_both_sides() {
+        let mut live = Some(
+            serde_json::json!({"kind": "Secret", "data": {"pw": "aHVudGVyMg==", "user": "YQ=="}}),
+        );
+        let mut merged = Some(
+            serde_json::json!({"kind": "Secret", "data": {"pw": "aHVudGVyMg==", "user": "YQ=="}}),
+        );
+        mask_secret_values(&mut live, &mut merged);
+        assert_eq!(
+            live,
+            Some(serde_json::json!({"kind": "Secret", "data": {"pw": "***", "user": "***"}}))
+        );
+        assert_eq!(live, merged);
+    }
+
+    #[test]
+    fn a_changed_secret_value_shows_as_before_and_after() {
+        let mut live = Some(serde_json::json!({"data": {"pw": "b2xk", "gone": "eA=="}}));
+        let mut merged = Some(serde_json::json!({"data": {"pw": "bmV3", "added": "eQ=="}}));
+        mask_secret_values(&mut live, &mut merged);
+        assert_eq!(
+            live,
+            Some(serde_json::json!({"data": {"pw": "*** (before)", "gone": "***"}}))
+        );
+        assert_eq!(
+            merged,
+            Some(serde_json::json!({"data": {"pw": "*** (after)", "added": "***"}}))
+        );
+    }
+
+    #[test]
+    fn a_created_or_deleted_secret_shows_no_value() {
+        let mut live = None;
+        let mut merged =
+            Some(serde_json::json!({"data": {"pw": "aHVudGVyMg=="}, "stringData": {"t": "plain"}}));
+        mask_secret_values(&mut live, &mut merged);
+        assert_eq!(
+            merged,
+            Some(serde_json::json!({"data": {"pw": "***"}, "stringData": {"t": "***"}}))
+        );
+        let mut live = Some(serde_json::json!({"data": {"pw": "aHVudGVyMg=="}}));
+        let mut merged = None;
+        mask_secret_values(&mut live, &mut merged);
+        assert_eq!(live, Some(serde_json::json!({"data": {"pw": "***"}})));
     }
 }

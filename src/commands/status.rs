@@ -267,14 +267,37 @@ fn ftc_label(ftc: &FederatedTypeConfig) -> String {
     ftc.metadata.name.clone().unwrap_or_default()
 }
 
+/// The namespace `status` lists federated objects in (`Some(None)`: every namespace), or `None` when the
+/// request names a namespace a Namespaced control plane (`plane_namespace`) does not federate. A
+/// Namespaced plane reconciles only its own namespace, so that is what `-A` and the default show.
+fn namespace_to_read(
+    flag: Option<&str>,
+    all: bool,
+    context_namespace: &str,
+    plane_namespace: Option<&str>,
+) -> Option<Option<String>> {
+    match (plane_namespace, flag) {
+        (Some(plane), Some(n)) if n != plane => None,
+        (Some(plane), _) => Some(Some(plane.to_string())),
+        (None, Some(n)) => Some(Some(n.to_string())),
+        (None, None) if all => Some(None),
+        (None, None) => Some(Some(context_namespace.to_string())),
+    }
+}
+
 pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let host = ctx.host_client().await?;
     let ns = ctx.kubefed_namespace();
+    // Read first: without a control plane this fails with a message that says to run init.
+    let config = runner::read_kubefed_config(&host, ns).await?;
     let ftcs = runner::list_type_configs(&host, ns).await?;
     let types: Vec<&FederatedTypeConfig> = match &args.type_name {
         Some(t) => {
-            let matched: Vec<&FederatedTypeConfig> =
-                ftcs.iter().filter(|f| type_matches(f, t)).collect();
+            let resolved = runner::resolve_type_names(&host, &ftcs, std::slice::from_ref(t)).await;
+            let matched: Vec<&FederatedTypeConfig> = ftcs
+                .iter()
+                .filter(|f| type_matches(f, &resolved[0]))
+                .collect();
             if matched.is_empty() {
                 let names: Vec<String> = ftcs.iter().map(ftc_label).collect();
                 return Err(error::invalid_input(format!(
@@ -292,15 +315,25 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         }
         None => ftcs.iter().filter(|f| f.is_propagation_enabled()).collect(),
     };
-    let namespace = if args.all_namespaces {
-        None
+    let plane_namespace = config.is_namespaced().then(|| ns.to_string());
+    let context_namespace = if args.all_namespaces || args.namespace.is_some() {
+        String::new()
     } else {
-        match &args.namespace {
-            Some(n) => Some(n.clone()),
-            None => Some(
-                ctx.kubeconfig()?
-                    .namespace_of(ctx.global.host_cluster_context.as_deref())?,
-            ),
+        ctx.kubeconfig()?
+            .namespace_of(ctx.global.host_cluster_context.as_deref())?
+    };
+    let (namespace, types) = match namespace_to_read(
+        args.namespace.as_deref(),
+        args.all_namespaces,
+        &context_namespace,
+        plane_namespace.as_deref(),
+    ) {
+        Some(namespace) => (namespace, types),
+        None => {
+            ctx.printer.warn(&format!(
+                "the control plane in namespace {ns:?} is Namespaced: it federates only objects of that namespace"
+            ));
+            (args.namespace.clone(), Vec::new())
         }
     };
     let now = jiff::Timestamp::now();
@@ -452,5 +485,36 @@ mod tests {
         assert_eq!(v["creationTimestamp"], "2024-01-01T00:00:00Z");
         assert!(v.get("age").is_none());
         assert_eq!(v["type"], "namespaces");
+    }
+
+    #[test]
+    fn a_namespaced_plane_shows_only_its_own_namespace() {
+        let plane = Some("fed2");
+        assert_eq!(
+            namespace_to_read(None, true, "", plane),
+            Some(Some("fed2".into()))
+        );
+        assert_eq!(
+            namespace_to_read(None, false, "default", plane),
+            Some(Some("fed2".into()))
+        );
+        assert_eq!(
+            namespace_to_read(Some("fed2"), false, "", plane),
+            Some(Some("fed2".into()))
+        );
+        assert_eq!(namespace_to_read(Some("shop"), false, "", plane), None);
+    }
+
+    #[test]
+    fn a_cluster_plane_reads_the_flag_then_every_namespace_then_the_context_namespace() {
+        assert_eq!(
+            namespace_to_read(Some("shop"), false, "default", None),
+            Some(Some("shop".into()))
+        );
+        assert_eq!(namespace_to_read(None, true, "", None), Some(None));
+        assert_eq!(
+            namespace_to_read(None, false, "default", None),
+            Some(Some("default".into()))
+        );
     }
 }

@@ -42,13 +42,22 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     } else {
         "deleting what it propagated to the members"
     };
+    let host = ctx.host_client().await?;
+    if !teardown::control_plane_present(&host, &ns).await? {
+        ctx.printer.status(&format!(
+            "no control plane in namespace {ns} of cluster {host_context}: nothing to remove"
+        ));
+        ctx.printer.info(
+            "hint: if this cluster is a member, `kubefedctl unjoin` removes what join created in it",
+        );
+        return Ok(Outcome::Success);
+    }
     let prompt = format!(
         "tear down the control plane in namespace {ns} of cluster {host_context} ({what})?"
     );
     if !ctx.printer.confirm(&prompt, args.yes.yes)? {
         return Err(error::failure("teardown cancelled: nothing was changed").into());
     }
-    let host = ctx.host_client().await?;
     let members = member_clients(ctx, &host, &ns).await?;
     let opts = TeardownOptions {
         namespace: ns.clone(),

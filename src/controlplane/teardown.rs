@@ -112,10 +112,40 @@ async fn strip_finalizer(
     Ok(())
 }
 
-/// The federated types the FTCs name, with their objects in every namespace.
+/// The namespaces of the other control planes on the host (their `KubeFedConfig`s), whose shared CRDs a
+/// teardown of this one must leave in place.
+pub fn other_planes(configs: &[Value], ns: &str) -> Vec<String> {
+    let mut out: Vec<String> = configs
+        .iter()
+        .filter_map(ns_of)
+        .filter(|n| *n != ns)
+        .map(str::to_string)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The CRDs in `names` no FTC of another control plane (`other_ftcs`, FTCs outside this plane's
+/// namespace) still needs.
+pub fn crds_not_used_elsewhere(names: Vec<String>, other_ftcs: &[Value]) -> Vec<String> {
+    let used = federated_crd_names(other_ftcs);
+    names.into_iter().filter(|n| !used.contains(n)).collect()
+}
+
+/// Whether the plane's `KubeFedConfig` says `scope: Namespaced`: such a plane federates only the
+/// objects of its own namespace, so only those are its to delete.
+pub fn is_namespaced_plane(configs: &[Value], ns: &str) -> bool {
+    configs
+        .iter()
+        .any(|c| ns_of(c) == Some(ns) && c["spec"]["scope"] == "Namespaced")
+}
+
+/// The federated types the FTCs name, with their objects in `within` (every namespace when `None`).
 async fn federated_objects(
     host: &kube::Client,
     ftcs: &[Value],
+    within: Option<&str>,
 ) -> anyhow::Result<Vec<(Resource, Vec<Value>)>> {
     let mut out = Vec::new();
     for ftc in ftcs {
@@ -124,7 +154,7 @@ async fn federated_objects(
             continue;
         };
         let res = Resource::from_kubefed(&spec.federated_type);
-        let objs = resources::list(host, &res, None).await?;
+        let objs = resources::list(host, &res, within.filter(|_| res.namespaced)).await?;
         out.push((res, objs));
     }
     Ok(out)
@@ -142,6 +172,32 @@ async fn engine_pass(host: &kube::Client, ns: &str) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// Whether anything of a control plane is installed for namespace `ns`: its `KubeFedConfig`, or (a
+/// partial install) any control-plane CRD. A member's join namespace alone is not a control plane:
+/// tearing it down would revoke the member's registration with its real host.
+pub async fn control_plane_present(host: &kube::Client, ns: &str) -> anyhow::Result<bool> {
+    if resources::get(
+        host,
+        &Resource::kubefed_config(),
+        Some(ns),
+        KUBEFED_CONFIG_NAME,
+    )
+    .await?
+    .is_some()
+    {
+        return Ok(true);
+    }
+    for crd in crds::control_plane_crds() {
+        if resources::get(host, &Resource::crd(), None, name_of(&crd))
+            .await?
+            .is_some()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// Tears the control plane down. `members` gives, per KubeFedCluster name, the client to clean
 /// that member with. Progress lines go through `report`; per-member failures and objects released
 /// without the engine are returned, not raised.
@@ -155,10 +211,24 @@ pub async fn teardown(
     let mut out = TeardownReport::default();
     let ftc_res = Resource::federated_type_config();
     let ftcs = resources::list(host, &ftc_res, Some(ns)).await?;
+    // Other control planes on the same host share the CRDs and, for a Cluster-scoped one, may
+    // federate the same namespaces: what they use stays.
+    let configs = resources::list(host, &Resource::kubefed_config(), None).await?;
+    let others = other_planes(&configs, ns);
+    let within = is_namespaced_plane(&configs, ns).then_some(ns);
+    let other_ftcs: Vec<Value> = if others.is_empty() {
+        Vec::new()
+    } else {
+        resources::list(host, &ftc_res, None)
+            .await?
+            .into_iter()
+            .filter(|f| ns_of(f) != Some(ns))
+            .collect()
+    };
 
     // 1. Federated objects, released by the engine.
     let mut waiting = 0usize;
-    for (res, objs) in federated_objects(host, &ftcs).await? {
+    for (res, objs) in federated_objects(host, &ftcs, within).await? {
         for obj in objs {
             let (ons, name) = (ns_of(&obj), name_of(&obj));
             if opts.orphan && obj["metadata"]["annotations"][ORPHAN_ANNOTATION] != "true" {
@@ -174,7 +244,7 @@ pub async fn teardown(
         }
     }
     if waiting > 0 {
-        release_federated_objects(host, opts, &ftcs, &mut out, report).await?;
+        release_federated_objects(host, opts, &ftcs, within, &mut out, report).await?;
     }
 
     // 2. Type configs, then 3. their federated CRDs.
@@ -188,7 +258,7 @@ pub async fn teardown(
             ));
         }
     }
-    let mut crd_names = federated_crd_names(&ftcs);
+    let mut crd_names = crds_not_used_elsewhere(federated_crd_names(&ftcs), &other_ftcs);
     for name in &crd_names {
         if resources::delete(host, &Resource::crd(), None, name).await? {
             report(change_line(
@@ -240,8 +310,17 @@ pub async fn teardown(
             false,
         ));
     }
-    for crd in crds::control_plane_crds() {
-        let name = name_of(&crd).to_string();
+    if !others.is_empty() {
+        report(format!(
+            "control-plane CRDs kept: still used by the control plane in namespace(s) {}",
+            others.join(", ")
+        ));
+    }
+    for crd in crds::control_plane_crds()
+        .iter()
+        .filter(|_| others.is_empty())
+    {
+        let name = name_of(crd).to_string();
         if resources::delete(host, &Resource::crd(), None, &name).await? {
             report(change_line(
                 &Resource::crd().reference(&name),
@@ -269,6 +348,7 @@ async fn release_federated_objects(
     host: &kube::Client,
     opts: &TeardownOptions,
     ftcs: &[Value],
+    within: Option<&str>,
     out: &mut TeardownReport,
     report: &mut dyn FnMut(String),
 ) -> anyhow::Result<()> {
@@ -277,7 +357,7 @@ async fn release_federated_objects(
     let mut announced = false;
     loop {
         let engine_ran = engine_pass(host, &opts.namespace).await?;
-        let remaining: Vec<(Resource, Value)> = federated_objects(host, ftcs)
+        let remaining: Vec<(Resource, Value)> = federated_objects(host, ftcs, within)
             .await?
             .into_iter()
             .flat_map(|(res, objs)| objs.into_iter().map(move |o| (res.clone(), o)))
@@ -485,5 +565,50 @@ mod tests {
                 "federatedconfigmaps.types.kubefed.io"
             ]
         );
+    }
+
+    fn config(ns: &str, scope: &str) -> Value {
+        json!({"metadata": {"name": "kubefed", "namespace": ns}, "spec": {"scope": scope}})
+    }
+
+    #[test]
+    fn other_control_planes_are_found_by_their_kubefed_configs() {
+        let configs = [
+            config("fed2", "Namespaced"),
+            config("kube-federation-system", "Cluster"),
+        ];
+        assert_eq!(other_planes(&configs, "fed2"), ["kube-federation-system"]);
+        assert!(other_planes(&configs[..1], "fed2").is_empty());
+    }
+
+    #[test]
+    fn a_namespaced_plane_deletes_only_objects_of_its_namespace() {
+        let configs = [
+            config("fed2", "Namespaced"),
+            config("kube-federation-system", "Cluster"),
+        ];
+        assert!(is_namespaced_plane(&configs, "fed2"));
+        assert!(!is_namespaced_plane(&configs, "kube-federation-system"));
+        assert!(!is_namespaced_plane(&[], "fed2"));
+    }
+
+    #[test]
+    fn federated_crds_another_plane_uses_are_kept() {
+        let types = crate::kubefed::typeconfig::default_types();
+        let other = vec![crate::kubefed::typeconfig::federated_type_config(
+            &types[1],
+            "types.kubefed.io",
+            "v1beta1",
+            "kube-federation-system",
+        )];
+        let names = vec![
+            "federatedclusterroles.types.kubefed.io".to_string(),
+            "federatedconfigmaps.types.kubefed.io".to_string(),
+        ];
+        assert_eq!(
+            crds_not_used_elsewhere(names.clone(), &other),
+            ["federatedclusterroles.types.kubefed.io"]
+        );
+        assert_eq!(crds_not_used_elsewhere(names.clone(), &[]), names);
     }
 }

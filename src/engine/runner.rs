@@ -256,6 +256,49 @@ pub fn type_matches(ftc: &FederatedTypeConfig, t: &str) -> bool {
     .any(|n| !n.is_empty() && n.to_lowercase() == t)
 }
 
+/// `--type` values that name no FTC directly (a short name such as `deploy`, or `fdeploy`) rewritten to the
+/// `plural.group` that `lookup` (the host's discovery) finds for them, as `enable` and `federate` resolve
+/// names; the others are kept as given, so that [`select_types`] reports what matches nothing.
+pub fn canonical_type_names(
+    ftcs: &[FederatedTypeConfig],
+    types: &[String],
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    types
+        .iter()
+        .map(|t| {
+            if ftcs.iter().any(|f| type_matches(f, t)) {
+                t.clone()
+            } else {
+                lookup(t).unwrap_or_else(|| t.clone())
+            }
+        })
+        .collect()
+}
+
+/// [`canonical_type_names`] with the host's discovery, read only when some value names no FTC.
+pub async fn resolve_type_names(
+    host: &kube::Client,
+    ftcs: &[FederatedTypeConfig],
+    types: &[String],
+) -> Vec<String> {
+    if types
+        .iter()
+        .all(|t| ftcs.iter().any(|f| type_matches(f, t)))
+    {
+        return types.to_vec();
+    }
+    match crate::typelookup::ApiDiscovery::of(host).await {
+        Ok(discovery) => canonical_type_names(ftcs, types, |t| {
+            discovery
+                .lookup(t, None)
+                .ok()
+                .map(|target| target.group_qualified_name())
+        }),
+        Err(_) => types.to_vec(),
+    }
+}
+
 /// The FTCs a pass covers: enabled ones, narrowed by `--type`. An unknown `--type` is invalid input.
 pub fn select_types<'a>(
     ftcs: &'a [FederatedTypeConfig],
@@ -468,7 +511,8 @@ async fn pass(
     let mut report = Report::default();
     // Bad input is reported before anything is written, health statuses included.
     let ftcs = list_type_configs(host, ns).await?;
-    let selected = select_types(&ftcs, &opts.types)?;
+    let types = resolve_type_names(host, &ftcs, &opts.types).await;
+    let selected = select_types(&ftcs, &types)?;
 
     let members = clusters::load_members(host, ns, &state.clients).await?;
     let known = state
@@ -805,6 +849,39 @@ mod tests {
             status: status.into(),
             error: error.map(str::to_string),
         }
+    }
+
+    #[test]
+    fn short_names_select_the_type_discovery_resolves_them_to() {
+        let all = ftcs();
+        let lookup = |t: &str| match t {
+            "deploy" => Some("deployments.apps".to_string()),
+            "fdeploy" => Some("federateddeployments.types.kubefed.io".to_string()),
+            _ => None,
+        };
+        let types = canonical_type_names(
+            &all,
+            &[
+                "deploy".into(),
+                "fdeploy".into(),
+                "cm".into(),
+                "secrets".into(),
+            ],
+            lookup,
+        );
+        assert_eq!(
+            types,
+            [
+                "deployments.apps",
+                "federateddeployments.types.kubefed.io",
+                "cm",
+                "secrets"
+            ]
+        );
+        let sel = select_types(&all, &types[..2]).unwrap();
+        assert_eq!(sel.len(), 1);
+        assert_eq!(sel[0].metadata.name.as_deref(), Some("deployments.apps"));
+        assert!(select_types(&all, &types).is_err(), "cm stays unknown");
     }
 
     #[test]
