@@ -52,6 +52,37 @@ async fn client(kubeconfig: &Path, ctx: &str) -> kube::Client {
     kube::Client::try_from(cfg).unwrap()
 }
 
+fn servers(kubeconfig: &Path) -> Vec<String> {
+    let kc = Kubeconfig::read_from(kubeconfig).unwrap();
+    kc.clusters
+        .iter()
+        .filter_map(|c| c.cluster.as_ref().and_then(|c| c.server.clone()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_persistent_cluster_whose_port_is_taken_moves_and_says_so() {
+    use kubefedctl::sandbox::{Sandbox, SandboxOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let opts = SandboxOptions {
+        clusters: vec!["c1".into()],
+        data_dir: Some(dir.path().into()),
+        port: None,
+    };
+    let sb = Sandbox::start(opts.clone()).await.unwrap();
+    let port = sb.cluster("c1").unwrap().port;
+    drop(sb);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    // Someone else takes the port meanwhile.
+    let squatter = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let sb = Sandbox::start(opts).await.unwrap();
+    let moved = sb.moved().to_vec();
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert_eq!((moved[0].0.as_str(), moved[0].1), ("c1", port));
+    assert_ne!(sb.cluster("c1").unwrap().port, port);
+    drop(squatter);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ready_after_a_private_kubeconfig_and_sigterm_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
@@ -100,9 +131,15 @@ async fn acknowledged_writes_survive_kill_9() {
         let created = cms.create(&PostParams::default(), &cm).await.unwrap();
         last_rv = created.metadata.resource_version.unwrap().parse().unwrap();
     }
+    let servers_before = servers(&kc);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let mut child = start(&kc, Some(&data));
+    assert_eq!(
+        servers(&kc),
+        servers_before,
+        "a persistent cluster comes back on its port"
+    );
     let c = client(&kc, "member1").await;
     let cms: Api<ConfigMap> = Api::namespaced(c, "default");
     for i in 0..50 {

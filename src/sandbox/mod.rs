@@ -55,6 +55,7 @@ struct Running {
 /// Running sandbox clusters. Dropping it stops them.
 pub struct Sandbox {
     clusters: Vec<Running>,
+    moved: Vec<(String, u16, u16)>,
 }
 
 fn validate_cluster_name(name: &str) -> Result<()> {
@@ -65,13 +66,13 @@ fn validate_cluster_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Credentials kept on disk so a persistent cluster keeps its CA, serving certificate and admin token.
+/// Credentials kept on disk so a persistent cluster keeps its CA, serving certificate, admin token and port.
 fn load_or_create_identity(
     name: &str,
     dir: Option<&Path>,
-) -> Result<(tls::ClusterTls, Option<String>)> {
+) -> Result<(tls::ClusterTls, Option<String>, Option<u16>)> {
     let Some(dir) = dir else {
-        return Ok((tls::generate(name)?, None));
+        return Ok((tls::generate(name)?, None, None));
     };
     let path = dir.join("identity.json");
     if path.exists() {
@@ -79,13 +80,14 @@ fn load_or_create_identity(
             .with_context(|| format!("reading {}", path.display()))?;
         let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
         let t = tls::from_pem(&s("ca"), &s("cert"), &s("key"))?;
-        return Ok((t, Some(s("token"))));
+        let port = v["port"].as_u64().and_then(|p| u16::try_from(p).ok());
+        return Ok((t, Some(s("token")), port));
     }
-    Ok((tls::generate(name)?, None))
+    Ok((tls::generate(name)?, None, None))
 }
 
-fn save_identity(dir: &Path, t: &tls::ClusterTls, token: &str) -> Result<()> {
-    let v = json!({"ca": t.ca_pem, "cert": t.leaf_pem, "key": t.leaf_key_pem, "token": token});
+fn save_identity(dir: &Path, t: &tls::ClusterTls, token: &str, port: u16) -> Result<()> {
+    let v = json!({"ca": t.ca_pem, "cert": t.leaf_pem, "key": t.leaf_key_pem, "token": token, "port": port});
     write_private_file(
         &dir.join("identity.json"),
         serde_json::to_string(&v)?.as_bytes(),
@@ -138,6 +140,7 @@ impl Sandbox {
         }
         tls::install_crypto_provider();
         let mut clusters = Vec::new();
+        let mut moved = Vec::new();
         for (i, name) in opts.clusters.iter().enumerate() {
             let dir = opts.data_dir.as_ref().map(|d| d.join(name));
             let store = match &dir {
@@ -146,18 +149,36 @@ impl Sandbox {
                 })?,
                 None => store::Store::in_memory(),
             };
-            let (identity, token) = load_or_create_identity(name, dir.as_deref())?;
-            let addr = format!("127.0.0.1:{}", opts.port.map(|p| p + i as u16).unwrap_or(0));
-            let listener = TcpListener::bind(&addr)
-                .await
-                .with_context(|| format!("listening on {addr} for cluster {name}"))?;
+            let (identity, token, kept_port) = load_or_create_identity(name, dir.as_deref())?;
+            let listener = match (opts.port, kept_port) {
+                (Some(p), _) => {
+                    let addr = format!("127.0.0.1:{}", p + i as u16);
+                    TcpListener::bind(&addr)
+                        .await
+                        .with_context(|| format!("listening on {addr} for cluster {name}"))?
+                }
+                // A persistent cluster comes back on its port, so registrations made before still reach it.
+                (None, Some(p)) => match TcpListener::bind(("127.0.0.1", p)).await {
+                    Ok(l) => l,
+                    Err(_) => {
+                        let l = TcpListener::bind("127.0.0.1:0")
+                            .await
+                            .context("listening on 127.0.0.1")?;
+                        moved.push((name.clone(), p, l.local_addr()?.port()));
+                        l
+                    }
+                },
+                (None, None) => TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .context("listening on 127.0.0.1")?,
+            };
             let port = listener.local_addr()?.port();
             let mut cluster = Cluster::new(name, store, identity.ca_pem.clone(), port);
             if let Some(t) = token {
                 cluster.admin_token = t;
             }
             if let Some(d) = &dir {
-                save_identity(d, &identity, &cluster.admin_token)?;
+                save_identity(d, &identity, &cluster.admin_token, port)?;
             }
             let cluster = Arc::new(cluster);
             bootstrap(&cluster);
@@ -170,7 +191,12 @@ impl Sandbox {
             running.serve(listener);
             clusters.push(running);
         }
-        Ok(Sandbox { clusters })
+        Ok(Sandbox { clusters, moved })
+    }
+
+    /// Persistent clusters that could not get their former port back: (name, old port, new port).
+    pub fn moved(&self) -> &[(String, u16, u16)] {
+        &self.moved
     }
 
     pub fn names(&self) -> Vec<String> {

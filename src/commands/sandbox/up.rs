@@ -54,7 +54,6 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
             .into());
         }
     }
-    let restarted = restarts_on_free_ports(args);
     let sandbox = Sandbox::start(SandboxOptions {
         clusters: args.clusters.clone(),
         data_dir: args.data_dir.clone(),
@@ -76,30 +75,18 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         path.display(),
         path.display()
     ));
-    if restarted {
-        ctx.printer.warn(
-            "the clusters kept their state but got new ports: registrations made before (KubeFedCluster \
-             spec.apiEndpoint) point to the old ones; pass --port P to keep the endpoints across restarts",
-        );
+    for (name, old, new) in sandbox.moved() {
+        ctx.printer.warn(&format!(
+            "cluster {name} kept its state but port {old} is taken, so it now listens on {new}: \
+             registrations made before (KubeFedCluster spec.apiEndpoint) point to the old port; \
+             free it or pass --port P"
+        ));
     }
     ctx.printer.write_stdout("ready\n")?;
     wait_for_signal().await?;
     ctx.printer.info("stopping");
     drop(sandbox);
     Ok(Outcome::Success)
-}
-
-/// Whether this start reuses a data directory that already holds a cluster but lets the ports be chosen
-/// afresh, which moves every endpoint recorded elsewhere (joined clusters, other kubeconfigs).
-fn restarts_on_free_ports(args: &Args) -> bool {
-    args.port.is_none()
-        && args.data_dir.as_ref().is_some_and(|dir| {
-            args.clusters.iter().any(|name| {
-                dir.join(name)
-                    .read_dir()
-                    .is_ok_and(|mut d| d.next().is_some())
-            })
-        })
 }
 
 async fn wait_for_signal() -> anyhow::Result<()> {
@@ -115,34 +102,4 @@ async fn wait_for_signal() -> anyhow::Result<()> {
     #[cfg(not(unix))]
     tokio::signal::ctrl_c().await?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn args(data_dir: Option<PathBuf>, port: Option<u16>) -> Args {
-        Args {
-            clusters: vec!["host".into(), "m1".into()],
-            data_dir,
-            port,
-        }
-    }
-
-    #[test]
-    fn restarting_a_kept_data_dir_on_free_ports_is_noticed() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(!restarts_on_free_ports(&args(
-            Some(dir.path().into()),
-            None
-        )));
-        std::fs::create_dir(dir.path().join("m1")).unwrap();
-        std::fs::write(dir.path().join("m1").join("identity.json"), "{}").unwrap();
-        assert!(restarts_on_free_ports(&args(Some(dir.path().into()), None)));
-        assert!(!restarts_on_free_ports(&args(
-            Some(dir.path().into()),
-            Some(47100)
-        )));
-        assert!(!restarts_on_free_ports(&args(None, None)));
-    }
 }
