@@ -125,7 +125,10 @@ async fn unknown_type_is_a_usage_error_and_nothing_is_written() {
     let before = p.writes();
     let (code, out, err) = p.cli(&["reconcile", "--once", "--type", "widgets"]).await;
     assert_eq!(code, 2, "{out}\n{err}");
-    assert!(err.contains("--type \"widgets\""), "{err}");
+    assert!(
+        err.contains("type \"widgets\" matches no enabled FederatedTypeConfig"),
+        "{err}"
+    );
     assert!(err.contains("hint:"), "{err}");
     assert_eq!(p.writes(), before);
 }

@@ -319,7 +319,7 @@ pub fn select_types<'a>(
                 .filter_map(|f| f.metadata.name.clone())
                 .collect();
             return Err(error::invalid_input(format!(
-                "--type {t:?} matches no enabled FederatedTypeConfig (enabled: {})",
+                "type {t:?} matches no enabled FederatedTypeConfig (enabled: {})",
                 if names.is_empty() {
                     "none".to_string()
                 } else {
