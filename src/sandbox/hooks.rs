@@ -266,6 +266,12 @@ pub fn after_write(ctx: &Ctx, old: Option<&Value>, new: Option<&Arc<Value>>) -> 
             populate_namespace(c, objects::name(ns));
         }
     }
+    // The root-CA publisher and the ServiceAccount controller put these back as soon as they go.
+    if new.is_none() && (is(ctx, "", "configmaps") || is(ctx, "", "serviceaccounts")) {
+        if let Some(o) = old {
+            restore_namespace_defaults(c, ctx.rt.plural.as_str(), o);
+        }
+    }
     if is(ctx, "", "secrets") {
         if let Some(s) = new {
             fill_token_secret(c, s);
@@ -383,6 +389,24 @@ pub fn populate_namespace(c: &Cluster, ns: &str) {
         "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
         "data": {"ca.crt": c.ca_pem}});
     let _ = c.store.create("", "configmaps", cm);
+}
+
+/// Recreates `kube-root-ca.crt` or ServiceAccount `default` after its deletion, unless its namespace is going away.
+fn restore_namespace_defaults(c: &Cluster, plural: &str, removed: &Value) {
+    let name = objects::name(removed);
+    let is_default = match plural {
+        "configmaps" => name == "kube-root-ca.crt",
+        "serviceaccounts" => name == "default",
+        _ => false,
+    };
+    let ns = objects::namespace(removed);
+    if !is_default {
+        return;
+    }
+    match c.store.get("", "namespaces", "", ns) {
+        Some(n) if !objects::is_terminating(&n) => populate_namespace(c, ns),
+        _ => {}
+    }
 }
 
 /// The tokens controller: a ServiceAccount token Secret gets `token`, `ca.crt` and `namespace`, or is deleted when its
