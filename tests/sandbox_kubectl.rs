@@ -86,6 +86,9 @@ spec:
   - name: v1
     served: true
     storage: true
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
     schema:
       openAPIV3Schema:
         type: object
@@ -157,6 +160,37 @@ async fn drive(version: &str) {
                 None,
             );
             assert_eq!(img, "nginx:1.26");
+            // Human output comes from the server's Table: each type's own columns, wide ones with -o wide.
+            let wide = k.ok(&["get", "deploy", "web", "-o", "wide"], None);
+            let header: Vec<&str> = wide.lines().next().unwrap().split_whitespace().collect();
+            assert_eq!(
+                header,
+                [
+                    "NAME",
+                    "READY",
+                    "UP-TO-DATE",
+                    "AVAILABLE",
+                    "AGE",
+                    "CONTAINERS",
+                    "IMAGES",
+                    "SELECTOR"
+                ],
+                "{wide}"
+            );
+            assert!(
+                wide.contains("0/2") && wide.contains("nginx:1.26") && wide.contains("app=web"),
+                "{wide}"
+            );
+            let cms = k.ok(&["get", "cm", "web", "--show-labels"], None);
+            assert!(cms.starts_with("NAME   DATA   AGE"), "{cms}");
+            assert!(cms.contains("app=web"), "{cms}");
+            let nss = k.ok(&["get", "ns", "default"], None);
+            assert!(nss.contains("STATUS") && nss.contains("Active"), "{nss}");
+            let nodes = k.run(&["get", "nodes"], None);
+            assert_eq!(
+                String::from_utf8_lossy(&nodes.stderr).trim(),
+                "No resources found"
+            );
             k.ok(&["label", "configmap", "web", "tier=front"], None);
             let l = k.ok(&["get", "cm", "-l", "tier=front", "-o", "name"], None);
             assert_eq!(l.trim(), "configmap/web");
@@ -235,6 +269,18 @@ async fn drive(version: &str) {
             k.ok(&["apply", "-f", "-"], Some("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\nspec: {size: 3}\n"));
             let size = k.ok(&["get", "wd", "w1", "-o", "jsonpath={.spec.size}"], None);
             assert_eq!(size, "3");
+            let printed = k.ok(&["get", "wd"], None);
+            let header: Vec<&str> = printed.lines().next().unwrap().split_whitespace().collect();
+            assert_eq!(header, ["NAME", "SIZE", "AGE"], "{printed}");
+            assert!(
+                printed.lines().nth(1).unwrap().starts_with("w1     3 "),
+                "{printed}"
+            );
+            let crds = k.ok(&["get", "crd"], None);
+            assert!(
+                crds.starts_with("NAME                  CREATED AT"),
+                "{crds}"
+            );
             k.ok(&["delete", "widget", "w1"], None);
             k.ok(&["delete", "crd", "widgets.example.com"], None);
             // tokens and RBAC

@@ -15,7 +15,7 @@ use super::registry::ResourceType;
 use super::request::{parse_path, Query, ResourcePath, Route};
 use super::status::{delete_success, ApiError};
 use super::store::{object_rv, StoreError};
-use super::{builtin, hooks, schema, watch};
+use super::{builtin, hooks, schema, table, watch};
 use crate::selector::{FieldSelector, LabelSelector};
 
 /// What a handler answers.
@@ -443,7 +443,42 @@ fn get(ctx: &Ctx) -> Result<Reply, ApiError> {
         .store
         .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name)
         .ok_or_else(|| ctx.not_found())?;
-    Ok(Reply::ok(present(ctx, &obj)))
+    let obj = present(ctx, &obj);
+    if let Some(tv) = table_version(ctx) {
+        let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
+        return Ok(Reply::ok(table::render(
+            tv,
+            &printer(ctx),
+            &[obj],
+            meta,
+            ctx.query.get("includeObject").unwrap_or(""),
+        )));
+    }
+    Ok(Reply::ok(obj))
+}
+
+/// The Table version to answer with, when the client asks for one on a main resource (kubectl's human output).
+pub fn table_version(ctx: &Ctx) -> Option<&'static str> {
+    if !ctx.subresource.is_empty() {
+        return None;
+    }
+    table::negotiate(&ctx.req.accept)
+}
+
+/// The columns of the requested type at the requested version.
+pub fn printer(ctx: &Ctx) -> table::Printer {
+    match &ctx.rt.crd {
+        Some(info) => table::Printer::Custom(
+            info.printer_columns
+                .get(&ctx.version)
+                .cloned()
+                .unwrap_or_default(),
+        ),
+        None => table::Printer::Builtin {
+            group: ctx.rt.group.clone(),
+            plural: ctx.rt.plural.clone(),
+        },
+    }
 }
 
 pub fn parse_selectors(ctx: &Ctx) -> Result<(LabelSelector, FieldSelector), ApiError> {
@@ -553,6 +588,16 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
         if let Some(r) = remaining {
             meta["remainingItemCount"] = json!(r);
         }
+    }
+    if let Some(tv) = table_version(ctx) {
+        let out: Vec<Value> = out.iter().map(|o| present(ctx, o)).collect();
+        return Ok(Reply::ok(table::render(
+            tv,
+            &printer(ctx),
+            &out,
+            meta,
+            ctx.query.get("includeObject").unwrap_or(""),
+        )));
     }
     Ok(Reply::ok(json!({
         "kind": ctx.rt.list_kind,
