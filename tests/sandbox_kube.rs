@@ -716,3 +716,21 @@ async fn deleted_root_ca_configmap_and_default_service_account_come_back() {
     cms.delete("plain", &DeleteParams::default()).await.unwrap();
     assert!(cms.get_opt("plain").await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn created_pod_is_pending_with_its_qos_class_whatever_status_was_sent() {
+    use k8s_openapi::api::core::v1::Pod;
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let pods: Api<Pod> = Api::namespaced(client, "default");
+    let pod: Pod = serde_json::from_value(json!({"metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "a", "image": "nginx",
+            "resources": {"limits": {"cpu": "1", "memory": "64Mi"}}}]},
+        "status": {"phase": "Running", "podIP": "10.0.0.9"}}))
+    .unwrap();
+    let created = pods.create(&PostParams::default(), &pod).await.unwrap();
+    let status = created.status.unwrap();
+    assert_eq!(status.phase.as_deref(), Some("Pending"));
+    assert_eq!(status.qos_class.as_deref(), Some("Guaranteed"));
+    assert_eq!(status.pod_ip, None);
+}

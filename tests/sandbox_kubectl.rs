@@ -186,6 +186,16 @@ async fn drive(version: &str) {
             assert!(cms.contains("app=web"), "{cms}");
             let nss = k.ok(&["get", "ns", "default"], None);
             assert!(nss.contains("STATUS") && nss.contains("Active"), "{nss}");
+            k.ok(&["run", "p1", "--image=nginx"], None);
+            let pods = k.ok(&["get", "pods", "p1"], None);
+            let header: Vec<&str> = pods.lines().next().unwrap().split_whitespace().collect();
+            assert_eq!(
+                header,
+                ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+                "{pods}"
+            );
+            assert!(pods.contains("0/1     Pending"), "{pods}");
+            k.ok(&["delete", "pod", "p1"], None);
             let nodes = k.run(&["get", "nodes"], None);
             assert_eq!(
                 String::from_utf8_lossy(&nodes.stderr).trim(),

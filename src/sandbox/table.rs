@@ -159,6 +159,7 @@ fn builtin_columns(group: &str, plural: &str) -> Option<&'static [Col]> {
         let binding = leak(vec![n, s("Role", "Role referenced by this binding."), age, ("Users", "string", "", "Users in the binding", 1), ("Groups", "string", "", "Groups in the binding", 1), ("ServiceAccounts", "string", "", "ServiceAccounts in the binding", 1)]);
         m.insert(("rbac.authorization.k8s.io", "rolebindings"), binding);
         m.insert(("rbac.authorization.k8s.io", "clusterrolebindings"), binding);
+        m.insert(("", "pods"), leak(vec![n, s("Ready", "The aggregate readiness state of this pod for accepting traffic."), s("Status", "The aggregate status of the containers in this pod."), s("Restarts", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."), age, ("IP", "string", "", "The IP address of the pod.", 1), ("Node", "string", "", "The name of the node the pod is assigned to.", 1), ("Nominated Node", "string", "", "The name of the node the pod is nominated to.", 1), ("Readiness Gates", "string", "", "Readiness gates of the pod.", 1)]));
         m.insert(("coordination.k8s.io", "leases"), leak(vec![n, s("Holder", "The holder of the lease."), age]));
         m
     });
@@ -456,6 +457,44 @@ fn builtin_cells(group: &str, plural: &str, obj: &Value, now: Timestamp) -> Vec<
                 json!(of("ServiceAccount")),
             ]
         }
+        ("", "pods") => {
+            let total = count(&spec["containers"]);
+            let statuses = status["containerStatuses"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let ready = statuses.iter().filter(|c| c["ready"] == true).count();
+            let restarts: i64 = statuses.iter().map(|c| int(&c["restartCount"])).sum();
+            let waiting = statuses
+                .iter()
+                .find_map(|c| c["state"]["waiting"]["reason"].as_str());
+            let mut reason = status["reason"]
+                .as_str()
+                .or(waiting)
+                .or(status["phase"].as_str())
+                .unwrap_or("")
+                .to_string();
+            if obj["metadata"]["deletionTimestamp"].is_string() {
+                reason = "Terminating".into();
+            }
+            let none = |v: &Value| json!(v.as_str().filter(|s| !s.is_empty()).unwrap_or("<none>"));
+            let gates = count(&spec["readinessGates"]);
+            vec![
+                n,
+                json!(format!("{ready}/{total}")),
+                json!(reason),
+                json!(restarts.to_string()),
+                a,
+                none(&status["podIP"]),
+                none(&spec["nodeName"]),
+                none(&status["nominatedNodeName"]),
+                json!(if gates == 0 {
+                    "<none>".to_string()
+                } else {
+                    format!("0/{gates}")
+                }),
+            ]
+        }
         ("coordination.k8s.io", "leases") => vec![
             n,
             json!(spec["holderIdentity"].as_str().unwrap_or("<none>")),
@@ -742,6 +781,30 @@ mod tests {
         assert_eq!(cells[3], json!("al"));
         assert_eq!(cells[4], json!(""));
         assert_eq!(cells[5], json!("default/bot"));
+    }
+
+    #[test]
+    fn pending_pod_row_shows_phase_and_none_placeholders() {
+        let pod = json!({"metadata": {"name": "p", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"containers": [{"name": "a"}, {"name": "b"}]}, "status": {"phase": "Pending"}});
+        let p = Printer::Builtin {
+            group: "".into(),
+            plural: "pods".into(),
+        };
+        assert_eq!(
+            p.cells(&pod, at("2026-01-01T00:00:03Z")),
+            vec![
+                json!("p"),
+                json!("0/2"),
+                json!("Pending"),
+                json!("0"),
+                json!("3s"),
+                json!("<none>"),
+                json!("<none>"),
+                json!("<none>"),
+                json!("<none>")
+            ]
+        );
     }
 
     #[test]
