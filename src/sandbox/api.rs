@@ -409,6 +409,7 @@ async fn resource_request(
         ("get", "") => get(&ctx),
         ("get", "status") => get(&ctx),
         ("get", "scale") => get_scale(&ctx),
+        ("get", "log") => pod_log(&ctx),
         ("create", "") if rt.virtual_only => hooks::review(&ctx),
         ("create", "") => create(&ctx),
         ("create", "token") => hooks::token_request(&ctx),
@@ -479,6 +480,67 @@ pub fn printer(ctx: &Ctx) -> table::Printer {
             plural: ctx.rt.plural.clone(),
         },
     }
+}
+
+/// `pods/log`: the container must be known (or implied by a single container); no pod is ever scheduled here, and
+/// a real server streams nothing for a pod without a node.
+fn pod_log(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let pod = ctx
+        .c
+        .store
+        .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name)
+        .ok_or_else(|| ctx.not_found())?;
+    let names = |key: &str| -> Vec<String> {
+        pod["spec"][key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["name"].as_str().map(String::from))
+            .collect()
+    };
+    let (main, init, ephemeral) = (
+        names("containers"),
+        names("initContainers"),
+        names("ephemeralContainers"),
+    );
+    let name = &ctx.name;
+    match ctx.query.get("container").filter(|c| !c.is_empty()) {
+        Some(c) => {
+            if ![&main, &init, &ephemeral]
+                .iter()
+                .any(|l| l.iter().any(|n| n == c))
+            {
+                return Err(ApiError::bad_request(format!(
+                    "container {c} is not valid for pod {name}"
+                )));
+            }
+        }
+        None if main.len() != 1 => {
+            let mut msg = format!("a container name must be specified for pod {name}");
+            if !main.is_empty() {
+                msg.push_str(&format!(", choose one of: [{}]", main.join(" ")));
+                if !init.is_empty() {
+                    msg.push_str(&format!(
+                        " or one of the init containers: [{}]",
+                        init.join(" ")
+                    ));
+                }
+                if !ephemeral.is_empty() {
+                    msg.push_str(&format!(
+                        " or one of the ephemeral containers: [{}]",
+                        ephemeral.join(" ")
+                    ));
+                }
+            }
+            return Err(ApiError::bad_request(msg));
+        }
+        None => {}
+    }
+    Ok(Reply::Raw {
+        code: 200,
+        content_type: "text/plain",
+        body: Bytes::new(),
+    })
 }
 
 pub fn parse_selectors(ctx: &Ctx) -> Result<(LabelSelector, FieldSelector), ApiError> {

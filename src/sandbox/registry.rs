@@ -234,6 +234,7 @@ pub fn builtin_types() -> Vec<ResourceType> {
             .short(&["po"])
             .all()
             .status()
+            .sub("log", &["get"])
             .returns_deleted(),
         B::new("", "v1", "nodes", "Node", false)
             .short(&["no"])
