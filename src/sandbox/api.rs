@@ -505,16 +505,16 @@ fn pod_log(ctx: &Ctx) -> Result<Reply, ApiError> {
     );
     let name = &ctx.name;
     match ctx.query.get("container").filter(|c| !c.is_empty()) {
-        Some(c) => {
+        Some(c)
             if ![&main, &init, &ephemeral]
                 .iter()
-                .any(|l| l.iter().any(|n| n == c))
-            {
-                return Err(ApiError::bad_request(format!(
-                    "container {c} is not valid for pod {name}"
-                )));
-            }
+                .any(|l| l.iter().any(|n| n == c)) =>
+        {
+            return Err(ApiError::bad_request(format!(
+                "container {c} is not valid for pod {name}"
+            )));
         }
+        Some(_) => {}
         None if main.len() != 1 => {
             let mut msg = format!("a container name must be specified for pod {name}");
             if !main.is_empty() {
