@@ -196,6 +196,19 @@ async fn drive(version: &str) {
             );
             assert!(pods.contains("0/1     Pending"), "{pods}");
             k.ok(&["delete", "pod", "p1"], None);
+            k.ok(&["apply", "-f", "-"], Some("apiVersion: v1\nkind: Event\nmetadata: {name: web.1, namespace: default}\ntype: Warning\nreason: BackOff\nmessage: restarting\ninvolvedObject: {kind: Pod, name: web}\ncount: 3\n"));
+            let evs = k.ok(&["get", "events"], None);
+            let header: Vec<&str> = evs.lines().next().unwrap().split_whitespace().collect();
+            assert_eq!(
+                header,
+                ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+                "{evs}"
+            );
+            assert!(
+                evs.contains("Warning   BackOff   pod/web   restarting"),
+                "{evs}"
+            );
+            k.ok(&["delete", "event", "web.1"], None);
             let nodes = k.run(&["get", "nodes"], None);
             assert_eq!(
                 String::from_utf8_lossy(&nodes.stderr).trim(),

@@ -160,10 +160,15 @@ fn builtin_columns(group: &str, plural: &str) -> Option<&'static [Col]> {
         m.insert(("rbac.authorization.k8s.io", "rolebindings"), binding);
         m.insert(("rbac.authorization.k8s.io", "clusterrolebindings"), binding);
         m.insert(("", "pods"), leak(vec![n, s("Ready", "The aggregate readiness state of this pod for accepting traffic."), s("Status", "The aggregate status of the containers in this pod."), s("Restarts", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."), age, ("IP", "string", "", "The IP address of the pod.", 1), ("Node", "string", "", "The name of the node the pod is assigned to.", 1), ("Nominated Node", "string", "", "The name of the node the pod is nominated to.", 1), ("Readiness Gates", "string", "", "Readiness gates of the pod.", 1)]));
+        m.insert(("", "events"), leak(vec![s("Last Seen", "Time when last event occurred"), s("Type", "Type of this event."), s("Reason", "Reason is why the action was taken. It is human-readable. This field cannot be empty for new Events and it can have at most 128 characters."), s("Object", "Object this event is about."), ("Subobject", "string", "", "Subobject this event is about.", 1), ("Source", "string", "", "The component reporting this event. Should be a short machine understandable string.", 1), s("Message", "A human-readable description of the status of this operation."), ("First Seen", "string", "", "The time at which the event was first recorded.", 1), ("Count", "string", "", "The number of times this event has occurred.", 1), ("Name", "string", "name", NAME_DESC, 1)]));
         m.insert(("coordination.k8s.io", "leases"), leak(vec![n, s("Holder", "The holder of the lease."), age]));
         m
     });
     tables.get(&(group, plural)).copied()
+}
+
+fn n_name(obj: &Value) -> Value {
+    json!(name(obj))
 }
 
 fn name(obj: &Value) -> &str {
@@ -495,6 +500,58 @@ fn builtin_cells(group: &str, plural: &str, obj: &Value, now: Timestamp) -> Vec<
                 }),
             ]
         }
+        ("", "events") => {
+            let since = |k: &str| -> Option<String> {
+                obj[k]
+                    .as_str()
+                    .and_then(|t| t.parse::<Timestamp>().ok())
+                    .map(|t| human_duration(now.as_second() - t.as_second()))
+            };
+            let first = since("firstTimestamp")
+                .or_else(|| since("eventTime"))
+                .unwrap_or_else(|| "<unknown>".into());
+            let mut last = since("lastTimestamp").unwrap_or_else(|| first.clone());
+            let mut n = int(&obj["count"]);
+            if obj["series"].is_object() {
+                last = obj["series"]["lastObservedTime"]
+                    .as_str()
+                    .and_then(|t| t.parse::<Timestamp>().ok())
+                    .map(|t| human_duration(now.as_second() - t.as_second()))
+                    .unwrap_or_else(|| "<unknown>".into());
+                n = int(&obj["series"]["count"]);
+            } else if n == 0 {
+                n = 1;
+            }
+            let io = &obj["involvedObject"];
+            let kind = io["kind"].as_str().unwrap_or("").to_lowercase();
+            let target = match io["name"].as_str().filter(|s| !s.is_empty()) {
+                Some(nm) => format!("{kind}/{nm}"),
+                None => kind,
+            };
+            let src = &obj["source"];
+            let component = src["component"]
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .or(obj["reportingComponent"].as_str())
+                .unwrap_or("");
+            let source = match src["host"].as_str().filter(|s| !s.is_empty()) {
+                Some(h) => format!("{component}, {h}"),
+                None => component.to_string(),
+            };
+            let str_of = |v: &Value| json!(v.as_str().unwrap_or(""));
+            vec![
+                json!(last),
+                str_of(&obj["type"]),
+                str_of(&obj["reason"]),
+                json!(target),
+                str_of(&io["fieldPath"]),
+                json!(source),
+                json!(obj["message"].as_str().unwrap_or("").trim()),
+                json!(first),
+                json!(n),
+                n_name(obj),
+            ]
+        }
         ("coordination.k8s.io", "leases") => vec![
             n,
             json!(spec["holderIdentity"].as_str().unwrap_or("<none>")),
@@ -803,6 +860,48 @@ mod tests {
                 json!("<none>"),
                 json!("<none>"),
                 json!("<none>")
+            ]
+        );
+    }
+
+    #[test]
+    fn event_row_has_last_seen_type_reason_object_and_wide_cells() {
+        let ev = json!({"metadata": {"name": "web.1"}, "type": "Normal", "reason": "Scheduled",
+            "involvedObject": {"kind": "Pod", "name": "web", "fieldPath": "spec.containers{a}"},
+            "source": {"component": "default-scheduler"}, "message": " done \n",
+            "firstTimestamp": "2026-01-01T00:00:00Z", "lastTimestamp": "2026-01-01T00:00:50Z", "count": 2});
+        let p = Printer::Builtin {
+            group: "".into(),
+            plural: "events".into(),
+        };
+        assert_eq!(
+            p.cells(&ev, at("2026-01-01T00:01:00Z")),
+            vec![
+                json!("10s"),
+                json!("Normal"),
+                json!("Scheduled"),
+                json!("pod/web"),
+                json!("spec.containers{a}"),
+                json!("default-scheduler"),
+                json!("done"),
+                json!("60s"),
+                json!(2),
+                json!("web.1")
+            ]
+        );
+        let first: Vec<Value> = p
+            .columns()
+            .iter()
+            .map(|c| c["name"].clone())
+            .take(4)
+            .collect();
+        assert_eq!(
+            first,
+            vec![
+                json!("Last Seen"),
+                json!("Type"),
+                json!("Reason"),
+                json!("Object")
             ]
         );
     }
