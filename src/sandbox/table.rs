@@ -161,6 +161,11 @@ fn builtin_columns(group: &str, plural: &str) -> Option<&'static [Col]> {
         m.insert(("rbac.authorization.k8s.io", "clusterrolebindings"), binding);
         m.insert(("", "pods"), leak(vec![n, s("Ready", "The aggregate readiness state of this pod for accepting traffic."), s("Status", "The aggregate status of the containers in this pod."), s("Restarts", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."), age, ("IP", "string", "", "The IP address of the pod.", 1), ("Node", "string", "", "The name of the node the pod is assigned to.", 1), ("Nominated Node", "string", "", "The name of the node the pod is nominated to.", 1), ("Readiness Gates", "string", "", "Readiness gates of the pod.", 1)]));
         m.insert(("", "events"), leak(vec![s("Last Seen", "Time when last event occurred"), s("Type", "Type of this event."), s("Reason", "Reason is why the action was taken. It is human-readable. This field cannot be empty for new Events and it can have at most 128 characters."), s("Object", "Object this event is about."), ("Subobject", "string", "", "Subobject this event is about.", 1), ("Source", "string", "", "The component reporting this event. Should be a short machine understandable string.", 1), s("Message", "A human-readable description of the status of this operation."), ("First Seen", "string", "", "The time at which the event was first recorded.", 1), ("Count", "string", "", "The number of times this event has occurred.", 1), ("Name", "string", "name", NAME_DESC, 1)]));
+        let int_col = |name: &'static str, desc: &'static str| -> Col { (name, "integer", "", desc, 0) };
+        m.insert(("apps", "replicasets"), leak(vec![n, int_col("Desired", "Number of desired pods."), int_col("Current", "Number of actual replicas."), int_col("Ready", "The number of ready replicas for this replica set."), age, containers, images, selector]));
+        m.insert(("apps", "statefulsets"), leak(vec![n, s("Ready", "Number of the pod with ready state"), age, containers, images]));
+        m.insert(("apps", "daemonsets"), leak(vec![n, int_col("Desired", "The desired number of nodes that should be running the daemon pod."), int_col("Current", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."), int_col("Ready", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready."), int_col("Up-to-date", "The total number of nodes that are running updated daemon pod"), int_col("Available", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"), s("Node Selector", "NodeSelector is a selector which must be true for the pod to fit on a node."), age, containers, images, selector]));
+        m.insert(("networking.k8s.io", "ingresses"), leak(vec![n, s("Class", "The name of the IngressClass resource that should be used for ingress."), s("Hosts", "Hosts that incoming requests are matched against before the ingress rule"), s("Address", "Address is a list containing ingress points for the load-balancer"), s("Ports", "Ports of TLS configurations that open"), age]));
         m.insert(("coordination.k8s.io", "leases"), leak(vec![n, s("Holder", "The holder of the lease."), age]));
         m
     });
@@ -498,6 +503,99 @@ fn builtin_cells(group: &str, plural: &str, obj: &Value, now: Timestamp) -> Vec<
                 } else {
                     format!("0/{gates}")
                 }),
+            ]
+        }
+        ("apps", "replicasets") => {
+            let (c, i) = containers_images(&spec["template"]["spec"]);
+            vec![
+                n,
+                json!(spec["replicas"].as_i64().unwrap_or(1)),
+                json!(int(&status["replicas"])),
+                json!(int(&status["readyReplicas"])),
+                a,
+                json!(c),
+                json!(i),
+                json!(or_none(selector_string(&spec["selector"]))),
+            ]
+        }
+        ("apps", "statefulsets") => {
+            let (c, i) = containers_images(&spec["template"]["spec"]);
+            vec![
+                n,
+                json!(format!(
+                    "{}/{}",
+                    int(&status["readyReplicas"]),
+                    spec["replicas"].as_i64().unwrap_or(1)
+                )),
+                a,
+                json!(c),
+                json!(i),
+            ]
+        }
+        ("apps", "daemonsets") => {
+            let (c, i) = containers_images(&spec["template"]["spec"]);
+            let node_sel = spec["template"]["spec"]["nodeSelector"]
+                .as_object()
+                .map(|m| {
+                    let mut v: Vec<String> = m
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                        .collect();
+                    v.sort();
+                    v.join(",")
+                })
+                .unwrap_or_default();
+            vec![
+                n,
+                json!(int(&status["desiredNumberScheduled"])),
+                json!(int(&status["currentNumberScheduled"])),
+                json!(int(&status["numberReady"])),
+                json!(int(&status["updatedNumberScheduled"])),
+                json!(int(&status["numberAvailable"])),
+                json!(or_none(node_sel)),
+                a,
+                json!(c),
+                json!(i),
+                json!(or_none(selector_string(&spec["selector"]))),
+            ]
+        }
+        ("networking.k8s.io", "ingresses") => {
+            let hosts: Vec<&str> = spec["rules"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r["host"].as_str().filter(|h| !h.is_empty()))
+                .collect();
+            let hosts = if hosts.is_empty() {
+                "*".to_string()
+            } else if hosts.len() > 4 {
+                format!("{} + {} more...", hosts[..4].join(","), hosts.len() - 4)
+            } else {
+                hosts.join(",")
+            };
+            let address: Vec<&str> = status["loadBalancer"]["ingress"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| {
+                    i["ip"]
+                        .as_str()
+                        .filter(|s| !s.is_empty())
+                        .or(i["hostname"].as_str())
+                })
+                .collect();
+            let ports = if count(&spec["tls"]) > 0 {
+                "80, 443"
+            } else {
+                "80"
+            };
+            vec![
+                n,
+                json!(spec["ingressClassName"].as_str().unwrap_or("<none>")),
+                json!(hosts),
+                json!(address.join(",")),
+                json!(ports),
+                a,
             ]
         }
         ("", "events") => {
@@ -902,6 +1000,56 @@ mod tests {
                 json!("Type"),
                 json!("Reason"),
                 json!("Object")
+            ]
+        );
+    }
+
+    #[test]
+    fn workload_rows_default_missing_status_counts_to_zero() {
+        let t = json!({"metadata": {"name": "w", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"replicas": 3, "selector": {"matchLabels": {"a": "b"}},
+                "template": {"spec": {"nodeSelector": {"disk": "ssd"}, "containers": [{"name": "c", "image": "i"}]}}}});
+        let now = at("2026-01-01T00:00:01Z");
+        let cells = |plural: &str| {
+            Printer::Builtin {
+                group: "apps".into(),
+                plural: plural.into(),
+            }
+            .cells(&t, now)
+        };
+        assert_eq!(
+            cells("statefulsets"),
+            vec![
+                json!("w"),
+                json!("0/3"),
+                json!("1s"),
+                json!("c"),
+                json!("i")
+            ]
+        );
+        assert_eq!(cells("replicasets")[1..4], [json!(3), json!(0), json!(0)]);
+        assert_eq!(cells("daemonsets")[6], json!("disk=ssd"));
+    }
+
+    #[test]
+    fn ingress_row_lists_hosts_class_and_tls_ports() {
+        let ing = json!({"metadata": {"name": "i", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"ingressClassName": "nginx", "tls": [{"hosts": ["a.example"]}],
+                "rules": [{"host": "a.example"}, {"host": "b.example"}]},
+            "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}});
+        let p = Printer::Builtin {
+            group: "networking.k8s.io".into(),
+            plural: "ingresses".into(),
+        };
+        assert_eq!(
+            p.cells(&ing, at("2026-01-01T00:00:01Z")),
+            vec![
+                json!("i"),
+                json!("nginx"),
+                json!("a.example,b.example"),
+                json!("1.2.3.4"),
+                json!("80, 443"),
+                json!("1s")
             ]
         );
     }
