@@ -369,6 +369,36 @@ async fn drive(version: &str) {
                 "yes",
                 "{can:?}"
             );
+            // Impersonation: the admin may act as anyone, and is then held to that user's permissions.
+            let as_bot = k.ok(
+                &[
+                    "auth",
+                    "can-i",
+                    "list",
+                    "configmaps",
+                    "--as=system:serviceaccount:default:bot",
+                ],
+                None,
+            );
+            assert_eq!(as_bot.trim(), "yes");
+            let as_jane = k.run(&["get", "cm", "--as=jane"], None);
+            assert_eq!(
+                String::from_utf8_lossy(&as_jane.stderr).trim(),
+                r#"Error from server (Forbidden): configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "default""#
+            );
+            let bot_as_jane = k.run(
+                &[
+                    "get",
+                    "cm",
+                    "--as=jane",
+                    &format!("--token={}", token.trim()),
+                ],
+                None,
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&bot_as_jane.stderr).trim(),
+                r#"Error from server (Forbidden): users "jane" is forbidden: User "system:serviceaccount:default:bot" cannot impersonate resource "users" in API group "" at the cluster scope"#
+            );
             k.ok(&["delete", "rolebinding", "bot-view"], None);
             k.ok(&["delete", "serviceaccount", "bot"], None);
             k.ok(&["delete", "configmap", "web", "ssa"], None);

@@ -660,6 +660,7 @@ impl SystemRequest {
                 content_type: "application/json".into(),
                 accept: "application/json".into(),
                 user_agent: manager.into(),
+                impersonate: None,
                 body: Bytes::new(),
             },
             user: UserInfo {
