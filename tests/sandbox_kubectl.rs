@@ -181,6 +181,10 @@ async fn drive(version: &str) {
                 wide.contains("0/2") && wide.contains("nginx:1.26") && wide.contains("app=web"),
                 "{wide}"
             );
+            if k.label != "1.20" {
+                let status = k.ok(&["get", "deploy", "web", "--subresource=status"], None);
+                assert!(status.starts_with("NAME   READY   UP-TO-DATE"), "{status}");
+            }
             let cms = k.ok(&["get", "cm", "web", "--show-labels"], None);
             assert!(cms.starts_with("NAME   DATA   AGE"), "{cms}");
             assert!(cms.contains("app=web"), "{cms}");

@@ -530,9 +530,10 @@ fn get(ctx: &Ctx) -> Result<Reply, ApiError> {
     Ok(Reply::ok(obj))
 }
 
-/// The Table version to answer with, when the client asks for one on a main resource (kubectl's human output).
+/// The Table version to answer with, when the client asks for one on a main resource or its status (kubectl's
+/// human output; the status subresource prints like its object).
 pub fn table_version(ctx: &Ctx) -> Option<&'static str> {
-    if !ctx.subresource.is_empty() {
+    if !ctx.subresource.is_empty() && ctx.subresource != "status" {
         return None;
     }
     table::negotiate(&ctx.req.accept)
