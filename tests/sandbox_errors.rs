@@ -192,3 +192,45 @@ async fn unknown_token_is_401_and_anonymous_is_403() {
     let (code, _) = send(&bad, "GET", "/api/v1/namespaces", None, "").await;
     assert_eq!(code, 401);
 }
+
+#[tokio::test]
+async fn pod_log_checks_the_container_and_streams_nothing_for_an_unscheduled_pod() {
+    let sb = common::start(&["c1"]).await;
+    let c = common::client(&sb, "c1").await;
+    let pods = "/api/v1/namespaces/default/pods";
+    let pod = |name: &str, containers: &str| {
+        format!(
+            r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"{name}"}},"spec":{{"containers":{containers}}}}}"#
+        )
+    };
+    let one = pod("one", r#"[{"name":"a","image":"nginx"}]"#);
+    let two = pod(
+        "two",
+        r#"[{"name":"a","image":"nginx"},{"name":"b","image":"nginx"}]"#,
+    );
+    for body in [&one, &two] {
+        assert_eq!(
+            send(&c, "POST", pods, Some("application/json"), body)
+                .await
+                .0,
+            200
+        );
+    }
+    let req = http::Request::get(format!("{pods}/one/log"))
+        .body(vec![])
+        .unwrap();
+    assert_eq!(c.request_text(req).await.unwrap(), "");
+    let (code, s) = send(&c, "GET", &format!("{pods}/one/log?container=z"), None, "").await;
+    assert_eq!((code, s["reason"].as_str()), (400, Some("BadRequest")));
+    assert_eq!(s["message"], "container z is not valid for pod one");
+    let (code, s) = send(&c, "GET", &format!("{pods}/two/log"), None, "").await;
+    assert_eq!(code, 400);
+    assert_eq!(
+        s["message"],
+        "a container name must be specified for pod two, choose one of: [a b]"
+    );
+    let (code, _) = send(&c, "GET", &format!("{pods}/two/log?container=b"), None, "").await;
+    assert_eq!(code, 200);
+    let (code, _) = send(&c, "GET", &format!("{pods}/nope/log"), None, "").await;
+    assert_eq!(code, 404);
+}

@@ -686,3 +686,51 @@ async fn generate_name_and_bookmarks() {
         "{events:?}"
     );
 }
+
+#[tokio::test]
+async fn deleted_root_ca_configmap_and_default_service_account_come_back() {
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
+    let sas: Api<ServiceAccount> = Api::namespaced(client.clone(), "default");
+    let old_cm = cms.get("kube-root-ca.crt").await.unwrap();
+    let old_sa = sas.get("default").await.unwrap();
+    cms.delete("kube-root-ca.crt", &DeleteParams::default())
+        .await
+        .unwrap();
+    sas.delete("default", &DeleteParams::default())
+        .await
+        .unwrap();
+    let new_cm = cms.get("kube-root-ca.crt").await.unwrap();
+    let new_sa = sas.get("default").await.unwrap();
+    assert_ne!(new_cm.metadata.uid, old_cm.metadata.uid);
+    assert_eq!(new_cm.data, old_cm.data);
+    assert_ne!(new_sa.metadata.uid, old_sa.metadata.uid);
+    // Other objects stay deleted.
+    cms.create(
+        &PostParams::default(),
+        &serde_json::from_value(json!({"metadata": {"name": "plain"}})).unwrap(),
+    )
+    .await
+    .unwrap();
+    cms.delete("plain", &DeleteParams::default()).await.unwrap();
+    assert!(cms.get_opt("plain").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn created_pod_is_pending_with_its_qos_class_whatever_status_was_sent() {
+    use k8s_openapi::api::core::v1::Pod;
+    let sb = common::start(&["c1"]).await;
+    let client = common::client(&sb, "c1").await;
+    let pods: Api<Pod> = Api::namespaced(client, "default");
+    let pod: Pod = serde_json::from_value(json!({"metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "a", "image": "nginx",
+            "resources": {"limits": {"cpu": "1", "memory": "64Mi"}}}]},
+        "status": {"phase": "Running", "podIP": "10.0.0.9"}}))
+    .unwrap();
+    let created = pods.create(&PostParams::default(), &pod).await.unwrap();
+    let status = created.status.unwrap();
+    assert_eq!(status.phase.as_deref(), Some("Pending"));
+    assert_eq!(status.qos_class.as_deref(), Some("Guaranteed"));
+    assert_eq!(status.pod_ip, None);
+}

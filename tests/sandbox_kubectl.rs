@@ -86,6 +86,9 @@ spec:
   - name: v1
     served: true
     storage: true
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
     schema:
       openAPIV3Schema:
         type: object
@@ -157,6 +160,64 @@ async fn drive(version: &str) {
                 None,
             );
             assert_eq!(img, "nginx:1.26");
+            // Human output comes from the server's Table: each type's own columns, wide ones with -o wide.
+            let wide = k.ok(&["get", "deploy", "web", "-o", "wide"], None);
+            let header: Vec<&str> = wide.lines().next().unwrap().split_whitespace().collect();
+            assert_eq!(
+                header,
+                [
+                    "NAME",
+                    "READY",
+                    "UP-TO-DATE",
+                    "AVAILABLE",
+                    "AGE",
+                    "CONTAINERS",
+                    "IMAGES",
+                    "SELECTOR"
+                ],
+                "{wide}"
+            );
+            assert!(
+                wide.contains("0/2") && wide.contains("nginx:1.26") && wide.contains("app=web"),
+                "{wide}"
+            );
+            if k.label != "1.20" {
+                let status = k.ok(&["get", "deploy", "web", "--subresource=status"], None);
+                assert!(status.starts_with("NAME   READY   UP-TO-DATE"), "{status}");
+            }
+            let cms = k.ok(&["get", "cm", "web", "--show-labels"], None);
+            assert!(cms.starts_with("NAME   DATA   AGE"), "{cms}");
+            assert!(cms.contains("app=web"), "{cms}");
+            let nss = k.ok(&["get", "ns", "default"], None);
+            assert!(nss.contains("STATUS") && nss.contains("Active"), "{nss}");
+            k.ok(&["run", "p1", "--image=nginx"], None);
+            let pods = k.ok(&["get", "pods", "p1"], None);
+            let header: Vec<&str> = pods.lines().next().unwrap().split_whitespace().collect();
+            assert_eq!(
+                header,
+                ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+                "{pods}"
+            );
+            assert!(pods.contains("0/1     Pending"), "{pods}");
+            k.ok(&["delete", "pod", "p1"], None);
+            k.ok(&["apply", "-f", "-"], Some("apiVersion: v1\nkind: Event\nmetadata: {name: web.1, namespace: default}\ntype: Warning\nreason: BackOff\nmessage: restarting\ninvolvedObject: {kind: Pod, name: web}\ncount: 3\n"));
+            let evs = k.ok(&["get", "events"], None);
+            let header: Vec<&str> = evs.lines().next().unwrap().split_whitespace().collect();
+            assert_eq!(
+                header,
+                ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+                "{evs}"
+            );
+            assert!(
+                evs.contains("Warning   BackOff   pod/web   restarting"),
+                "{evs}"
+            );
+            k.ok(&["delete", "event", "web.1"], None);
+            let nodes = k.run(&["get", "nodes"], None);
+            assert_eq!(
+                String::from_utf8_lossy(&nodes.stderr).trim(),
+                "No resources found"
+            );
             k.ok(&["label", "configmap", "web", "tier=front"], None);
             let l = k.ok(&["get", "cm", "-l", "tier=front", "-o", "name"], None);
             assert_eq!(l.trim(), "configmap/web");
@@ -235,6 +296,18 @@ async fn drive(version: &str) {
             k.ok(&["apply", "-f", "-"], Some("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\nspec: {size: 3}\n"));
             let size = k.ok(&["get", "wd", "w1", "-o", "jsonpath={.spec.size}"], None);
             assert_eq!(size, "3");
+            let printed = k.ok(&["get", "wd"], None);
+            let header: Vec<&str> = printed.lines().next().unwrap().split_whitespace().collect();
+            assert_eq!(header, ["NAME", "SIZE", "AGE"], "{printed}");
+            assert!(
+                printed.lines().nth(1).unwrap().starts_with("w1     3 "),
+                "{printed}"
+            );
+            let crds = k.ok(&["get", "crd"], None);
+            assert!(
+                crds.starts_with("NAME                  CREATED AT"),
+                "{crds}"
+            );
             k.ok(&["delete", "widget", "w1"], None);
             k.ok(&["delete", "crd", "widgets.example.com"], None);
             // tokens and RBAC
@@ -299,6 +372,36 @@ async fn drive(version: &str) {
                 String::from_utf8_lossy(&can.stdout).trim(),
                 "yes",
                 "{can:?}"
+            );
+            // Impersonation: the admin may act as anyone, and is then held to that user's permissions.
+            let as_bot = k.ok(
+                &[
+                    "auth",
+                    "can-i",
+                    "list",
+                    "configmaps",
+                    "--as=system:serviceaccount:default:bot",
+                ],
+                None,
+            );
+            assert_eq!(as_bot.trim(), "yes");
+            let as_jane = k.run(&["get", "cm", "--as=jane"], None);
+            assert_eq!(
+                String::from_utf8_lossy(&as_jane.stderr).trim(),
+                r#"Error from server (Forbidden): configmaps is forbidden: User "jane" cannot list resource "configmaps" in API group "" in the namespace "default""#
+            );
+            let bot_as_jane = k.run(
+                &[
+                    "get",
+                    "cm",
+                    "--as=jane",
+                    &format!("--token={}", token.trim()),
+                ],
+                None,
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&bot_as_jane.stderr).trim(),
+                r#"Error from server (Forbidden): users "jane" is forbidden: User "system:serviceaccount:default:bot" cannot impersonate resource "users" in API group "" at the cluster scope"#
             );
             k.ok(&["delete", "rolebinding", "bot-view"], None);
             k.ok(&["delete", "serviceaccount", "bot"], None);

@@ -15,7 +15,7 @@ use super::registry::ResourceType;
 use super::request::{parse_path, Query, ResourcePath, Route};
 use super::status::{delete_success, ApiError};
 use super::store::{object_rv, StoreError};
-use super::{builtin, hooks, schema, watch};
+use super::{builtin, hooks, schema, table, watch};
 use crate::selector::{FieldSelector, LabelSelector};
 
 /// What a handler answers.
@@ -84,6 +84,8 @@ pub struct Incoming {
     pub content_type: String,
     pub accept: String,
     pub user_agent: String,
+    /// `Impersonate-User` and every `Impersonate-Group` header, when any is present.
+    pub impersonate: Option<(String, Vec<String>)>,
     pub body: Bytes,
 }
 
@@ -101,6 +103,13 @@ pub async fn handle(c: &Arc<Cluster>, req: Incoming) -> (Reply, String, String) 
             }
         },
         None => anonymous(),
+    };
+    let user = match &req.impersonate {
+        Some((name, groups)) => match impersonate(c, &user, name, groups) {
+            Ok(u) => u,
+            Err(e) => return (e.into(), req.method.clone(), String::new()),
+        },
+        None => user,
     };
     let route = parse_path(&req.path);
     match route {
@@ -120,6 +129,69 @@ pub async fn handle(c: &Arc<Cluster>, req: Incoming) -> (Reply, String, String) 
             (reply, req.method.clone(), String::new())
         }
     }
+}
+
+/// The impersonation filter: the requester needs `impersonate` on each user, service account and group it
+/// asks to act as; the impersonated user is authenticated (plus the service-account groups for one).
+fn impersonate(
+    c: &Cluster,
+    requester: &UserInfo,
+    name: &str,
+    groups: &[String],
+) -> Result<UserInfo, ApiError> {
+    if name.is_empty() {
+        return Err(ApiError::new(
+            500,
+            "InternalError",
+            format!(
+                "Internal error occurred: requested groups {groups:?} without impersonating a user"
+            ),
+        ));
+    }
+    let sa = name
+        .strip_prefix("system:serviceaccount:")
+        .and_then(|r| r.split_once(':'));
+    let mut checks: Vec<(&str, String, String)> = vec![match sa {
+        Some((ns, n)) => ("serviceaccounts", ns.to_string(), n.to_string()),
+        None => ("users", String::new(), name.to_string()),
+    }];
+    for g in groups {
+        checks.push(("groups", String::new(), g.clone()));
+    }
+    for (resource, namespace, target) in checks {
+        let attrs = Attributes::Resource {
+            verb: "impersonate".into(),
+            group: String::new(),
+            resource: resource.into(),
+            subresource: String::new(),
+            name: target.clone(),
+            namespace,
+        };
+        if !c.authorizer().authorize(requester, &attrs).allowed {
+            let msg = forbidden_message(requester, &attrs, resource);
+            return Err(ApiError::new(403, "Forbidden", msg)
+                .with_details(json!({"name": target, "kind": resource})));
+        }
+    }
+    let mut all_groups: Vec<String> = groups.to_vec();
+    if let Some((ns, _)) = sa {
+        for g in [
+            "system:serviceaccounts".to_string(),
+            format!("system:serviceaccounts:{ns}"),
+        ] {
+            if !all_groups.contains(&g) {
+                all_groups.push(g);
+            }
+        }
+    }
+    if name != "system:anonymous" && !all_groups.iter().any(|g| g == "system:authenticated") {
+        all_groups.push("system:authenticated".into());
+    }
+    Ok(UserInfo {
+        name: name.to_string(),
+        uid: String::new(),
+        groups: all_groups,
+    })
 }
 
 fn authorize_path(c: &Cluster, user: &UserInfo, path: &str) -> Result<(), ApiError> {
@@ -409,6 +481,7 @@ async fn resource_request(
         ("get", "") => get(&ctx),
         ("get", "status") => get(&ctx),
         ("get", "scale") => get_scale(&ctx),
+        ("get", "log") => pod_log(&ctx),
         ("create", "") if rt.virtual_only => hooks::review(&ctx),
         ("create", "") => create(&ctx),
         ("create", "token") => hooks::token_request(&ctx),
@@ -443,7 +516,104 @@ fn get(ctx: &Ctx) -> Result<Reply, ApiError> {
         .store
         .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name)
         .ok_or_else(|| ctx.not_found())?;
-    Ok(Reply::ok(present(ctx, &obj)))
+    let obj = present(ctx, &obj);
+    if let Some(tv) = table_version(ctx) {
+        let meta = json!({"resourceVersion": obj["metadata"]["resourceVersion"]});
+        return Ok(Reply::ok(table::render(
+            tv,
+            &printer(ctx),
+            &[obj],
+            meta,
+            ctx.query.get("includeObject").unwrap_or(""),
+        )));
+    }
+    Ok(Reply::ok(obj))
+}
+
+/// The Table version to answer with, when the client asks for one on a main resource or its status (kubectl's
+/// human output; the status subresource prints like its object).
+pub fn table_version(ctx: &Ctx) -> Option<&'static str> {
+    if !ctx.subresource.is_empty() && ctx.subresource != "status" {
+        return None;
+    }
+    table::negotiate(&ctx.req.accept)
+}
+
+/// The columns of the requested type at the requested version.
+pub fn printer(ctx: &Ctx) -> table::Printer {
+    match &ctx.rt.crd {
+        Some(info) => table::Printer::Custom(
+            info.printer_columns
+                .get(&ctx.version)
+                .cloned()
+                .unwrap_or_default(),
+        ),
+        None => table::Printer::Builtin {
+            group: ctx.rt.group.clone(),
+            plural: ctx.rt.plural.clone(),
+        },
+    }
+}
+
+/// `pods/log`: the container must be known (or implied by a single container); no pod is ever scheduled here, and
+/// a real server streams nothing for a pod without a node.
+fn pod_log(ctx: &Ctx) -> Result<Reply, ApiError> {
+    let pod = ctx
+        .c
+        .store
+        .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name)
+        .ok_or_else(|| ctx.not_found())?;
+    let names = |key: &str| -> Vec<String> {
+        pod["spec"][key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["name"].as_str().map(String::from))
+            .collect()
+    };
+    let (main, init, ephemeral) = (
+        names("containers"),
+        names("initContainers"),
+        names("ephemeralContainers"),
+    );
+    let name = &ctx.name;
+    match ctx.query.get("container").filter(|c| !c.is_empty()) {
+        Some(c)
+            if ![&main, &init, &ephemeral]
+                .iter()
+                .any(|l| l.iter().any(|n| n == c)) =>
+        {
+            return Err(ApiError::bad_request(format!(
+                "container {c} is not valid for pod {name}"
+            )));
+        }
+        Some(_) => {}
+        None if main.len() != 1 => {
+            let mut msg = format!("a container name must be specified for pod {name}");
+            if !main.is_empty() {
+                msg.push_str(&format!(", choose one of: [{}]", main.join(" ")));
+                if !init.is_empty() {
+                    msg.push_str(&format!(
+                        " or one of the init containers: [{}]",
+                        init.join(" ")
+                    ));
+                }
+                if !ephemeral.is_empty() {
+                    msg.push_str(&format!(
+                        " or one of the ephemeral containers: [{}]",
+                        ephemeral.join(" ")
+                    ));
+                }
+            }
+            return Err(ApiError::bad_request(msg));
+        }
+        None => {}
+    }
+    Ok(Reply::Raw {
+        code: 200,
+        content_type: "text/plain",
+        body: Bytes::new(),
+    })
 }
 
 pub fn parse_selectors(ctx: &Ctx) -> Result<(LabelSelector, FieldSelector), ApiError> {
@@ -553,6 +723,16 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
         if let Some(r) = remaining {
             meta["remainingItemCount"] = json!(r);
         }
+    }
+    if let Some(tv) = table_version(ctx) {
+        let out: Vec<Value> = out.iter().map(|o| present(ctx, o)).collect();
+        return Ok(Reply::ok(table::render(
+            tv,
+            &printer(ctx),
+            &out,
+            meta,
+            ctx.query.get("includeObject").unwrap_or(""),
+        )));
     }
     Ok(Reply::ok(json!({
         "kind": ctx.rt.list_kind,

@@ -343,7 +343,13 @@ pub fn crd_resource_type(crd: &Value) -> Option<ResourceType> {
             .unwrap_or_default()
     };
     let mut schemas = BTreeMap::new();
+    let mut printer_columns = BTreeMap::new();
     for v in &served {
+        if let (Some(n), Some(cols)) =
+            (v["name"].as_str(), v["additionalPrinterColumns"].as_array())
+        {
+            printer_columns.insert(n.to_string(), cols.clone());
+        }
         if let (Some(n), Some(s)) = (v["name"].as_str(), v.pointer("/schema/openAPIV3Schema")) {
             schemas.insert(n.to_string(), s.clone());
         }
@@ -395,6 +401,7 @@ pub fn crd_resource_type(crd: &Value) -> Option<ResourceType> {
                 .unwrap_or_default()
                 .to_string(),
             schemas,
+            printer_columns,
             preserve_unknown_root: false,
         }),
     })

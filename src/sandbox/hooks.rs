@@ -61,7 +61,43 @@ pub fn before_create(ctx: &Ctx, obj: &mut Value) -> Result<(), ApiError> {
     if is(ctx, "", "services") {
         allocate_service_addresses(ctx, obj, None)?;
     }
+    if is(ctx, "", "pods") {
+        // The pod strategy replaces whatever status the client sent.
+        obj["status"] = json!({"phase": "Pending", "qosClass": pod_qos_class(&obj["spec"])});
+    }
     Ok(())
+}
+
+/// Kubernetes' QoS classes: no requests or limits anywhere ⇒ BestEffort; cpu and memory limits on every container
+/// with equal requests ⇒ Guaranteed; anything else ⇒ Burstable.
+pub fn pod_qos_class(spec: &Value) -> &'static str {
+    let containers: Vec<&Value> = ["initContainers", "containers"]
+        .iter()
+        .flat_map(|k| spec[*k].as_array().into_iter().flatten())
+        .collect();
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in containers {
+        let limits = c["resources"]["limits"].as_object();
+        let requests = c["resources"]["requests"].as_object();
+        let set = |m: Option<&serde_json::Map<String, Value>>| {
+            m.is_some_and(|m| m.keys().any(|k| k == "cpu" || k == "memory"))
+        };
+        any |= set(limits) || set(requests);
+        for r in ["cpu", "memory"] {
+            let l = limits.and_then(|m| m.get(r));
+            // Requests default to limits.
+            let q = requests.and_then(|m| m.get(r)).or(l);
+            if l.is_none() || q != l {
+                guaranteed = false;
+            }
+        }
+    }
+    match (any, guaranteed) {
+        (false, _) => "BestEffort",
+        (true, true) => "Guaranteed",
+        (true, false) => "Burstable",
+    }
 }
 
 pub fn before_update(ctx: &Ctx, new: &mut Value, old: &Value) -> Result<(), ApiError> {
@@ -266,6 +302,12 @@ pub fn after_write(ctx: &Ctx, old: Option<&Value>, new: Option<&Arc<Value>>) -> 
             populate_namespace(c, objects::name(ns));
         }
     }
+    // The root-CA publisher and the ServiceAccount controller put these back as soon as they go.
+    if new.is_none() && (is(ctx, "", "configmaps") || is(ctx, "", "serviceaccounts")) {
+        if let Some(o) = old {
+            restore_namespace_defaults(c, ctx.rt.plural.as_str(), o);
+        }
+    }
     if is(ctx, "", "secrets") {
         if let Some(s) = new {
             fill_token_secret(c, s);
@@ -383,6 +425,24 @@ pub fn populate_namespace(c: &Cluster, ns: &str) {
         "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
         "data": {"ca.crt": c.ca_pem}});
     let _ = c.store.create("", "configmaps", cm);
+}
+
+/// Recreates `kube-root-ca.crt` or ServiceAccount `default` after its deletion, unless its namespace is going away.
+fn restore_namespace_defaults(c: &Cluster, plural: &str, removed: &Value) {
+    let name = objects::name(removed);
+    let is_default = match plural {
+        "configmaps" => name == "kube-root-ca.crt",
+        "serviceaccounts" => name == "default",
+        _ => false,
+    };
+    let ns = objects::namespace(removed);
+    if !is_default {
+        return;
+    }
+    match c.store.get("", "namespaces", "", ns) {
+        Some(n) if !objects::is_terminating(&n) => populate_namespace(c, ns),
+        _ => {}
+    }
 }
 
 /// The tokens controller: a ServiceAccount token Secret gets `token`, `ca.crt` and `namespace`, or is deleted when its
@@ -600,6 +660,7 @@ impl SystemRequest {
                 content_type: "application/json".into(),
                 accept: "application/json".into(),
                 user_agent: manager.into(),
+                impersonate: None,
                 body: Bytes::new(),
             },
             user: UserInfo {
@@ -642,4 +703,35 @@ pub fn presented(ctx: &Ctx, obj: &Value) -> Value {
 /// The ServiceAccount identity (used by TokenReview-like checks in tests).
 pub fn service_account_user(ns: &str, name: &str, uid: &str) -> UserInfo {
     sa_user(ns, name, uid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qos_class_is_best_effort_without_resources() {
+        assert_eq!(
+            pod_qos_class(&json!({"containers": [{"name": "a"}]})),
+            "BestEffort"
+        );
+    }
+
+    #[test]
+    fn qos_class_is_guaranteed_when_limits_cover_cpu_and_memory_with_equal_requests() {
+        let spec = json!({"containers": [{"name": "a", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}},
+            {"name": "b", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "1", "memory": "1Gi"}}}]});
+        assert_eq!(pod_qos_class(&spec), "Guaranteed");
+    }
+
+    #[test]
+    fn qos_class_is_burstable_with_partial_or_unequal_resources() {
+        let only_requests =
+            json!({"containers": [{"name": "a", "resources": {"requests": {"cpu": "1"}}}]});
+        assert_eq!(pod_qos_class(&only_requests), "Burstable");
+        let unequal = json!({"containers": [{"name": "a", "resources": {"limits": {"cpu": "2", "memory": "1Gi"}, "requests": {"cpu": "1"}}}]});
+        assert_eq!(pod_qos_class(&unequal), "Burstable");
+        let one_without = json!({"containers": [{"name": "a", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}, {"name": "b"}]});
+        assert_eq!(pod_qos_class(&one_without), "Burstable");
+    }
 }

@@ -17,6 +17,7 @@ pub mod schema;
 pub mod server;
 pub mod status;
 pub mod store;
+pub mod table;
 pub mod tls;
 pub mod watch;
 

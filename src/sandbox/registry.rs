@@ -65,7 +65,8 @@ pub struct ResourceType {
 pub struct CrdInfo {
     pub name: String,
     pub schemas: BTreeMap<String, Value>,
-    /// The CRD's `spec.versions[].additionalPrinterColumns` are not used for tables (we answer plain JSON).
+    /// Each version's `additionalPrinterColumns` (absent: the default Age column).
+    pub printer_columns: BTreeMap<String, Vec<Value>>,
     pub preserve_unknown_root: bool,
 }
 
@@ -233,6 +234,7 @@ pub fn builtin_types() -> Vec<ResourceType> {
             .short(&["po"])
             .all()
             .status()
+            .sub("log", &["get"])
             .returns_deleted(),
         B::new("", "v1", "nodes", "Node", false)
             .short(&["no"])

@@ -81,6 +81,20 @@ async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Bo
     let content_type = header(&req, "content-type");
     let accept = header(&req, "accept");
     let user_agent = header(&req, "user-agent");
+    let impersonate = {
+        let user = header(&req, "impersonate-user");
+        let groups: Vec<String> = req
+            .headers()
+            .get_all("impersonate-group")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(String::from))
+            .collect();
+        if user.is_empty() && groups.is_empty() {
+            None
+        } else {
+            Some((user, groups))
+        }
+    };
     let body = match http_body_util::Limited::new(req.into_body(), MAX_BODY)
         .collect()
         .await
@@ -104,6 +118,7 @@ async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Bo
         content_type,
         accept,
         user_agent,
+        impersonate,
         body,
     };
     let (reply, verb, resource) = api::handle(cluster, incoming).await;

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, mpsc};
 
-use super::api::{parse_selectors, Ctx, Reply};
+use super::api::{parse_selectors, printer, table_version, Ctx, Reply};
 use super::objects;
 use super::status::ApiError;
 use super::store::{Event, EventType};
@@ -68,11 +68,25 @@ pub async fn start(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         .map(String::from);
     let api_version = ctx.api_version();
     let kind = ctx.rt.kind.clone();
+    // kubectl get -w asks for Tables: each event then carries a one-row Table.
+    let table = table_version(ctx).map(|tv| {
+        (
+            tv,
+            printer(ctx),
+            ctx.query.get("includeObject").unwrap_or("").to_string(),
+        )
+    });
     let present = move |obj: &Value| -> Value {
         let mut o = obj.clone();
         o["apiVersion"] = json!(api_version);
         o["kind"] = json!(kind);
-        o
+        match &table {
+            Some((tv, p, include)) => {
+                let meta = json!({"resourceVersion": o["metadata"]["resourceVersion"]});
+                super::table::render(tv, p, &[o], meta, include)
+            }
+            None => o,
+        }
     };
     let (tx, rx) = mpsc::channel::<Bytes>(256);
     let store = &ctx.c.store;

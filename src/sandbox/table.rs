@@ -1,0 +1,1131 @@
+//! Server-side printing: `as=Table` answers with the columns a real API server's printers produce for each type
+//! (CRDs: their `additionalPrinterColumns`), so `kubectl get`, `-o wide` and `-w` print what a cluster prints.
+
+use jiff::Timestamp;
+use serde_json::{json, Map, Value};
+
+const NAME_DESC: &str = "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
+const CREATED_DESC: &str = "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
+
+/// The Table apiVersion the Accept header asks for before any plain representation, if any.
+pub fn negotiate(accept: &str) -> Option<&'static str> {
+    for entry in accept.split(',') {
+        let mut parts = entry.split(';').map(str::trim);
+        let media = parts.next().unwrap_or("");
+        let mut as_ = "";
+        let mut g = "";
+        let mut v = "";
+        for p in parts {
+            match p.split_once('=') {
+                Some(("as", x)) => as_ = x,
+                Some(("g", x)) => g = x,
+                Some(("v", x)) => v = x,
+                _ => {}
+            }
+        }
+        if as_.is_empty() {
+            // A plain representation comes first: the client prefers it.
+            return None;
+        }
+        let json_like = media == "application/json" || media == "*/*";
+        if as_ == "Table" && g == "meta.k8s.io" && json_like {
+            match v {
+                "v1" => return Some("meta.k8s.io/v1"),
+                "v1beta1" => return Some("meta.k8s.io/v1beta1"),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+/// One column definition: (name, type, format, description, priority).
+type Col = (&'static str, &'static str, &'static str, &'static str, i64);
+
+/// Which columns a type prints; CRD-served types pass their version's `additionalPrinterColumns`.
+pub enum Printer {
+    Builtin { group: String, plural: String },
+    Custom(Vec<Value>),
+}
+
+impl Printer {
+    fn columns(&self) -> Vec<Value> {
+        let col = |c: &Col| json!({"name": c.0, "type": c.1, "format": c.2, "description": c.3, "priority": c.4});
+        match self {
+            Printer::Custom(cols) => {
+                let mut out = vec![col(&("Name", "string", "name", NAME_DESC, 0))];
+                let cols: Vec<Value> = if cols.is_empty() {
+                    vec![
+                        json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp", "description": CREATED_DESC}),
+                    ]
+                } else {
+                    cols.clone()
+                };
+                for c in &cols {
+                    out.push(json!({
+                        "name": c["name"], "type": c["type"], "format": c["format"].as_str().unwrap_or(""),
+                        "description": c["description"].as_str().unwrap_or(""),
+                        "priority": c["priority"].as_i64().unwrap_or(0)}));
+                }
+                out
+            }
+            Printer::Builtin { group, plural } => builtin_columns(group, plural)
+                .unwrap_or(DEFAULT_COLUMNS)
+                .iter()
+                .map(col)
+                .collect(),
+        }
+    }
+
+    fn cells(&self, obj: &Value, now: Timestamp) -> Vec<Value> {
+        match self {
+            Printer::Custom(cols) => {
+                let mut out = vec![json!(name(obj))];
+                if cols.is_empty() {
+                    out.push(json!(age(obj, now)));
+                }
+                for c in cols {
+                    let v = json_path(obj, c["jsonPath"].as_str().unwrap_or(""));
+                    out.push(custom_cell(c["type"].as_str().unwrap_or("string"), v, now));
+                }
+                out
+            }
+            Printer::Builtin { group, plural } => {
+                if builtin_columns(group, plural).is_some() {
+                    builtin_cells(group, plural, obj, now)
+                } else {
+                    vec![
+                        json!(name(obj)),
+                        obj["metadata"]["creationTimestamp"].clone(),
+                    ]
+                }
+            }
+        }
+    }
+}
+
+const DEFAULT_COLUMNS: &[Col] = &[
+    ("Name", "string", "name", NAME_DESC, 0),
+    ("Created At", "date", "", CREATED_DESC, 0),
+];
+
+fn builtin_columns(group: &str, plural: &str) -> Option<&'static [Col]> {
+    let n: Col = ("Name", "string", "name", NAME_DESC, 0);
+    let age: Col = (
+        "Age",
+        "string",
+        "",
+        "CreationTimestamp is a timestamp representing the server time when this object was created.",
+        0,
+    );
+    let containers: Col = (
+        "Containers",
+        "string",
+        "",
+        "Names of each container in the template.",
+        1,
+    );
+    let images: Col = (
+        "Images",
+        "string",
+        "",
+        "Images referenced by each container in the template.",
+        1,
+    );
+    let selector: Col = (
+        "Selector",
+        "string",
+        "",
+        "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be the ones affected by this deployment.",
+        1,
+    );
+    // Leaked once per type: the column tables are static in a real server too.
+    let leak = |v: Vec<Col>| -> &'static [Col] { Box::leak(v.into_boxed_slice()) };
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static TABLES: OnceLock<HashMap<(&'static str, &'static str), &'static [Col]>> =
+        OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        let mut m = HashMap::new();
+        let s = |name: &'static str, desc: &'static str| -> Col { (name, "string", "", desc, 0) };
+        m.insert(("", "namespaces"), leak(vec![n, s("Status", "The status of the namespace"), age]));
+        m.insert(("", "configmaps"), leak(vec![n, ("Data", "integer", "", "Number of data in configmap", 0), age]));
+        m.insert(("", "secrets"), leak(vec![n, s("Type", "The type of secret"), ("Data", "integer", "", "Number of data in secret", 0), age]));
+        m.insert(("", "serviceaccounts"), leak(vec![n, ("Secrets", "integer", "", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.", 0), age]));
+        m.insert(("", "services"), leak(vec![n, s("Type", "The type of the service."), s("Cluster-IP", "The IP address of the service."), s("External-IP", "The external IP address of the service."), s("Port(s)", "The ports of the service."), age, ("Selector", "string", "", "Route service traffic to pods with label keys and values matching this selector.", 1)]));
+        m.insert(("apps", "deployments"), leak(vec![n, s("Ready", "Number of the pod with ready state"), ("Up-to-date", "integer", "", "Total number of non-terminated pods targeted by this deployment that have the desired template spec.", 0), ("Available", "integer", "", "Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.", 0), age, containers, images, selector]));
+        m.insert(("batch", "jobs"), leak(vec![n, s("Status", "Status of the job."), s("Completions", "The completion status of the job."), s("Duration", "Time required to complete the job."), age, containers, images, selector]));
+        m.insert(("batch", "cronjobs"), leak(vec![n, s("Schedule", "The schedule in Cron format."), s("Timezone", "The time zone for the given schedule."), ("Suspend", "boolean", "", "This flag tells the controller to suspend subsequent executions.", 0), ("Active", "integer", "", "A list of pointers to currently running jobs.", 0), s("Last Schedule", "Information when was the last time the job was successfully scheduled."), age, containers, images, selector]));
+        let binding = leak(vec![n, s("Role", "Role referenced by this binding."), age, ("Users", "string", "", "Users in the binding", 1), ("Groups", "string", "", "Groups in the binding", 1), ("ServiceAccounts", "string", "", "ServiceAccounts in the binding", 1)]);
+        m.insert(("rbac.authorization.k8s.io", "rolebindings"), binding);
+        m.insert(("rbac.authorization.k8s.io", "clusterrolebindings"), binding);
+        m.insert(("", "pods"), leak(vec![n, s("Ready", "The aggregate readiness state of this pod for accepting traffic."), s("Status", "The aggregate status of the containers in this pod."), s("Restarts", "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."), age, ("IP", "string", "", "The IP address of the pod.", 1), ("Node", "string", "", "The name of the node the pod is assigned to.", 1), ("Nominated Node", "string", "", "The name of the node the pod is nominated to.", 1), ("Readiness Gates", "string", "", "Readiness gates of the pod.", 1)]));
+        m.insert(("", "events"), leak(vec![s("Last Seen", "Time when last event occurred"), s("Type", "Type of this event."), s("Reason", "Reason is why the action was taken. It is human-readable. This field cannot be empty for new Events and it can have at most 128 characters."), s("Object", "Object this event is about."), ("Subobject", "string", "", "Subobject this event is about.", 1), ("Source", "string", "", "The component reporting this event. Should be a short machine understandable string.", 1), s("Message", "A human-readable description of the status of this operation."), ("First Seen", "string", "", "The time at which the event was first recorded.", 1), ("Count", "string", "", "The number of times this event has occurred.", 1), ("Name", "string", "name", NAME_DESC, 1)]));
+        let int_col = |name: &'static str, desc: &'static str| -> Col { (name, "integer", "", desc, 0) };
+        m.insert(("apps", "replicasets"), leak(vec![n, int_col("Desired", "Number of desired pods."), int_col("Current", "Number of actual replicas."), int_col("Ready", "The number of ready replicas for this replica set."), age, containers, images, selector]));
+        m.insert(("apps", "statefulsets"), leak(vec![n, s("Ready", "Number of the pod with ready state"), age, containers, images]));
+        m.insert(("apps", "daemonsets"), leak(vec![n, int_col("Desired", "The desired number of nodes that should be running the daemon pod."), int_col("Current", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."), int_col("Ready", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready."), int_col("Up-to-date", "The total number of nodes that are running updated daemon pod"), int_col("Available", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"), s("Node Selector", "NodeSelector is a selector which must be true for the pod to fit on a node."), age, containers, images, selector]));
+        m.insert(("networking.k8s.io", "ingresses"), leak(vec![n, s("Class", "The name of the IngressClass resource that should be used for ingress."), s("Hosts", "Hosts that incoming requests are matched against before the ingress rule"), s("Address", "Address is a list containing ingress points for the load-balancer"), s("Ports", "Ports of TLS configurations that open"), age]));
+        m.insert(("coordination.k8s.io", "leases"), leak(vec![n, s("Holder", "The holder of the lease."), age]));
+        m
+    });
+    tables.get(&(group, plural)).copied()
+}
+
+fn n_name(obj: &Value) -> Value {
+    json!(name(obj))
+}
+
+fn name(obj: &Value) -> &str {
+    obj["metadata"]["name"].as_str().unwrap_or("")
+}
+
+fn age(obj: &Value, now: Timestamp) -> String {
+    match obj["metadata"]["creationTimestamp"]
+        .as_str()
+        .and_then(|t| t.parse::<Timestamp>().ok())
+    {
+        Some(t) => human_duration(now.as_second() - t.as_second()),
+        None => "<unknown>".into(),
+    }
+}
+
+/// apimachinery's `duration.HumanDuration`: the AGE strings kubectl users read.
+pub fn human_duration(seconds: i64) -> String {
+    if seconds < -1 {
+        return "<invalid>".into();
+    }
+    if seconds < 0 {
+        return "0s".into();
+    }
+    if seconds < 120 {
+        return format!("{seconds}s");
+    }
+    let minutes = seconds / 60;
+    if minutes < 10 {
+        let s = seconds % 60;
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
+    }
+    if minutes < 180 {
+        return format!("{minutes}m");
+    }
+    let hours = seconds / 3600;
+    if hours < 8 {
+        let m = minutes % 60;
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
+    }
+    if hours < 48 {
+        return format!("{hours}h");
+    }
+    if hours < 24 * 8 {
+        let h = hours % 24;
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{}d", hours / 24);
+    }
+    if hours < 24 * 365 * 8 {
+        let dy = (hours / 24) % 365;
+        return if dy == 0 {
+            format!("{}y", hours / 24 / 365)
+        } else {
+            format!("{}y{dy}d", hours / 24 / 365)
+        };
+    }
+    format!("{}y", hours / 24 / 365)
+}
+
+fn or_none(s: String) -> String {
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s
+    }
+}
+
+fn selector_string(sel: &Value) -> String {
+    let mut parts: Vec<String> = sel["matchLabels"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect()
+        })
+        .unwrap_or_default();
+    for e in sel["matchExpressions"].as_array().into_iter().flatten() {
+        let key = e["key"].as_str().unwrap_or("");
+        let vals: Vec<&str> = e["values"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        parts.push(match e["operator"].as_str().unwrap_or("") {
+            "In" => format!("{key} in ({})", vals.join(",")),
+            "NotIn" => format!("{key} notin ({})", vals.join(",")),
+            "Exists" => key.to_string(),
+            "DoesNotExist" => format!("!{key}"),
+            _ => String::new(),
+        });
+    }
+    parts.sort();
+    parts.join(",")
+}
+
+fn containers_images(pod_spec: &Value) -> (String, String) {
+    let cs = pod_spec["containers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let names: Vec<&str> = cs.iter().filter_map(|c| c["name"].as_str()).collect();
+    let images: Vec<&str> = cs.iter().filter_map(|c| c["image"].as_str()).collect();
+    (names.join(","), images.join(","))
+}
+
+fn count(v: &Value) -> i64 {
+    v.as_object().map(|m| m.len() as i64).unwrap_or(0)
+        + v.as_array().map(|a| a.len() as i64).unwrap_or(0)
+}
+
+fn int(v: &Value) -> i64 {
+    v.as_i64().unwrap_or(0)
+}
+
+fn builtin_cells(group: &str, plural: &str, obj: &Value, now: Timestamp) -> Vec<Value> {
+    let n = json!(name(obj));
+    let a = json!(age(obj, now));
+    let spec = &obj["spec"];
+    let status = &obj["status"];
+    match (group, plural) {
+        ("", "namespaces") => vec![n, json!(status["phase"].as_str().unwrap_or("")), a],
+        ("", "configmaps") => vec![n, json!(count(&obj["data"]) + count(&obj["binaryData"])), a],
+        ("", "secrets") => vec![
+            n,
+            json!(obj["type"].as_str().unwrap_or("")),
+            json!(count(&obj["data"])),
+            a,
+        ],
+        ("", "serviceaccounts") => vec![n, json!(count(&obj["secrets"])), a],
+        ("", "services") => {
+            let type_ = spec["type"].as_str().unwrap_or("ClusterIP");
+            let cluster_ip = spec["clusterIP"].as_str().unwrap_or("");
+            let external: Vec<&str> = spec["externalIPs"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let external = match type_ {
+                "ExternalName" => spec["externalName"].as_str().unwrap_or("").to_string(),
+                "LoadBalancer" if external.is_empty() => "<pending>".into(),
+                _ if external.is_empty() => "<none>".into(),
+                _ => external.join(","),
+            };
+            let ports: Vec<String> = spec["ports"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| {
+                    let proto = p["protocol"].as_str().unwrap_or("TCP");
+                    match p["nodePort"].as_i64() {
+                        Some(np) if np != 0 => format!("{}:{np}/{proto}", int(&p["port"])),
+                        _ => format!("{}/{proto}", int(&p["port"])),
+                    }
+                })
+                .collect();
+            let sel = spec["selector"]
+                .as_object()
+                .map(|m| {
+                    let mut v: Vec<String> = m
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                        .collect();
+                    v.sort();
+                    v.join(",")
+                })
+                .unwrap_or_default();
+            vec![
+                n,
+                json!(type_),
+                json!(if cluster_ip.is_empty() {
+                    "<none>"
+                } else {
+                    cluster_ip
+                }),
+                json!(external),
+                json!(or_none(ports.join(","))),
+                a,
+                json!(or_none(sel)),
+            ]
+        }
+        ("apps", "deployments") => {
+            let (c, i) = containers_images(&spec["template"]["spec"]);
+            vec![
+                n,
+                json!(format!(
+                    "{}/{}",
+                    int(&status["readyReplicas"]),
+                    int(&spec["replicas"])
+                )),
+                json!(int(&status["updatedReplicas"])),
+                json!(int(&status["availableReplicas"])),
+                a,
+                json!(c),
+                json!(i),
+                json!(or_none(selector_string(&spec["selector"]))),
+            ]
+        }
+        ("batch", "jobs") => {
+            let (c, i) = containers_images(&spec["template"]["spec"]);
+            let completions = match spec["completions"].as_i64() {
+                Some(x) => format!("{}/{x}", int(&status["succeeded"])),
+                None => {
+                    let p = spec["parallelism"].as_i64().unwrap_or(1);
+                    if p > 1 {
+                        format!("{}/1 of {p}", int(&status["succeeded"]))
+                    } else {
+                        format!("{}/1", int(&status["succeeded"]))
+                    }
+                }
+            };
+            let ts = |k: &str| status[k].as_str().and_then(|t| t.parse::<Timestamp>().ok());
+            let duration = match (ts("startTime"), ts("completionTime")) {
+                (Some(s), Some(e)) => human_duration(e.as_second() - s.as_second()),
+                (Some(s), None) => human_duration(now.as_second() - s.as_second()),
+                _ => String::new(),
+            };
+            vec![
+                n,
+                json!(job_status(obj)),
+                json!(completions),
+                json!(duration),
+                a,
+                json!(c),
+                json!(i),
+                json!(or_none(selector_string(&spec["selector"]))),
+            ]
+        }
+        ("batch", "cronjobs") => {
+            let (c, i) = containers_images(&spec["jobTemplate"]["spec"]["template"]["spec"]);
+            let last = match status["lastScheduleTime"]
+                .as_str()
+                .and_then(|t| t.parse::<Timestamp>().ok())
+            {
+                Some(t) => human_duration(now.as_second() - t.as_second()),
+                None => "<none>".into(),
+            };
+            vec![
+                n,
+                json!(spec["schedule"].as_str().unwrap_or("")),
+                json!(spec["timeZone"].as_str().unwrap_or("<none>")),
+                json!(spec["suspend"].as_bool().unwrap_or(false)),
+                json!(count(&status["active"])),
+                json!(last),
+                a,
+                json!(c),
+                json!(i),
+                json!(or_none(selector_string(
+                    &spec["jobTemplate"]["spec"]["selector"]
+                ))),
+            ]
+        }
+        ("rbac.authorization.k8s.io", _) => {
+            let role = format!(
+                "{}/{}",
+                obj["roleRef"]["kind"].as_str().unwrap_or(""),
+                obj["roleRef"]["name"].as_str().unwrap_or("")
+            );
+            let subjects = obj["subjects"].as_array().cloned().unwrap_or_default();
+            let of = |kind: &str| -> String {
+                subjects
+                    .iter()
+                    .filter(|s| s["kind"] == kind)
+                    .map(|s| {
+                        let nm = s["name"].as_str().unwrap_or("");
+                        match (kind, s["namespace"].as_str()) {
+                            ("ServiceAccount", Some(ns)) => format!("{ns}/{nm}"),
+                            _ => nm.to_string(),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            vec![
+                n,
+                json!(role),
+                a,
+                json!(of("User")),
+                json!(of("Group")),
+                json!(of("ServiceAccount")),
+            ]
+        }
+        ("", "pods") => {
+            let total = count(&spec["containers"]);
+            let statuses = status["containerStatuses"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let ready = statuses.iter().filter(|c| c["ready"] == true).count();
+            let restarts: i64 = statuses.iter().map(|c| int(&c["restartCount"])).sum();
+            let waiting = statuses
+                .iter()
+                .find_map(|c| c["state"]["waiting"]["reason"].as_str());
+            let mut reason = status["reason"]
+                .as_str()
+                .or(waiting)
+                .or(status["phase"].as_str())
+                .unwrap_or("")
+                .to_string();
+            if obj["metadata"]["deletionTimestamp"].is_string() {
+                reason = "Terminating".into();
+            }
+            let none = |v: &Value| json!(v.as_str().filter(|s| !s.is_empty()).unwrap_or("<none>"));
+            let gates = count(&spec["readinessGates"]);
+            vec![
+                n,
+                json!(format!("{ready}/{total}")),
+                json!(reason),
+                json!(restarts.to_string()),
+                a,
+                none(&status["podIP"]),
+                none(&spec["nodeName"]),
+                none(&status["nominatedNodeName"]),
+                json!(if gates == 0 {
+                    "<none>".to_string()
+                } else {
+                    format!("0/{gates}")
+                }),
+            ]
+        }
+        ("apps", "replicasets") => {
+            let (c, i) = containers_images(&spec["template"]["spec"]);
+            vec![
+                n,
+                json!(spec["replicas"].as_i64().unwrap_or(1)),
+                json!(int(&status["replicas"])),
+                json!(int(&status["readyReplicas"])),
+                a,
+                json!(c),
+                json!(i),
+                json!(or_none(selector_string(&spec["selector"]))),
+            ]
+        }
+        ("apps", "statefulsets") => {
+            let (c, i) = containers_images(&spec["template"]["spec"]);
+            vec![
+                n,
+                json!(format!(
+                    "{}/{}",
+                    int(&status["readyReplicas"]),
+                    spec["replicas"].as_i64().unwrap_or(1)
+                )),
+                a,
+                json!(c),
+                json!(i),
+            ]
+        }
+        ("apps", "daemonsets") => {
+            let (c, i) = containers_images(&spec["template"]["spec"]);
+            let node_sel = spec["template"]["spec"]["nodeSelector"]
+                .as_object()
+                .map(|m| {
+                    let mut v: Vec<String> = m
+                        .iter()
+                        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                        .collect();
+                    v.sort();
+                    v.join(",")
+                })
+                .unwrap_or_default();
+            vec![
+                n,
+                json!(int(&status["desiredNumberScheduled"])),
+                json!(int(&status["currentNumberScheduled"])),
+                json!(int(&status["numberReady"])),
+                json!(int(&status["updatedNumberScheduled"])),
+                json!(int(&status["numberAvailable"])),
+                json!(or_none(node_sel)),
+                a,
+                json!(c),
+                json!(i),
+                json!(or_none(selector_string(&spec["selector"]))),
+            ]
+        }
+        ("networking.k8s.io", "ingresses") => {
+            let hosts: Vec<&str> = spec["rules"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r["host"].as_str().filter(|h| !h.is_empty()))
+                .collect();
+            let hosts = if hosts.is_empty() {
+                "*".to_string()
+            } else if hosts.len() > 4 {
+                format!("{} + {} more...", hosts[..4].join(","), hosts.len() - 4)
+            } else {
+                hosts.join(",")
+            };
+            let address: Vec<&str> = status["loadBalancer"]["ingress"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|i| {
+                    i["ip"]
+                        .as_str()
+                        .filter(|s| !s.is_empty())
+                        .or(i["hostname"].as_str())
+                })
+                .collect();
+            let ports = if count(&spec["tls"]) > 0 {
+                "80, 443"
+            } else {
+                "80"
+            };
+            vec![
+                n,
+                json!(spec["ingressClassName"].as_str().unwrap_or("<none>")),
+                json!(hosts),
+                json!(address.join(",")),
+                json!(ports),
+                a,
+            ]
+        }
+        ("", "events") => {
+            let since = |k: &str| -> Option<String> {
+                obj[k]
+                    .as_str()
+                    .and_then(|t| t.parse::<Timestamp>().ok())
+                    .map(|t| human_duration(now.as_second() - t.as_second()))
+            };
+            let first = since("firstTimestamp")
+                .or_else(|| since("eventTime"))
+                .unwrap_or_else(|| "<unknown>".into());
+            let mut last = since("lastTimestamp").unwrap_or_else(|| first.clone());
+            let mut n = int(&obj["count"]);
+            if obj["series"].is_object() {
+                last = obj["series"]["lastObservedTime"]
+                    .as_str()
+                    .and_then(|t| t.parse::<Timestamp>().ok())
+                    .map(|t| human_duration(now.as_second() - t.as_second()))
+                    .unwrap_or_else(|| "<unknown>".into());
+                n = int(&obj["series"]["count"]);
+            } else if n == 0 {
+                n = 1;
+            }
+            let io = &obj["involvedObject"];
+            let kind = io["kind"].as_str().unwrap_or("").to_lowercase();
+            let target = match io["name"].as_str().filter(|s| !s.is_empty()) {
+                Some(nm) => format!("{kind}/{nm}"),
+                None => kind,
+            };
+            let src = &obj["source"];
+            let component = src["component"]
+                .as_str()
+                .filter(|s| !s.is_empty())
+                .or(obj["reportingComponent"].as_str())
+                .unwrap_or("");
+            let source = match src["host"].as_str().filter(|s| !s.is_empty()) {
+                Some(h) => format!("{component}, {h}"),
+                None => component.to_string(),
+            };
+            let str_of = |v: &Value| json!(v.as_str().unwrap_or(""));
+            vec![
+                json!(last),
+                str_of(&obj["type"]),
+                str_of(&obj["reason"]),
+                json!(target),
+                str_of(&io["fieldPath"]),
+                json!(source),
+                json!(obj["message"].as_str().unwrap_or("").trim()),
+                json!(first),
+                json!(n),
+                n_name(obj),
+            ]
+        }
+        ("coordination.k8s.io", "leases") => vec![
+            n,
+            json!(spec["holderIdentity"].as_str().unwrap_or("<none>")),
+            a,
+        ],
+        _ => vec![n, a],
+    }
+}
+
+/// The Job printer's STATUS: the terminal or notable condition that is True, else Running.
+fn job_status(job: &Value) -> &'static str {
+    let conds = job["status"]["conditions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let has = |t: &str| {
+        conds
+            .iter()
+            .any(|c| c["type"] == t && c["status"] == "True")
+    };
+    if has("Complete") {
+        "Complete"
+    } else if has("Failed") {
+        "Failed"
+    } else if job["metadata"]["deletionTimestamp"].is_string() {
+        "Terminating"
+    } else if has("FailureTarget") {
+        "FailureTarget"
+    } else if has("SuccessCriteriaMet") {
+        "SuccessCriteriaMet"
+    } else if has("Suspended") {
+        "Suspended"
+    } else {
+        "Running"
+    }
+}
+
+fn custom_cell(type_: &str, v: Option<Value>, now: Timestamp) -> Value {
+    let Some(v) = v else { return Value::Null };
+    match type_ {
+        "date" => match v.as_str().and_then(|t| t.parse::<Timestamp>().ok()) {
+            Some(t) => json!(human_duration(now.as_second() - t.as_second())),
+            None => v,
+        },
+        "integer" | "number" | "boolean" => v,
+        _ => match v {
+            Value::String(_) => v,
+            Value::Null => Value::Null,
+            other => json!(other.to_string()),
+        },
+    }
+}
+
+/// A CRD printer column's JSONPath (`.a.b`, `.a[0]`, `.a[?(@.k=="v")].b`); the first match.
+pub fn json_path(obj: &Value, path: &str) -> Option<Value> {
+    let mut cur = obj.clone();
+    let mut rest = path.trim().trim_start_matches('{').trim_end_matches('}');
+    rest = rest.strip_prefix('$').unwrap_or(rest);
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            let key = &r[..end];
+            cur = cur.get(key)?.clone();
+            rest = &r[end..];
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            // A filter's quoted value may hold ']': find the closing "')]" form first.
+            let (inner, after) = if r.starts_with("?(") {
+                let close = r.find(")]")?;
+                (&r[..close + 1], &r[close + 2..])
+            } else {
+                (&r[..end], &r[end + 1..])
+            };
+            let arr = cur.as_array()?.clone();
+            if let Some(f) = inner.strip_prefix("?(").and_then(|f| f.strip_suffix(')')) {
+                let (lhs, rhs) = f.split_once("==")?;
+                let field = lhs.trim().strip_prefix("@")?;
+                let want = rhs.trim().trim_matches(|c| c == '\'' || c == '"');
+                cur = arr.into_iter().find(|e| {
+                    json_path(e, field).is_some_and(|v| {
+                        v.as_str().map(String::from).unwrap_or(v.to_string()) == want
+                    })
+                })?;
+            } else {
+                let i: i64 = inner.trim().parse().ok()?;
+                let idx = if i < 0 { arr.len() as i64 + i } else { i };
+                cur = arr.get(usize::try_from(idx).ok()?)?.clone();
+            }
+            rest = after;
+        } else {
+            return None;
+        }
+    }
+    Some(cur)
+}
+
+fn row_object(obj: &Value, include: &str) -> Option<Value> {
+    match include {
+        "None" => None,
+        "Object" => Some(obj.clone()),
+        _ => {
+            let mut meta = obj["metadata"].clone();
+            if let Some(m) = meta.as_object_mut() {
+                m.remove("managedFields");
+            }
+            Some(
+                json!({"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": meta}),
+            )
+        }
+    }
+}
+
+/// Renders objects as a Table (`list_meta` for lists; a single object's table carries its resourceVersion).
+pub fn render(
+    table_version: &str,
+    printer: &Printer,
+    objects: &[Value],
+    list_meta: Value,
+    include_object: &str,
+) -> Value {
+    let now = Timestamp::now();
+    let rows: Vec<Value> = objects
+        .iter()
+        .map(|o| {
+            let mut row = Map::new();
+            row.insert("cells".into(), json!(printer.cells(o, now)));
+            if let Some(obj) = row_object(o, include_object) {
+                row.insert("object".into(), obj);
+            }
+            Value::Object(row)
+        })
+        .collect();
+    json!({
+        "kind": "Table",
+        "apiVersion": table_version,
+        "metadata": list_meta,
+        "columnDefinitions": printer.columns(),
+        "rows": rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn negotiation_takes_the_first_table_entry_kubectl_sends() {
+        let kubectl = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+        assert_eq!(negotiate(kubectl), Some("meta.k8s.io/v1"));
+        assert_eq!(
+            negotiate("application/json;as=Table;v=v1beta1;g=meta.k8s.io, application/json"),
+            Some("meta.k8s.io/v1beta1")
+        );
+    }
+
+    #[test]
+    fn negotiation_prefers_a_plain_type_listed_first() {
+        assert_eq!(negotiate("application/json"), None);
+        assert_eq!(negotiate(""), None);
+        assert_eq!(
+            negotiate("application/json, application/json;as=Table;v=v1;g=meta.k8s.io"),
+            None
+        );
+        assert_eq!(
+            negotiate(
+                "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io,application/json"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn human_duration_matches_apimachinery() {
+        for (s, want) in [
+            (-5, "<invalid>"),
+            (-1, "0s"),
+            (0, "0s"),
+            (119, "119s"),
+            (120, "2m"),
+            (125, "2m5s"),
+            (600, "10m"),
+            (179 * 60, "179m"),
+            (3 * 3600, "3h"),
+            (3 * 3600 + 120, "3h2m"),
+            (47 * 3600, "47h"),
+            (48 * 3600, "2d"),
+            (50 * 3600, "2d2h"),
+            (8 * 86400, "8d"),
+            (730 * 86400, "2y"),
+            (731 * 86400, "2y1d"),
+            (9 * 365 * 86400, "9y"),
+        ] {
+            assert_eq!(human_duration(s), want, "{s}");
+        }
+    }
+
+    #[test]
+    fn deployment_row_has_ready_up_to_date_available_and_wide_columns() {
+        let d = json!({"metadata": {"name": "web", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+                "template": {"spec": {"containers": [{"name": "a", "image": "nginx"}, {"name": "b", "image": "busybox"}]}}},
+            "status": {"readyReplicas": 1, "updatedReplicas": 2}});
+        let p = Printer::Builtin {
+            group: "apps".into(),
+            plural: "deployments".into(),
+        };
+        let cells = p.cells(&d, at("2026-01-01T00:05:00Z"));
+        assert_eq!(
+            cells,
+            vec![
+                json!("web"),
+                json!("1/3"),
+                json!(2),
+                json!(0),
+                json!("5m"),
+                json!("a,b"),
+                json!("nginx,busybox"),
+                json!("app=web")
+            ]
+        );
+        let cols = p.columns();
+        let names: Vec<&str> = cols.iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert_eq!(
+            names,
+            [
+                "Name",
+                "Ready",
+                "Up-to-date",
+                "Available",
+                "Age",
+                "Containers",
+                "Images",
+                "Selector"
+            ]
+        );
+        assert_eq!(cols[5]["priority"], 1);
+        assert_eq!(cols[4]["priority"], 0);
+    }
+
+    #[test]
+    fn configmap_data_counts_data_and_binary_data() {
+        let cm = json!({"metadata": {"name": "c", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "data": {"a": "1", "b": "2"}, "binaryData": {"c": "AA=="}});
+        let p = Printer::Builtin {
+            group: "".into(),
+            plural: "configmaps".into(),
+        };
+        assert_eq!(
+            p.cells(&cm, at("2026-01-01T00:00:30Z")),
+            vec![json!("c"), json!(3), json!("30s")]
+        );
+    }
+
+    #[test]
+    fn types_without_a_printer_get_name_and_created_at_timestamp() {
+        let r = json!({"metadata": {"name": "view", "creationTimestamp": "2026-01-01T00:00:00Z"}});
+        let p = Printer::Builtin {
+            group: "rbac.authorization.k8s.io".into(),
+            plural: "clusterroles".into(),
+        };
+        assert_eq!(
+            p.cells(&r, at("2026-01-02T00:00:00Z")),
+            vec![json!("view"), json!("2026-01-01T00:00:00Z")]
+        );
+        let names: Vec<Value> = p.columns().iter().map(|c| c["name"].clone()).collect();
+        assert_eq!(names, vec![json!("Name"), json!("Created At")]);
+    }
+
+    #[test]
+    fn bindings_show_the_role_and_subjects_by_kind() {
+        let b = json!({"metadata": {"name": "b", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "roleRef": {"kind": "ClusterRole", "name": "view"},
+            "subjects": [{"kind": "ServiceAccount", "name": "bot", "namespace": "default"}, {"kind": "User", "name": "al"}]});
+        let p = Printer::Builtin {
+            group: "rbac.authorization.k8s.io".into(),
+            plural: "rolebindings".into(),
+        };
+        let cells = p.cells(&b, at("2026-01-01T00:00:01Z"));
+        assert_eq!(cells[1], json!("ClusterRole/view"));
+        assert_eq!(cells[3], json!("al"));
+        assert_eq!(cells[4], json!(""));
+        assert_eq!(cells[5], json!("default/bot"));
+    }
+
+    #[test]
+    fn pending_pod_row_shows_phase_and_none_placeholders() {
+        let pod = json!({"metadata": {"name": "p", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"containers": [{"name": "a"}, {"name": "b"}]}, "status": {"phase": "Pending"}});
+        let p = Printer::Builtin {
+            group: "".into(),
+            plural: "pods".into(),
+        };
+        assert_eq!(
+            p.cells(&pod, at("2026-01-01T00:00:03Z")),
+            vec![
+                json!("p"),
+                json!("0/2"),
+                json!("Pending"),
+                json!("0"),
+                json!("3s"),
+                json!("<none>"),
+                json!("<none>"),
+                json!("<none>"),
+                json!("<none>")
+            ]
+        );
+    }
+
+    #[test]
+    fn event_row_has_last_seen_type_reason_object_and_wide_cells() {
+        let ev = json!({"metadata": {"name": "web.1"}, "type": "Normal", "reason": "Scheduled",
+            "involvedObject": {"kind": "Pod", "name": "web", "fieldPath": "spec.containers{a}"},
+            "source": {"component": "default-scheduler"}, "message": " done \n",
+            "firstTimestamp": "2026-01-01T00:00:00Z", "lastTimestamp": "2026-01-01T00:00:50Z", "count": 2});
+        let p = Printer::Builtin {
+            group: "".into(),
+            plural: "events".into(),
+        };
+        assert_eq!(
+            p.cells(&ev, at("2026-01-01T00:01:00Z")),
+            vec![
+                json!("10s"),
+                json!("Normal"),
+                json!("Scheduled"),
+                json!("pod/web"),
+                json!("spec.containers{a}"),
+                json!("default-scheduler"),
+                json!("done"),
+                json!("60s"),
+                json!(2),
+                json!("web.1")
+            ]
+        );
+        let first: Vec<Value> = p
+            .columns()
+            .iter()
+            .map(|c| c["name"].clone())
+            .take(4)
+            .collect();
+        assert_eq!(
+            first,
+            vec![
+                json!("Last Seen"),
+                json!("Type"),
+                json!("Reason"),
+                json!("Object")
+            ]
+        );
+    }
+
+    #[test]
+    fn workload_rows_default_missing_status_counts_to_zero() {
+        let t = json!({"metadata": {"name": "w", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"replicas": 3, "selector": {"matchLabels": {"a": "b"}},
+                "template": {"spec": {"nodeSelector": {"disk": "ssd"}, "containers": [{"name": "c", "image": "i"}]}}}});
+        let now = at("2026-01-01T00:00:01Z");
+        let cells = |plural: &str| {
+            Printer::Builtin {
+                group: "apps".into(),
+                plural: plural.into(),
+            }
+            .cells(&t, now)
+        };
+        assert_eq!(
+            cells("statefulsets"),
+            vec![
+                json!("w"),
+                json!("0/3"),
+                json!("1s"),
+                json!("c"),
+                json!("i")
+            ]
+        );
+        assert_eq!(cells("replicasets")[1..4], [json!(3), json!(0), json!(0)]);
+        assert_eq!(cells("daemonsets")[6], json!("disk=ssd"));
+    }
+
+    #[test]
+    fn ingress_row_lists_hosts_class_and_tls_ports() {
+        let ing = json!({"metadata": {"name": "i", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"ingressClassName": "nginx", "tls": [{"hosts": ["a.example"]}],
+                "rules": [{"host": "a.example"}, {"host": "b.example"}]},
+            "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}});
+        let p = Printer::Builtin {
+            group: "networking.k8s.io".into(),
+            plural: "ingresses".into(),
+        };
+        assert_eq!(
+            p.cells(&ing, at("2026-01-01T00:00:01Z")),
+            vec![
+                json!("i"),
+                json!("nginx"),
+                json!("a.example,b.example"),
+                json!("1.2.3.4"),
+                json!("80, 443"),
+                json!("1s")
+            ]
+        );
+    }
+
+    #[test]
+    fn job_status_is_running_until_a_condition_says_otherwise() {
+        let mut j = json!({"metadata": {"name": "j"}, "spec": {}, "status": {}});
+        assert_eq!(job_status(&j), "Running");
+        j["status"]["conditions"] = json!([{"type": "Complete", "status": "True"}]);
+        assert_eq!(job_status(&j), "Complete");
+    }
+
+    #[test]
+    fn crd_columns_follow_json_paths_with_filters_and_default_to_age() {
+        let obj = json!({"metadata": {"name": "m1", "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "status": {"conditions": [{"type": "Offline", "status": "False"}, {"type": "Ready", "status": "True"}]},
+            "spec": {"size": 3, "tags": ["x", "y"]}});
+        let cols = vec![
+            json!({"name": "Ready", "type": "string", "jsonPath": ".status.conditions[?(@.type=='Ready')].status"}),
+            json!({"name": "Size", "type": "integer", "jsonPath": ".spec.size", "priority": 1}),
+            json!({"name": "Last", "type": "string", "jsonPath": ".spec.tags[-1]"}),
+            json!({"name": "Missing", "type": "string", "jsonPath": ".spec.nope"}),
+            json!({"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}),
+        ];
+        let p = Printer::Custom(cols);
+        assert_eq!(
+            p.cells(&obj, at("2026-01-01T01:00:00Z")),
+            vec![
+                json!("m1"),
+                json!("True"),
+                json!(3),
+                json!("y"),
+                Value::Null,
+                json!("60m")
+            ]
+        );
+        assert_eq!(p.columns()[2]["priority"], 1);
+        let bare = Printer::Custom(vec![]);
+        assert_eq!(
+            bare.cells(&obj, at("2026-01-01T00:00:10Z")),
+            vec![json!("m1"), json!("10s")]
+        );
+        let names: Vec<Value> = bare.columns().iter().map(|c| c["name"].clone()).collect();
+        assert_eq!(names, vec![json!("Name"), json!("Age")]);
+    }
+
+    #[test]
+    fn rows_carry_partial_object_metadata_by_default_and_full_objects_on_request() {
+        let obj = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c", "namespace": "ns", "labels": {"a": "b"}, "managedFields": [{}]}, "data": {}});
+        let p = Printer::Builtin {
+            group: "".into(),
+            plural: "configmaps".into(),
+        };
+        let t = render(
+            "meta.k8s.io/v1",
+            &p,
+            std::slice::from_ref(&obj),
+            json!({"resourceVersion": "5"}),
+            "",
+        );
+        assert_eq!(t["kind"], "Table");
+        assert_eq!(t["metadata"]["resourceVersion"], "5");
+        let row = &t["rows"][0]["object"];
+        assert_eq!(row["kind"], "PartialObjectMetadata");
+        assert_eq!(row["metadata"]["labels"]["a"], "b");
+        assert!(row["metadata"]["managedFields"].is_null());
+        let full = render(
+            "meta.k8s.io/v1",
+            &p,
+            std::slice::from_ref(&obj),
+            json!({}),
+            "Object",
+        );
+        assert_eq!(full["rows"][0]["object"], obj);
+        let none = render("meta.k8s.io/v1", &p, &[obj], json!({}), "None");
+        assert!(none["rows"][0].get("object").is_none());
+    }
+}
