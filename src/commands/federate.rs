@@ -274,6 +274,14 @@ async fn run_online(
                     ));
                     continue;
                 }
+                if let Some(why) = made_by_every_cluster(&t, &obj) {
+                    ctx.printer.warn(&format!(
+                        "skipped {} {:?}: {why}",
+                        t.kind,
+                        qualified_name(&obj)
+                    ));
+                    continue;
+                }
                 sources.push((t.clone(), obj));
             }
         }
@@ -509,8 +517,46 @@ async fn create(
     }
 }
 
+/// Objects every cluster creates for itself in each namespace, with cluster-specific content: federating them
+/// with `--contents` would overwrite the members' own copies (their root CA, their token Secrets), so they are
+/// skipped. KubeFed's `--contents` had no such rule; it predates `kube-root-ca.crt`.
+pub fn made_by_every_cluster(t: &TargetType, obj: &Value) -> Option<&'static str> {
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    match (t.group.as_str(), t.kind.as_str()) {
+        ("", "ConfigMap") if name == "kube-root-ca.crt" => {
+            Some("every cluster publishes its own root CA in this ConfigMap")
+        }
+        ("", "ServiceAccount") if name == "default" => {
+            Some("every cluster creates this ServiceAccount in each namespace")
+        }
+        ("", "Secret") if obj["type"] == "kubernetes.io/service-account-token" => {
+            Some("a ServiceAccount token is valid only in the cluster that issued it")
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn contents_skip_what_every_cluster_makes_for_itself() {
+        use crate::kubefed::typeconfig::default_types;
+        let ty = |kind: &str| {
+            default_types()
+                .into_iter()
+                .find(|t| t.kind == kind)
+                .unwrap()
+        };
+        let obj = |name: &str| serde_json::json!({"metadata": {"name": name}});
+        assert!(made_by_every_cluster(&ty("ConfigMap"), &obj("kube-root-ca.crt")).is_some());
+        assert!(made_by_every_cluster(&ty("ConfigMap"), &obj("app")).is_none());
+        assert!(made_by_every_cluster(&ty("ServiceAccount"), &obj("default")).is_some());
+        assert!(made_by_every_cluster(&ty("ServiceAccount"), &obj("robot")).is_none());
+        let token = serde_json::json!({"metadata": {"name": "t"}, "type": "kubernetes.io/service-account-token"});
+        assert!(made_by_every_cluster(&ty("Secret"), &token).is_some());
+        assert!(made_by_every_cluster(&ty("Secret"), &obj("creds")).is_none());
+    }
+
     use super::*;
     use crate::error::ErrorKind;
     use serde_json::json;
