@@ -772,10 +772,6 @@ pub fn decode_body(ctx: &Ctx) -> Result<Value, ApiError> {
     }
 }
 
-fn parse_body(ctx: &Ctx) -> Result<Value, ApiError> {
-    decode_body(ctx)
-}
-
 /// Checks kind/apiVersion of a body against the endpoint (filling them when absent, as the Python client omits them)
 /// and the namespace/name against the URL.
 fn normalize_body(ctx: &Ctx, obj: &mut Value, require_url_name: bool) -> Result<(), ApiError> {
@@ -1083,7 +1079,7 @@ pub fn create_object(
 }
 
 fn create(ctx: &Ctx) -> Result<Reply, ApiError> {
-    let mut obj = parse_body(ctx)?;
+    let mut obj = decode_body(ctx)?;
     normalize_body(ctx, &mut obj, false)?;
     let (out, warnings) = create_object(ctx, obj, None)?;
     Ok(Reply::code(201, out).with_warnings(warnings))
@@ -1208,7 +1204,7 @@ fn body_rv(obj: &Value) -> Option<String> {
 }
 
 fn update(ctx: &Ctx) -> Result<Reply, ApiError> {
-    let mut obj = parse_body(ctx)?;
+    let mut obj = decode_body(ctx)?;
     normalize_body(ctx, &mut obj, true)?;
     let old = ctx
         .c

@@ -9,8 +9,8 @@ use base64::Engine;
 use bytes::Bytes;
 use serde_json::{json, Value};
 
-use super::api::{present, Ctx, Incoming, Reply};
-use super::cluster::{sa_user, Cluster, ADMIN_USER, CRD_GROUP, RBAC_GROUP};
+use super::api::{Ctx, Incoming, Reply};
+use super::cluster::{Cluster, ADMIN_USER, CRD_GROUP, RBAC_GROUP};
 use super::objects::{self, now_rfc3339};
 use super::rbac::{Attributes, UserInfo};
 use super::request::Query;
@@ -693,16 +693,6 @@ impl SystemRequest {
             dry_run: false,
         })
     }
-}
-
-/// Re-reads the object (for controllers that need the presented form).
-pub fn presented(ctx: &Ctx, obj: &Value) -> Value {
-    present(ctx, obj)
-}
-
-/// The ServiceAccount identity (used by TokenReview-like checks in tests).
-pub fn service_account_user(ns: &str, name: &str, uid: &str) -> UserInfo {
-    sa_user(ns, name, uid)
 }
 
 #[cfg(test)]

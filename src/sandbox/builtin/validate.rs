@@ -210,15 +210,7 @@ fn validate_container_ports(c: &Value, path: &str, errs: &mut Vec<FieldError>) {
                 ));
             }
         }
-        match str_at(p, "protocol") {
-            "" => errs.push(FieldError::required(format!("{pp}.protocol"), "")),
-            "TCP" | "UDP" | "SCTP" => {}
-            other => errs.push(not_supported(
-                format!("{pp}.protocol"),
-                other,
-                &["SCTP", "TCP", "UDP"],
-            )),
-        }
+        check_protocol(errs, &pp, p);
     }
 }
 
@@ -765,15 +757,7 @@ fn validate_service(spec: &Value) -> Vec<FieldError> {
                 msg,
             ));
         }
-        match str_at(p, "protocol") {
-            "" => errs.push(FieldError::required(format!("{pp}.protocol"), "")),
-            "TCP" | "UDP" | "SCTP" => {}
-            other => errs.push(not_supported(
-                format!("{pp}.protocol"),
-                other,
-                &["SCTP", "TCP", "UDP"],
-            )),
-        }
+        check_protocol(&mut errs, &pp, p);
         match p.get("targetPort") {
             Some(Value::Number(n)) => {
                 let n = n.as_i64().unwrap_or(0);
@@ -1152,6 +1136,19 @@ fn validate_statefulset_update(spec: &Value, old_spec: &Value) -> Vec<FieldError
             "spec",
             "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
         )]
+    }
+}
+
+/// A port's `protocol`: required, one of TCP, UDP, SCTP (container and Service ports alike).
+fn check_protocol(errs: &mut Vec<FieldError>, pp: &str, port: &Value) {
+    match str_at(port, "protocol") {
+        "" => errs.push(FieldError::required(format!("{pp}.protocol"), "")),
+        "TCP" | "UDP" | "SCTP" => {}
+        other => errs.push(not_supported(
+            format!("{pp}.protocol"),
+            other,
+            &["SCTP", "TCP", "UDP"],
+        )),
     }
 }
 
