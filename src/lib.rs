@@ -14,6 +14,7 @@ pub mod output;
 pub mod sandbox;
 pub mod scheduling;
 pub mod selector;
+pub mod testbed;
 pub mod typelookup;
 pub mod validation;
 pub mod yaml;

@@ -216,30 +216,17 @@ impl Sandbox {
 
     /// A kubeconfig with one cluster, user and context per cluster; current-context = the first.
     pub fn kubeconfig(&self) -> Value {
-        let mut clusters = Vec::new();
-        let mut users = Vec::new();
-        let mut contexts = Vec::new();
-        use base64::Engine;
-        for r in &self.clusters {
-            let c = &r.cluster;
-            clusters.push(json!({"name": c.name, "cluster": {
-                "server": c.server_url(),
-                "certificate-authority-data": base64::engine::general_purpose::STANDARD.encode(&c.ca_pem),
-            }}));
-            users.push(
-                json!({"name": format!("{}-admin", c.name), "user": {"token": c.admin_token}}),
-            );
-            contexts.push(json!({"name": c.name, "context": {"cluster": c.name, "user": format!("{}-admin", c.name)}}));
-        }
-        json!({
-            "apiVersion": "v1",
-            "kind": "Config",
-            "preferences": {},
-            "clusters": clusters,
-            "users": users,
-            "contexts": contexts,
-            "current-context": self.clusters.first().map(|r| r.cluster.name.clone()).unwrap_or_default(),
-        })
+        let entries: Vec<_> = self
+            .clusters
+            .iter()
+            .map(|r| crate::kubeconfig::AdminEntry {
+                name: &r.cluster.name,
+                server: r.cluster.server_url(),
+                ca_pem: &r.cluster.ca_pem,
+                token: &r.cluster.admin_token,
+            })
+            .collect();
+        crate::kubeconfig::admin_kubeconfig(&entries)
     }
 
     pub fn kubeconfig_yaml(&self) -> String {

@@ -1,0 +1,166 @@
+//! Clusters to run kubefedctl against, behind one interface: in-process sandbox clusters, or reference
+//! clusters (real kube-apiservers, see [`reference`]). The demo, the benchmarks and the tests pick one with
+//! [`Backend`], so the same scenario runs on both.
+
+pub mod reference;
+
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use serde_json::Value;
+
+use crate::sandbox::{Sandbox, SandboxOptions};
+pub use reference::ReferenceClusters;
+
+/// Write verbs as the sandbox's `/metrics` names them.
+const SANDBOX_WRITES: [&str; 5] = ["POST", "PUT", "PATCH", "APPLY", "DELETE"];
+
+/// Which clusters to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// In-process sandbox clusters.
+    Sandbox,
+    /// Real kube-apiservers of this version (`v1.37.2`), from the reference-cluster build cache.
+    Reference(String),
+}
+
+impl Backend {
+    /// `sandbox`, or `real` / `real:v1.34.2` (the newest supported version when none is given).
+    pub fn parse(text: &str) -> Result<Backend> {
+        match text {
+            "sandbox" => Ok(Backend::Sandbox),
+            "real" => Ok(Backend::Reference(
+                reference::SUPPORTED_VERSIONS[0].to_string(),
+            )),
+            t if t.starts_with("real:") => {
+                let v = &t["real:".len()..];
+                let v = if v.starts_with('v') {
+                    v.to_string()
+                } else {
+                    format!("v{v}")
+                };
+                Ok(Backend::Reference(v))
+            }
+            other => bail!(
+                "unknown backend {other:?}: expected sandbox, real (kube-apiserver {}) or real:VERSION",
+                reference::SUPPORTED_VERSIONS[0]
+            ),
+        }
+    }
+
+    /// `KUBEFEDCTL_BACKEND`, else the sandbox.
+    pub fn from_env() -> Result<Backend> {
+        match std::env::var("KUBEFEDCTL_BACKEND") {
+            Ok(b) if !b.is_empty() => Backend::parse(&b),
+            _ => Ok(Backend::Sandbox),
+        }
+    }
+
+    /// `sandbox` or `kube-apiserver v1.37.2`, for messages and reports.
+    pub fn label(&self) -> String {
+        match self {
+            Backend::Sandbox => "sandbox".into(),
+            Backend::Reference(v) => format!("kube-apiserver {v}"),
+        }
+    }
+}
+
+/// Running clusters of either kind.
+pub enum Testbed {
+    Sandbox(Sandbox),
+    Reference(ReferenceClusters),
+}
+
+impl Testbed {
+    /// Starts one cluster per name on `backend`.
+    pub async fn start(backend: &Backend, names: &[&str]) -> Result<Testbed> {
+        let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        Ok(match backend {
+            Backend::Sandbox => Testbed::Sandbox(
+                Sandbox::start(SandboxOptions {
+                    clusters: names,
+                    ..Default::default()
+                })
+                .await?,
+            ),
+            Backend::Reference(v) => Testbed::Reference(ReferenceClusters::start(v, &names).await?),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Testbed::Sandbox(_) => Backend::Sandbox,
+            Testbed::Reference(r) => Backend::Reference(r.version().to_string()),
+        }
+    }
+
+    pub fn is_sandbox(&self) -> bool {
+        matches!(self, Testbed::Sandbox(_))
+    }
+
+    pub fn kubeconfig(&self) -> Value {
+        match self {
+            Testbed::Sandbox(s) => s.kubeconfig(),
+            Testbed::Reference(r) => r.kubeconfig(),
+        }
+    }
+
+    pub fn kubeconfig_yaml(&self) -> String {
+        crate::yaml::to_yaml(&self.kubeconfig()).unwrap_or_default()
+    }
+
+    /// Writes the kubeconfig atomically with mode 0600.
+    pub fn write_kubeconfig(&self, path: &Path) -> Result<()> {
+        crate::sandbox::write_private_file(path, self.kubeconfig_yaml().as_bytes())
+    }
+
+    /// An admin client of one cluster.
+    pub async fn client(&self, name: &str) -> Result<kube::Client> {
+        reference::client_from_kubeconfig(&self.kubeconfig(), name).await
+    }
+
+    /// Write requests (create, update, patch, apply, delete) clients have sent to `name` so far: the
+    /// sandbox's request counters, or a real server's audit log without its own and the controller
+    /// manager's requests.
+    pub async fn writes(&self, name: &str) -> Result<u64> {
+        match self {
+            Testbed::Sandbox(s) => match s.cluster(name) {
+                Some(c) => Ok(c.metrics.total(&SANDBOX_WRITES)),
+                None => bail!("no sandbox cluster named {name:?}"),
+            },
+            Testbed::Reference(r) => r.writes(name).await,
+        }
+    }
+
+    /// LIST requests clients have sent to `name` so far.
+    pub async fn lists(&self, name: &str) -> Result<u64> {
+        match self {
+            Testbed::Sandbox(s) => match s.cluster(name) {
+                Some(c) => Ok(c.metrics.total(&["LIST"])),
+                None => bail!("no sandbox cluster named {name:?}"),
+            },
+            Testbed::Reference(r) => Ok(r
+                .client_requests(name)
+                .await?
+                .iter()
+                .filter(|e| e.verb == "list")
+                .count() as u64),
+        }
+    }
+
+    /// Makes a cluster unreachable (connections refused); its state is kept.
+    pub async fn stop(&mut self, name: &str) -> Result<()> {
+        match self {
+            Testbed::Sandbox(s) => s.stop(name).await,
+            Testbed::Reference(r) => r.stop(name).await,
+        }
+    }
+
+    /// Serves a stopped cluster again, on its port, with its state.
+    pub async fn resume(&mut self, name: &str) -> Result<()> {
+        match self {
+            Testbed::Sandbox(s) => s.resume(name).await,
+            Testbed::Reference(r) => r.resume(name).await,
+        }
+    }
+}
