@@ -38,6 +38,10 @@ pub enum FederateProblem {
     InvalidApiVersion(String),
     #[error("{0} is already a federated type; federate the object it templates instead")]
     AlreadyFederated(String),
+    #[error("invalid metadata.name: {0}")]
+    InvalidName(String),
+    #[error("invalid metadata.namespace {0:?}: {1}")]
+    InvalidNamespace(String, String),
 }
 
 /// Converts `obj` (an object of type `target`) into its `Federated<Kind>`.
@@ -61,7 +65,12 @@ pub fn federate_object(
     }
     let dropped_annotations = meta["annotations"]
         .as_object()
-        .map(|a| a.keys().cloned().collect())
+        .map(|a| {
+            a.keys()
+                .filter(|k| !is_system_annotation(k))
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
 
     // Only labels survive from metadata; everything else is set by the system or by KubeFed.
@@ -95,26 +104,27 @@ pub fn federate_object(
     }
 }
 
-/// Removes fields a member cluster fills in itself, which would conflict or be rejected if
-/// propagated: a Namespace's finalizers, a ServiceAccount's token secrets, a Service's
-/// allocated cluster IPs and node ports.
+/// Removes what the API server or the member cluster generates, which would conflict or be rejected if
+/// propagated: a Namespace's finalizers, a ServiceAccount's token secrets, a Service's allocated cluster IPs
+/// (a headless Service keeps `clusterIP: None`) and node ports, a Job's generated selector and the labels
+/// that match it, a PersistentVolumeClaim's bound volume.
 fn scrub_member_owned_fields(body: &mut Map<String, Value>, target: &TargetType) {
-    if !target.group.is_empty() {
-        return;
-    }
-    match target.kind.as_str() {
-        "Namespace" => {
+    match (target.group.as_str(), target.kind.as_str()) {
+        ("", "Namespace") => {
             if let Some(spec) = body.get_mut("spec").and_then(Value::as_object_mut) {
                 spec.remove("finalizers");
             }
         }
-        "ServiceAccount" => {
+        ("", "ServiceAccount") => {
             body.remove("secrets");
         }
-        "Service" => {
+        ("", "Service") => {
             if let Some(spec) = body.get_mut("spec").and_then(Value::as_object_mut) {
-                spec.remove("clusterIP");
-                spec.remove("clusterIPs");
+                if spec.get("clusterIP").and_then(Value::as_str) != Some("None") {
+                    spec.remove("clusterIP");
+                    spec.remove("clusterIPs");
+                }
+                spec.remove("healthCheckNodePort");
                 if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
                     for port in ports.iter_mut().filter_map(Value::as_object_mut) {
                         port.remove("nodePort");
@@ -122,8 +132,127 @@ fn scrub_member_owned_fields(body: &mut Map<String, Value>, target: &TargetType)
                 }
             }
         }
+        ("", "PersistentVolumeClaim") => {
+            if let Some(spec) = body.get_mut("spec").and_then(Value::as_object_mut) {
+                spec.remove("volumeName");
+            }
+        }
+        ("batch", "Job") => {
+            let Some(spec) = body.get_mut("spec").and_then(Value::as_object_mut) else {
+                return;
+            };
+            if spec.get("manualSelector") != Some(&Value::Bool(true)) {
+                // The server generates the selector from the Job's uid; a member refuses another Job's.
+                spec.remove("selector");
+                if let Some(labels) = spec
+                    .get_mut("template")
+                    .and_then(|t| t.get_mut("metadata"))
+                    .and_then(|m| m.get_mut("labels"))
+                    .and_then(Value::as_object_mut)
+                {
+                    for key in JOB_GENERATED_LABELS {
+                        labels.remove(key);
+                    }
+                }
+            }
+        }
         _ => {}
     }
+}
+
+/// Labels the Job controller's server side puts on a Job's pod template to match its generated selector.
+const JOB_GENERATED_LABELS: [&str; 4] = [
+    "controller-uid",
+    "job-name",
+    "batch.kubernetes.io/controller-uid",
+    "batch.kubernetes.io/job-name",
+];
+
+/// Annotations the API server or a cluster's controllers write, which are nobody's configuration: not
+/// warned about when a template drops them.
+fn is_system_annotation(key: &str) -> bool {
+    const PREFIXES: [&str; 6] = [
+        "deployment.kubernetes.io/",
+        "pv.kubernetes.io/",
+        "volume.kubernetes.io/",
+        "volume.beta.kubernetes.io/",
+        "endpoints.kubernetes.io/",
+        "batch.kubernetes.io/",
+    ];
+    key == "kubectl.kubernetes.io/last-applied-configuration"
+        || key == "kubernetes.io/service-account.uid"
+        || key == "kubernetes.io/service-account.name"
+        || PREFIXES.iter().any(|p| key.starts_with(p))
+}
+
+/// An object that is listed like the user's own but made by the cluster itself, so federating it would
+/// fight the member's copy: `why` says who makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub kind: String,
+    /// `namespace/name`, or `name` when cluster-scoped.
+    pub name: String,
+    pub why: &'static str,
+}
+
+/// Why `obj` is not federated although it exists, if the cluster made it: objects with a controller owner
+/// (a Deployment's ReplicaSets and Pods, a Service's EndpointSlices, a StatefulSet's ControllerRevisions:
+/// the owner is federated and each member's controllers make them), and the objects every cluster makes in
+/// each namespace with content of its own (its root CA ConfigMap, the `default` ServiceAccount, token
+/// Secrets), which would overwrite the members' own. KubeFed had no such rule; it predates
+/// `kube-root-ca.crt`.
+pub fn made_by_the_cluster(t: &TargetType, obj: &Value) -> Option<&'static str> {
+    let controlled = obj["metadata"]["ownerReferences"]
+        .as_array()
+        .is_some_and(|refs| refs.iter().any(|r| r["controller"] == Value::Bool(true)));
+    if controlled {
+        return Some(
+            "made by its controller (an ownerReference with controller: true); federate the owner, and each \
+             member's controllers make these",
+        );
+    }
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    match (t.group.as_str(), t.kind.as_str()) {
+        ("", "ConfigMap") if name == "kube-root-ca.crt" => {
+            Some("every cluster publishes its own root CA in this ConfigMap")
+        }
+        ("", "ServiceAccount") if name == "default" => {
+            Some("every cluster creates this ServiceAccount in each namespace")
+        }
+        ("", "Secret") if obj["type"] == "kubernetes.io/service-account-token" => {
+            Some("a ServiceAccount token is valid only in the cluster that issued it")
+        }
+        ("coordination.k8s.io", "Lease") => Some(
+            "a Lease is held by a process running in that cluster (leader election, heartbeats)",
+        ),
+        _ => None,
+    }
+}
+
+/// One warning per kind and reason, naming the skipped objects (the first few, then a count).
+pub fn skipped_warnings(skipped: &[Skipped]) -> Vec<String> {
+    let mut groups: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for s in skipped {
+        match groups
+            .iter_mut()
+            .find(|(k, w, _)| *k == s.kind && *w == s.why)
+        {
+            Some(g) => g.2.push(&s.name),
+            None => groups.push((&s.kind, s.why, vec![&s.name])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(kind, why, names)| {
+            const SHOWN: usize = 5;
+            let mut list: Vec<String> =
+                names.iter().take(SHOWN).map(|n| format!("{n:?}")).collect();
+            if names.len() > SHOWN {
+                list.push(format!("and {} more", names.len() - SHOWN));
+            }
+            format!("skipped {kind} {}: {why}", list.join(", "))
+        })
+        .collect()
 }
 
 /// The target type of a manifest without asking a cluster: one of the default types when the
@@ -183,12 +312,24 @@ fn target_at(obj: &Value, at: &str) -> Result<TargetType, FederateError> {
 /// Converts every manifest (YAML documents already parsed; empty documents skipped, `List`s
 /// expanded) with the default federated group and version.
 pub fn federate_offline(objs: &[Value]) -> Result<Vec<Value>, FederateError> {
-    Ok(federate_all(objs)?.into_iter().map(|f| f.object).collect())
+    Ok(federate_all(objs)?
+        .federated
+        .into_iter()
+        .map(|f| f.object)
+        .collect())
 }
 
-/// Like [`federate_offline`], keeping each object's dropped annotations for warnings.
-pub fn federate_all(objs: &[Value]) -> Result<Vec<Federated>, FederateError> {
-    let mut out = Vec::new();
+/// What a stream of manifests converts to: the federated objects (with their dropped annotations, for
+/// warnings) and the objects skipped because the cluster makes them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Conversion {
+    pub federated: Vec<Federated>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Like [`federate_offline`], keeping dropped annotations and skipped objects for warnings.
+pub fn federate_all(objs: &[Value]) -> Result<Conversion, FederateError> {
+    let mut out = Conversion::default();
     for (i, doc) in objs.iter().enumerate() {
         let at = format!("document {}", i + 1);
         if doc.is_null() {
@@ -198,24 +339,64 @@ pub fn federate_all(objs: &[Value]) -> Result<Vec<Federated>, FederateError> {
             doc["kind"].as_str().is_some_and(|k| k.ends_with("List")) && doc["items"].is_array();
         if is_list {
             for (j, item) in doc["items"].as_array().into_iter().flatten().enumerate() {
-                out.push(federate_one(item, &format!("{at}, item {}", j + 1))?);
+                federate_one(item, &format!("{at}, item {}", j + 1), &mut out)?;
             }
         } else {
-            out.push(federate_one(doc, &at)?);
+            federate_one(doc, &at, &mut out)?;
         }
     }
     Ok(out)
 }
 
-fn federate_one(obj: &Value, at: &str) -> Result<Federated, FederateError> {
+fn federate_one(obj: &Value, at: &str, out: &mut Conversion) -> Result<(), FederateError> {
     let target = target_at(obj, at)?;
-    if obj["metadata"]["name"].as_str().is_none_or(str::is_empty) {
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    let err = |problem| FederateError {
+        at: format!("{at} ({} {name:?})", target.kind),
+        problem,
+    };
+    if name.is_empty() {
         return Err(FederateError {
             at: format!("{at} ({})", target.kind),
             problem: FederateProblem::MissingField("metadata.name"),
         });
     }
-    Ok(federate_object(obj, &target, TYPES_GROUP, TYPES_VERSION))
+    let errs = crate::validation::is_dns1123_subdomain(name);
+    if !errs.is_empty() {
+        return Err(err(FederateProblem::InvalidName(errs.join("; "))));
+    }
+    if let Some(ns) = obj["metadata"]["namespace"].as_str() {
+        let errs = crate::validation::is_dns1123_label(ns);
+        if !errs.is_empty() {
+            return Err(err(FederateProblem::InvalidNamespace(
+                ns.to_string(),
+                errs.join("; "),
+            )));
+        }
+    }
+    if let Some(why) = made_by_the_cluster(&target, obj) {
+        out.skipped.push(Skipped {
+            kind: target.kind.clone(),
+            name: qualified(obj),
+            why,
+        });
+        return Ok(());
+    }
+    out.federated
+        .push(federate_object(obj, &target, TYPES_GROUP, TYPES_VERSION));
+    Ok(())
+}
+
+/// `namespace/name`, or `name` for an object without a namespace.
+pub fn qualified(obj: &Value) -> String {
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+    match obj["metadata"]["namespace"]
+        .as_str()
+        .filter(|n| !n.is_empty())
+    {
+        Some(ns) => format!("{ns}/{name}"),
+        None => name.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -447,5 +628,120 @@ mod tests {
         assert_eq!(err.at, "document 2, item 2 (Secret)");
         let ok = federate_offline(&docs[..1]).unwrap();
         assert!(ok.is_empty());
+    }
+
+    #[test]
+    fn what_the_cluster_makes_itself_is_skipped_with_the_reason() {
+        let obj = |name: &str| json!({"metadata": {"name": name}});
+        assert!(made_by_the_cluster(&target("configmaps"), &obj("kube-root-ca.crt")).is_some());
+        assert!(made_by_the_cluster(&target("configmaps"), &obj("app")).is_none());
+        assert!(made_by_the_cluster(&target("serviceaccounts"), &obj("default")).is_some());
+        assert!(made_by_the_cluster(&target("serviceaccounts"), &obj("robot")).is_none());
+        let token =
+            json!({"metadata": {"name": "t"}, "type": "kubernetes.io/service-account-token"});
+        assert!(made_by_the_cluster(&target("secrets"), &token).is_some());
+        assert!(made_by_the_cluster(&target("secrets"), &obj("creds")).is_none());
+        let rs = json!({"metadata": {"name": "web-5fc9", "ownerReferences": [
+            {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": "u", "controller": true}]}});
+        let why = made_by_the_cluster(&target("replicasets.apps"), &rs).unwrap();
+        assert!(why.contains("controller"), "{why}");
+        // An owner that is not a controller (plain garbage-collection link) does not make the object.
+        let owned = json!({"metadata": {"name": "cfg", "ownerReferences": [
+            {"apiVersion": "v1", "kind": "ConfigMap", "name": "x", "uid": "u"}]}});
+        assert!(made_by_the_cluster(&target("configmaps"), &owned).is_none());
+    }
+
+    #[test]
+    fn skipped_objects_are_reported_once_per_kind_and_reason() {
+        let pod = |n: usize| Skipped {
+            kind: "Pod".into(),
+            name: format!("shop/web-{n}"),
+            why: "made by its controller",
+        };
+        let mut skipped: Vec<Skipped> = (0..7).map(pod).collect();
+        skipped.push(Skipped {
+            kind: "ConfigMap".into(),
+            name: "shop/kube-root-ca.crt".into(),
+            why: "root CA",
+        });
+        let w = skipped_warnings(&skipped);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!(
+            w[0],
+            "skipped Pod \"shop/web-0\", \"shop/web-1\", \"shop/web-2\", \"shop/web-3\", \"shop/web-4\", and 2 more: made by its controller"
+        );
+        assert_eq!(w[1], "skipped ConfigMap \"shop/kube-root-ca.crt\": root CA");
+    }
+
+    #[test]
+    fn offline_conversion_skips_cluster_made_objects_and_refuses_invalid_names() {
+        let docs = vec![
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kube-root-ca.crt", "namespace": "n"}}),
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app", "namespace": "n"}}),
+        ];
+        let c = federate_all(&docs).unwrap();
+        assert_eq!(c.federated.len(), 1);
+        assert_eq!(c.skipped[0].name, "n/kube-root-ca.crt");
+        let bad = federate_all(&[
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "Bad_Name!"}}),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(bad.problem, FederateProblem::InvalidName(_)),
+            "{bad}"
+        );
+        assert!(bad.to_string().contains("Bad_Name!"), "{bad}");
+        let bad = federate_all(&[json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "ok", "namespace": "No_Such"}})])
+        .unwrap_err();
+        assert!(
+            matches!(bad.problem, FederateProblem::InvalidNamespace(..)),
+            "{bad}"
+        );
+    }
+
+    #[test]
+    fn a_job_loses_its_generated_selector_and_labels_unless_manual() {
+        let job = json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "pi", "namespace": "n",
+                "labels": {"app": "pi"}},
+            "spec": {"selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": "u"}},
+                "template": {"metadata": {"labels": {"app": "pi", "batch.kubernetes.io/controller-uid": "u",
+                    "batch.kubernetes.io/job-name": "pi", "controller-uid": "u", "job-name": "pi"}},
+                    "spec": {"restartPolicy": "Never", "containers": [{"name": "pi", "image": "perl"}]}}}});
+        let fed = federate_object(&job, &target("jobs.batch"), TYPES_GROUP, TYPES_VERSION);
+        let spec = &fed.object["spec"]["template"]["spec"];
+        assert!(spec.get("selector").is_none(), "{spec}");
+        assert_eq!(spec["template"]["metadata"]["labels"], json!({"app": "pi"}));
+        let mut manual = job.clone();
+        manual["spec"]["manualSelector"] = json!(true);
+        let fed = federate_object(&manual, &target("jobs.batch"), TYPES_GROUP, TYPES_VERSION);
+        assert!(fed.object["spec"]["template"]["spec"]
+            .get("selector")
+            .is_some());
+    }
+
+    #[test]
+    fn a_headless_service_stays_headless() {
+        let svc = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "db", "namespace": "n"},
+            "spec": {"clusterIP": "None", "clusterIPs": ["None"], "selector": {"app": "db"}}});
+        let fed = federate_object(&svc, &target("services"), TYPES_GROUP, TYPES_VERSION);
+        assert_eq!(
+            fed.object["spec"]["template"]["spec"],
+            json!({"clusterIP": "None", "clusterIPs": ["None"], "selector": {"app": "db"}})
+        );
+    }
+
+    #[test]
+    fn annotations_the_system_writes_are_not_reported_as_dropped() {
+        let obj = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "w", "namespace": "n",
+            "annotations": {"deployment.kubernetes.io/revision": "1", "team": "web",
+                "kubectl.kubernetes.io/last-applied-configuration": "{}"}}});
+        let fed = federate_object(
+            &obj,
+            &target("deployments.apps"),
+            TYPES_GROUP,
+            TYPES_VERSION,
+        );
+        assert_eq!(fed.dropped_annotations, vec!["team"]);
     }
 }

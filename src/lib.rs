@@ -11,6 +11,7 @@ pub mod generate;
 pub mod kubeconfig;
 pub mod kubefed;
 pub mod output;
+pub mod quantity;
 pub mod sandbox;
 pub mod scheduling;
 pub mod selector;

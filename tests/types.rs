@@ -272,7 +272,7 @@ async fn federate_reads_stdin_and_warns_about_dropped_annotations() {
         fixture_docs("fixtures/federate/configmap.expected.yaml")[0]
     );
     assert!(
-        out.stderr.contains("Warning: annotations of ConfigMap \"shop/app-settings\" are not copied to the template of its federated object: kubectl.kubernetes.io/last-applied-configuration, owner"),
+        out.stderr.contains("Warning: annotations of ConfigMap \"shop/app-settings\" are not copied to the template of its federated object: owner\n"),
         "{}",
         out.stderr
     );

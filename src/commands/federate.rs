@@ -13,7 +13,10 @@ use crate::cli::DryRunArgs;
 use crate::commands::enable::{self, missing_control_plane};
 use crate::commands::{Context, Outcome};
 use crate::error::{self, UserError};
-use crate::federate::{federate_all, federate_object, Federated};
+use crate::federate::{
+    federate_all, federate_object, made_by_the_cluster, qualified, skipped_warnings, Conversion,
+    Federated, Skipped,
+};
 use crate::kubefed::typeconfig::{federated_crd, federated_type_config, TargetType};
 use crate::kubefed::types::{ApiResource, FederatedTypeConfig};
 use crate::kubefed::{CORE_GROUP, TYPES_GROUP, TYPES_VERSION};
@@ -135,18 +138,6 @@ pub fn dropped_annotations_warning(kind: &str, qualified_name: &str, dropped: &[
     )
 }
 
-/// `namespace/name`, or `name` for cluster-scoped objects (KubeFed's qualified name).
-pub fn qualified_name(obj: &Value) -> String {
-    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
-    match obj["metadata"]["namespace"]
-        .as_str()
-        .filter(|n| !n.is_empty())
-    {
-        Some(ns) => format!("{ns}/{name}"),
-        None => name.to_string(),
-    }
-}
-
 /// Why an object cannot be federated under its name, if it cannot: federated objects take the source's
 /// name, and a generated CRD's objects need DNS-1123 subdomain names.
 pub fn invalid_name(name: &str) -> Option<String> {
@@ -203,7 +194,10 @@ fn run_offline(ctx: &Context, file: &str, format: ObjectFormat) -> anyhow::Resul
             .map_err(|e| error::invalid_input(format!("cannot read {file}: {e}")))?;
         (text, file.to_string())
     };
-    let federated = convert_manifests(&text, &source)?;
+    let Conversion { federated, skipped } = convert_manifests(&text, &source)?;
+    for w in skipped_warnings(&skipped) {
+        ctx.printer.warn(&w);
+    }
     for f in &federated {
         let kind = f.object["kind"].as_str().unwrap_or_default();
         let kind = kind.strip_prefix("Federated").unwrap_or(kind);
@@ -215,7 +209,7 @@ fn run_offline(ctx: &Context, file: &str, format: ObjectFormat) -> anyhow::Resul
 }
 
 /// Parses a YAML stream and converts every object in it; errors name the source, document and line.
-pub fn convert_manifests(text: &str, source: &str) -> anyhow::Result<Vec<Federated>> {
+pub fn convert_manifests(text: &str, source: &str) -> anyhow::Result<Conversion> {
     let docs = crate::yaml::parse_documents(text).with_context(|| format!("reading {source}"))?;
     federate_all(&docs).map_err(|e| error::invalid_input(format!("{source}: {e}")).into())
 }
@@ -224,7 +218,7 @@ fn warn_dropped(ctx: &Context, kind: &str, federated: &Value, dropped: &[String]
     if !dropped.is_empty() {
         ctx.printer.warn(&dropped_annotations_warning(
             kind,
-            &qualified_name(federated),
+            &qualified(federated),
             dropped,
         ));
     }
@@ -263,6 +257,7 @@ async fn run_online(
     let source = get_source(&client, &target, &namespace, name).await?;
     let mut sources: Vec<(TargetType, Value)> = vec![(target.clone(), source)];
     if args.contents {
+        let mut skipped = Vec::new();
         for t in discovery.contents_types(&args.skip_api_resources) {
             for obj in list_in_namespace(&client, &t, name).await? {
                 let obj_name = obj["metadata"]["name"].as_str().unwrap_or_default();
@@ -270,20 +265,23 @@ async fn run_online(
                     ctx.printer.warn(&format!(
                         "skipped {} {:?}: its name is not valid for a federated object: {why}",
                         t.kind,
-                        qualified_name(&obj)
+                        qualified(&obj)
                     ));
                     continue;
                 }
-                if let Some(why) = made_by_every_cluster(&t, &obj) {
-                    ctx.printer.warn(&format!(
-                        "skipped {} {:?}: {why}",
-                        t.kind,
-                        qualified_name(&obj)
-                    ));
+                if let Some(why) = made_by_the_cluster(&t, &obj) {
+                    skipped.push(Skipped {
+                        kind: t.kind.clone(),
+                        name: qualified(&obj),
+                        why,
+                    });
                     continue;
                 }
                 sources.push((t.clone(), obj));
             }
+        }
+        for w in skipped_warnings(&skipped) {
+            ctx.printer.warn(&w);
         }
     }
 
@@ -484,7 +482,7 @@ async fn create(
         }
         _ => Api::all_with(client.clone(), &resource),
     };
-    let describe = format!("{} {:?}", federated.kind, qualified_name(obj));
+    let describe = format!("{} {:?}", federated.kind, qualified(obj));
     let already_exists = || {
         error::failure(format!("{describe} already exists")).with_hint(
             "federate creates new federated objects only; edit the existing one, or delete it and federate again",
@@ -517,46 +515,8 @@ async fn create(
     }
 }
 
-/// Objects every cluster creates for itself in each namespace, with cluster-specific content: federating them
-/// with `--contents` would overwrite the members' own copies (their root CA, their token Secrets), so they are
-/// skipped. KubeFed's `--contents` had no such rule; it predates `kube-root-ca.crt`.
-pub fn made_by_every_cluster(t: &TargetType, obj: &Value) -> Option<&'static str> {
-    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
-    match (t.group.as_str(), t.kind.as_str()) {
-        ("", "ConfigMap") if name == "kube-root-ca.crt" => {
-            Some("every cluster publishes its own root CA in this ConfigMap")
-        }
-        ("", "ServiceAccount") if name == "default" => {
-            Some("every cluster creates this ServiceAccount in each namespace")
-        }
-        ("", "Secret") if obj["type"] == "kubernetes.io/service-account-token" => {
-            Some("a ServiceAccount token is valid only in the cluster that issued it")
-        }
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn contents_skip_what_every_cluster_makes_for_itself() {
-        use crate::kubefed::typeconfig::default_types;
-        let ty = |kind: &str| {
-            default_types()
-                .into_iter()
-                .find(|t| t.kind == kind)
-                .unwrap()
-        };
-        let obj = |name: &str| serde_json::json!({"metadata": {"name": name}});
-        assert!(made_by_every_cluster(&ty("ConfigMap"), &obj("kube-root-ca.crt")).is_some());
-        assert!(made_by_every_cluster(&ty("ConfigMap"), &obj("app")).is_none());
-        assert!(made_by_every_cluster(&ty("ServiceAccount"), &obj("default")).is_some());
-        assert!(made_by_every_cluster(&ty("ServiceAccount"), &obj("robot")).is_none());
-        let token = serde_json::json!({"metadata": {"name": "t"}, "type": "kubernetes.io/service-account-token"});
-        assert!(made_by_every_cluster(&ty("Secret"), &token).is_some());
-        assert!(made_by_every_cluster(&ty("Secret"), &obj("creds")).is_none());
-    }
-
     use super::*;
     use crate::error::ErrorKind;
     use serde_json::json;
@@ -647,10 +607,10 @@ mod tests {
     #[test]
     fn qualified_names_omit_empty_namespaces() {
         assert_eq!(
-            qualified_name(&json!({"metadata": {"name": "a", "namespace": "n"}})),
+            qualified(&json!({"metadata": {"name": "a", "namespace": "n"}})),
             "n/a"
         );
-        assert_eq!(qualified_name(&json!({"metadata": {"name": "a"}})), "a");
+        assert_eq!(qualified(&json!({"metadata": {"name": "a"}})), "a");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::desired::{live_matches, MANAGED_LABEL};
+use super::desired::MANAGED_LABEL;
+use super::matching::{live_matches, Storage};
 use super::status::ClusterPropagationStatus;
 
 pub const ORPHAN_ANNOTATION: &str = "kubefed.io/orphan";
@@ -25,6 +26,11 @@ pub struct ClusterFacts<'a> {
     /// The target is the host cluster's own copy of the namespace that holds the control plane objects:
     /// it is never deleted, only unlabelled, and always adopted.
     pub is_host_namespace: bool,
+    /// How the target type's server stores objects, for comparing live with desired.
+    pub storage: Storage,
+    /// The live object is the very version last propagated for the current template and overrides (its
+    /// PropagatedVersion), so it needs no write whatever the comparison says.
+    pub version_matches: bool,
 }
 
 /// The single step to take in a cluster, and the status to report if nothing is written.
@@ -128,7 +134,9 @@ pub fn decide(f: &ClusterFacts<'_>) -> ClusterAction {
         Some("true") => {
             if is_terminating(live) {
                 Report(S::WaitingForRemoval)
-            } else if f.desired.is_some_and(|d| live_matches(d, live)) {
+            } else if f.version_matches
+                || f.desired.is_some_and(|d| live_matches(d, live, f.storage))
+            {
                 Report(S::Ok)
             } else {
                 Update
@@ -248,7 +256,19 @@ mod tests {
             desired,
             adopt_resources: true,
             is_host_namespace: false,
+            storage: Storage::BuiltIn { secret: false },
+            version_matches: false,
         }
+    }
+
+    #[test]
+    fn the_recorded_version_needs_no_write_whatever_the_comparison_says() {
+        let d = obj(json!({"kubefed.io/managed": "true", "app": "new"}));
+        let live = obj(json!({"kubefed.io/managed": "true", "app": "old"}));
+        let mut f = facts(true, Some(&live), Some(&d));
+        assert_eq!(decide(&f), ClusterAction::Update);
+        f.version_matches = true;
+        assert_eq!(decide(&f), ClusterAction::Report(S::Ok));
     }
 
     #[test]

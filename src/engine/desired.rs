@@ -248,67 +248,6 @@ fn is_empty(v: &Value) -> bool {
     }
 }
 
-/// Whether `live` already holds everything in `desired`: every field of desired present and equal in live
-/// (objects recursively, lists element by element with equal length, numbers by value; null or empty in
-/// desired also matches an absent field), and — when live records kubefedctl's apply in `managedFields` —
-/// no map field kubefedctl owns has disappeared from desired (otherwise an apply is needed to remove it).
-/// Fields inside lists are not checked for removal.
-pub fn live_matches(desired: &Value, live: &Value) -> bool {
-    if !contains(desired, live) {
-        return false;
-    }
-    let entries = live
-        .pointer("/metadata/managedFields")
-        .and_then(Value::as_array);
-    for entry in entries.into_iter().flatten() {
-        if entry.get("manager").and_then(Value::as_str) == Some(FIELD_MANAGER)
-            && entry.get("operation").and_then(Value::as_str) == Some("Apply")
-        {
-            if let Some(fields) = entry.get("fieldsV1").and_then(Value::as_object) {
-                if owns_field_missing_from(fields, desired) {
-                    return false;
-                }
-            }
-        }
-    }
-    true
-}
-
-fn contains(desired: &Value, live: &Value) -> bool {
-    match (desired, live) {
-        (Value::Object(d), Value::Object(l)) => d.iter().all(|(k, dv)| match l.get(k) {
-            Some(lv) => contains(dv, lv),
-            None => is_empty(dv) && !dv.is_string(),
-        }),
-        (Value::Array(d), Value::Array(l)) => {
-            d.len() == l.len() && d.iter().zip(l).all(|(a, b)| contains(a, b))
-        }
-        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
-        (Value::Null, _) => live.is_null(),
-        (Value::Object(d), Value::Null) => d.is_empty(),
-        (Value::Array(d), Value::Null) => d.is_empty(),
-        (a, b) => a == b,
-    }
-}
-
-fn owns_field_missing_from(fields: &Map<String, Value>, desired: &Value) -> bool {
-    for (key, sub) in fields {
-        let Some(name) = key.strip_prefix("f:") else {
-            // "." marks the field itself; "k:", "v:" and "i:" address list elements, which we don't track.
-            continue;
-        };
-        let Some(dv) = desired.get(name) else {
-            return true;
-        };
-        if let (Some(sub), Value::Object(_)) = (sub.as_object(), dv) {
-            if owns_field_missing_from(sub, dv) {
-                return true;
-            }
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,58 +445,5 @@ mod tests {
         let t = TargetInfo::from_ftc(&ns).unwrap();
         assert!(t.is_namespace() && !t.namespaced);
         assert_eq!(t.api_version(), "v1");
-    }
-
-    #[test]
-    fn live_object_with_server_defaults_matches() {
-        let d = build(&deployment_fed(false, json!([])), &deployments(), "c1")
-            .unwrap()
-            .object;
-        let mut live = d.clone();
-        live["metadata"]["uid"] = json!("abc");
-        live["metadata"]["resourceVersion"] = json!("12");
-        live["metadata"]["annotations"] = json!({"deployment.kubernetes.io/revision": "1"});
-        live["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] =
-            json!("IfNotPresent");
-        live["spec"]["replicas"] = json!(3.0);
-        live["status"] = json!({"readyReplicas": 3});
-        assert!(live_matches(&d, &live));
-    }
-
-    #[test]
-    fn changed_or_missing_fields_do_not_match() {
-        let d = build(&deployment_fed(false, json!([])), &deployments(), "c1")
-            .unwrap()
-            .object;
-        let mut live = d.clone();
-        live["spec"]["replicas"] = json!(2);
-        assert!(!live_matches(&d, &live));
-        let mut unlabelled = d.clone();
-        unlabelled["metadata"]["labels"]
-            .as_object_mut()
-            .unwrap()
-            .remove(MANAGED_LABEL);
-        assert!(!live_matches(&d, &unlabelled));
-        let mut extra_container = d.clone();
-        extra_container["spec"]["template"]["spec"]["containers"]
-            .as_array_mut()
-            .unwrap()
-            .push(json!({"name": "side"}));
-        assert!(!live_matches(&d, &extra_container));
-    }
-
-    #[test]
-    fn a_field_we_applied_before_but_no_longer_want_forces_an_apply() {
-        let desired = json!({"apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": "c", "namespace": "p", "labels": {"kubefed.io/managed": "true"}}, "data": {"a": "1"}});
-        let mut live = desired.clone();
-        live["data"]["b"] = json!("2");
-        live["metadata"]["managedFields"] = json!([
-            {"manager": "kubectl", "operation": "Update", "fieldsV1": {"f:data": {"f:c": {}}}},
-            {"manager": "kubefedctl", "operation": "Apply", "fieldsV1": {
-                "f:metadata": {"f:labels": {"f:kubefed.io/managed": {}}}, "f:data": {".": {}, "f:a": {}, "f:b": {}}}}]);
-        assert!(!live_matches(&desired, &live));
-        live["metadata"]["managedFields"][1]["fieldsV1"]["f:data"] = json!({"f:a": {}});
-        assert!(live_matches(&desired, &live));
     }
 }

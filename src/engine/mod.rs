@@ -6,6 +6,7 @@ pub mod actions;
 pub mod clusters;
 pub mod desired;
 pub mod health;
+pub mod matching;
 pub mod overrides;
 pub mod placement;
 pub mod reconcile;

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use kube::api::{
-    Api, DeleteParams, DynamicObject, Patch, PatchParams, Preconditions, PropagationPolicy,
+    Api, DeleteParams, DynamicObject, Patch, PatchParams, PostParams, Preconditions,
+    PropagationPolicy,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -14,11 +15,13 @@ use tokio::sync::Semaphore;
 
 use super::actions::{self, ClusterAction, ClusterFacts, SYNC_FINALIZER};
 use super::desired::{self, TargetInfo, FIELD_MANAGER, MANAGED_LABEL};
+use super::matching::{self, Storage};
 use super::overrides::parse_overrides;
 use super::placement::{self, ClusterInfo, ControlPlaneScope};
 use super::status::{
     compute_status, AggregateReason, ClusterOutcome, ClusterPropagationStatus, StatusInput,
 };
+use super::versions;
 
 /// A federated type the pass propagates (from one enabled FederatedTypeConfig).
 #[derive(Debug, Clone)]
@@ -87,6 +90,9 @@ pub struct Env {
     all_objects: Mutex<HashMap<(String, String, String), SharedListing>>,
     /// With `--dry-run`, set by `diff`: every write the pass would send, with what it would send it over.
     pub previews: Option<Mutex<Vec<Preview>>>,
+    /// The stored `status` of every (Cluster)PropagatedVersion, by `(namespace, name)` (namespace `""` for
+    /// cluster-scoped ones); `None` when the host serves no PropagatedVersion type (then none is written).
+    pub propagated: Option<HashMap<ObjectKey, Value>>,
 }
 
 /// A write a dry-run pass would send to a member (`kubefedctl diff` turns these into diffs).
@@ -139,6 +145,7 @@ impl Env {
             host_namespace_uids: Mutex::new(HashMap::new()),
             all_objects: Mutex::new(HashMap::new()),
             previews: None,
+            propagated: None,
         }
     }
 
@@ -372,6 +379,8 @@ struct ClusterResult {
     wrote: bool,
     /// Deletion path: the member still holds the object (or cannot be checked), so the finalizer stays.
     blocks_release: bool,
+    /// The member object's version to record in the PropagatedVersion (`gen:N` / `rv:N`).
+    version: Option<String>,
 }
 
 impl ClusterResult {
@@ -381,6 +390,7 @@ impl ClusterResult {
             outcome: None,
             wrote: false,
             blocks_release: false,
+            version: None,
         }
     }
 }
@@ -431,6 +441,23 @@ impl ObjectCtx<'_> {
         } else {
             format!("{}/{}", self.key.0, self.key.1)
         }
+    }
+
+    /// Where this object's (Cluster)PropagatedVersion lives: `(namespace, name)`.
+    fn versions_key(&self) -> ObjectKey {
+        let ns = if self.ty.federated_namespaced {
+            self.fed_ns.clone()
+        } else {
+            String::new()
+        };
+        (
+            ns,
+            versions::propagated_version_name(&self.ty.target.kind, &self.fed_name),
+        )
+    }
+
+    fn stored_versions(&self) -> Option<&Value> {
+        self.env.propagated.as_ref()?.get(&self.versions_key())
     }
 
     async fn is_host_namespace(&self, live: Option<&Value>) -> bool {
@@ -543,23 +570,41 @@ pub async fn reconcile_object(
         _ => {}
     }
     let overrides = parse_overrides(fed);
+    let stored_versions = ctx.stored_versions();
+    let trusted = versions::trusted_versions(stored_versions, fed);
 
-    let results = futures::future::join_all(env.clusters.iter().map(|cluster| {
-        let selected = placed.contains(&cluster.name);
-        let overrides = &overrides;
-        let ctx = &ctx;
-        async move { reconcile_in_cluster(ctx, cluster, selected, overrides, listings).await }
-    }))
-    .await;
+    let results =
+        futures::future::join_all(env.clusters.iter().map(|cluster| {
+            let selected = placed.contains(&cluster.name);
+            let overrides = &overrides;
+            let ctx = &ctx;
+            let recorded = trusted
+                .as_ref()
+                .and_then(|t| t.get(&cluster.name))
+                .map(String::as_str);
+            async move {
+                reconcile_in_cluster(ctx, cluster, selected, overrides, listings, recorded).await
+            }
+        }))
+        .await;
 
     let mut clusters = BTreeMap::new();
+    let mut cluster_versions = BTreeMap::new();
     let mut updated = false;
     for (cluster, r) in env.clusters.iter().zip(results) {
         updated |= r.wrote;
         if let Some(o) = r.outcome {
             clusters.insert(cluster.name.clone(), o);
         }
+        if let Some(v) = r.version {
+            cluster_versions.insert(cluster.name.clone(), v);
+        }
         records.extend(r.record);
+    }
+    // Versions are rewritten when something was propagated or the record no longer fits the object; a
+    // member object changed by someone else but still matching is only compared again next time.
+    if updated || trusted.is_none() {
+        write_versions(&ctx, stored_versions, &cluster_versions, &mut records).await;
     }
     write_status(&ctx, reason, clusters, updated, &mut records).await;
     records
@@ -574,6 +619,7 @@ async fn reconcile_in_cluster(
         super::overrides::OverrideError,
     >,
     listings: &Listings,
+    recorded: Option<&str>,
 ) -> ClusterResult {
     use ClusterPropagationStatus as S;
     let name = cluster.name.as_str();
@@ -585,6 +631,7 @@ async fn reconcile_in_cluster(
         }),
         wrote: false,
         blocks_release: false,
+        version: recorded.map(str::to_string),
     };
     let client = match (&cluster.client, cluster.ready) {
         (Some(c), true) => c.clone(),
@@ -619,7 +666,17 @@ async fn reconcile_in_cluster(
     };
 
     let host_ns = ctx.is_host_namespace(live.as_ref()).await;
+    let storage = Storage::of(&ctx.ty.target);
     let facts = |live: Option<&Value>, is_host_namespace: bool| {
+        // The version KubeFed recorded after its last write: a `gen:` version says nothing of metadata,
+        // which changes without bumping the generation.
+        let version_matches = match (recorded, live, desired.as_ref()) {
+            (Some(r), Some(l), Some(d)) => {
+                versions::object_version(l) == r
+                    && (r.starts_with("rv:") || matching::metadata_matches(d, l, storage))
+            }
+            _ => false,
+        };
         actions::decide(&ClusterFacts {
             selected,
             ready: true,
@@ -627,6 +684,8 @@ async fn reconcile_in_cluster(
             desired: desired.as_ref(),
             adopt_resources: ctx.env.adopt_resources,
             is_host_namespace,
+            storage,
+            version_matches,
         })
     };
     let mut action = facts(live.as_ref(), host_ns);
@@ -667,6 +726,11 @@ async fn reconcile_in_cluster(
                 )),
                 _ => None,
             };
+            // Converged: the live object is what was propagated; anything else keeps the old record.
+            let version = match (status, live.as_ref()) {
+                (S::Ok, Some(l)) => Some(versions::object_version(l)),
+                _ => recorded.map(str::to_string),
+            };
             ClusterResult {
                 record: Some(ctx.record(name, Action::None, *status, error)),
                 outcome: Some(ClusterOutcome {
@@ -675,6 +739,7 @@ async fn reconcile_in_cluster(
                 }),
                 wrote: false,
                 blocks_release: false,
+                version,
             }
         }
         _ if ctx.env.dry_run => {
@@ -697,6 +762,7 @@ async fn reconcile_in_cluster(
                 }),
                 wrote: false,
                 blocks_release: false,
+                version: None,
             }
         }
         _ => {
@@ -720,6 +786,10 @@ async fn reconcile_in_cluster(
                         }),
                         wrote: true,
                         blocks_release: false,
+                        // Recorded only for what stays propagated (not for deletions or unlabelling).
+                        version: obj
+                            .filter(|_| selected && status == Some(S::Ok))
+                            .map(versions::object_version),
                     }
                 }
                 Err(e) => {
@@ -732,13 +802,17 @@ async fn reconcile_in_cluster(
                         }),
                         wrote: false,
                         blocks_release: false,
+                        version: recorded.map(str::to_string),
                     }
                 }
             }
         }
     };
-    if !selected && result.outcome.as_ref().is_some_and(|o| o.status == S::Ok) {
-        result.outcome = None;
+    if !selected {
+        result.version = None;
+        if result.outcome.as_ref().is_some_and(|o| o.status == S::Ok) {
+            result.outcome = None;
+        }
     }
     result
 }
@@ -821,6 +895,78 @@ async fn set_finalizer(ctx: &ObjectCtx<'_>, present: bool) -> Result<(), kube::E
     )
     .await
     .map(|_| ())
+}
+
+/// Records the member versions just propagated in the object's (Cluster)PropagatedVersion, as KubeFed does,
+/// creating it (owned by the federated object, so it goes with it) when there is none. Nothing is written
+/// when the record is already current, in a dry run, or when the host serves no PropagatedVersion type.
+async fn write_versions(
+    ctx: &ObjectCtx<'_>,
+    stored: Option<&Value>,
+    cluster_versions: &BTreeMap<String, String>,
+    records: &mut Vec<Record>,
+) {
+    if ctx.env.dry_run || ctx.env.propagated.is_none() {
+        return;
+    }
+    let status = versions::propagated_version_status(ctx.fed, cluster_versions);
+    if stored == Some(&status) {
+        return;
+    }
+    let (ns, name) = ctx.versions_key();
+    let resource = versions::propagated_version_resource(ctx.ty.federated_namespaced);
+    let api: Api<DynamicObject> = if ns.is_empty() {
+        Api::all_with(ctx.env.host.clone(), &resource)
+    } else {
+        Api::namespaced_with(ctx.env.host.clone(), &ns, &resource)
+    };
+    let failed = |e: &kube::Error| {
+        ctx.object_record(
+            "",
+            Some(format!(
+                "cannot record the propagated versions of {} {} in {} {name}: {}",
+                ctx.ty.federated_api.kind,
+                ctx.qualified(),
+                resource.kind,
+                api_error_text(e)
+            )),
+        )
+    };
+    let _permit = ctx.env.limiter.acquire().await;
+    if stored.is_none() {
+        let mut meta = json!({"name": name, "ownerReferences": [{
+            "apiVersion": ctx.fed.get("apiVersion").cloned().unwrap_or_else(|| json!(ctx.ty.federated_api.api_version)),
+            "kind": ctx.ty.federated_api.kind,
+            "name": ctx.fed_name,
+            "uid": ctx.fed.pointer("/metadata/uid").cloned().unwrap_or(Value::Null),
+        }]});
+        if !ns.is_empty() {
+            meta["namespace"] = json!(ns);
+        }
+        let body: DynamicObject = serde_json::from_value(json!({
+            "apiVersion": resource.api_version, "kind": resource.kind, "metadata": meta,
+        }))
+        .expect("a PropagatedVersion object");
+        match api.create(&PostParams::default(), &body).await {
+            Ok(_) => {}
+            // Made by another writer since the pass listed them: its status is overwritten below.
+            Err(kube::Error::Api(s)) if s.code == 409 => {}
+            Err(e) => {
+                records.push(failed(&e));
+                return;
+            }
+        }
+    }
+    if let Err(e) = api
+        .patch_status(
+            &name,
+            &PatchParams::default(),
+            &Patch::Merge(json!({ "status": status })),
+        )
+        .await
+    {
+        records.push(failed(&e));
+    }
 }
 
 /// Writes the federated object's status through its status subresource when it changed.
@@ -954,6 +1100,7 @@ async fn delete_in_cluster(
         }),
         wrote: false,
         blocks_release: true,
+        version: None,
     };
     let client = match (&cluster.client, cluster.ready) {
         (Some(c), true) => c.clone(),
@@ -1003,9 +1150,7 @@ async fn delete_in_cluster(
         });
         return ClusterResult {
             record: Some(ctx.record(name, act, S::Ok, None)),
-            outcome: None,
-            wrote: false,
-            blocks_release: false,
+            ..ClusterResult::nothing()
         };
     }
     match execute(ctx, &client, &action, None).await {
@@ -1021,13 +1166,13 @@ async fn delete_in_cluster(
                 }),
                 wrote: true,
                 blocks_release: true,
+                version: None,
             }
         }
         Ok(_) => ClusterResult {
             record: Some(ctx.record(name, act, S::Ok, None)),
-            outcome: None,
             wrote: true,
-            blocks_release: false,
+            ..ClusterResult::nothing()
         },
         Err(e) => {
             let status = action.failure_status().unwrap_or(S::DeletionFailed);

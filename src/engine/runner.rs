@@ -355,9 +355,20 @@ pub fn type_info(ftc: &FederatedTypeConfig, raw_status_gate: bool) -> Option<Typ
     })
 }
 
-fn to_values(list: Vec<DynamicObject>) -> Vec<Value> {
+/// Listed objects as JSON, each with its `apiVersion` and `kind`: a real API server leaves them out of
+/// the items of a built-in type's list, and a missing `kind` must not read as a difference (or show in
+/// `diff`).
+fn to_values(list: Vec<DynamicObject>, resource: &kube::core::ApiResource) -> Vec<Value> {
     list.into_iter()
-        .map(|o| serde_json::to_value(o).expect("objects serialise"))
+        .map(|mut o| {
+            if o.types.as_ref().is_none_or(|t| t.kind.is_empty()) {
+                o.types = Some(kube::core::TypeMeta {
+                    api_version: resource.api_version.clone(),
+                    kind: resource.kind.clone(),
+                });
+            }
+            serde_json::to_value(o).expect("objects serialise")
+        })
         .collect()
 }
 
@@ -387,7 +398,7 @@ async fn list_federated(
             ty.federated_api.kind
         )
     })?;
-    Ok(to_values(list.items))
+    Ok(to_values(list.items, &ty.federated_api))
 }
 
 /// The managed objects of a type in one member: one list request with `kubefed.io/managed=true`.
@@ -426,7 +437,7 @@ pub(crate) async fn list_objects(
             }
         ))
     })?;
-    Ok(to_values(list.items)
+    Ok(to_values(list.items, &ty.target_api)
         .into_iter()
         .map(|o| {
             let s = |p: &str| {
@@ -443,6 +454,44 @@ pub(crate) async fn list_objects(
             (key, o)
         })
         .collect())
+}
+
+/// The stored `status` of every PropagatedVersion the pass may use (in `ns_filter`, or everywhere), and on
+/// a Cluster-scoped plane every ClusterPropagatedVersion: two lists per pass. `None` when they cannot be
+/// read (a control plane installed without them): then every object is compared and no version written.
+async fn list_propagated_versions(
+    host: &kube::Client,
+    ns_filter: Option<&str>,
+    scope: ControlPlaneScope,
+) -> Option<HashMap<ObjectKey, Value>> {
+    let mut out = HashMap::new();
+    let mut kinds = vec![true];
+    if scope == ControlPlaneScope::Cluster {
+        kinds.push(false);
+    }
+    for namespaced in kinds {
+        let resource = super::versions::propagated_version_resource(namespaced);
+        let api: Api<DynamicObject> = match ns_filter {
+            Some(ns) if namespaced => Api::namespaced_with(host.clone(), ns, &resource),
+            _ => Api::all_with(host.clone(), &resource),
+        };
+        // Unknown versions only cost a comparison per object: the pass goes on without them, and writes
+        // none it could not have read.
+        let list = api.list(&ListParams::default()).await.ok()?;
+        for pv in list.items {
+            let (Some(name), Some(status)) = (pv.metadata.name.clone(), pv.data.get("status"))
+            else {
+                continue;
+            };
+            let ns = if namespaced {
+                pv.metadata.namespace.clone().unwrap_or_default()
+            } else {
+                String::new()
+            };
+            out.insert((ns, name), status.clone());
+        }
+    }
+    Some(out)
 }
 
 /// Placement of every FederatedNamespace (named like its namespace), by namespace.
@@ -606,6 +655,7 @@ async fn pass(
     if collect_previews {
         env.previews = Some(std::sync::Mutex::new(Vec::new()));
     }
+    env.propagated = list_propagated_versions(host, host_filter.as_deref(), scope).await;
 
     // Namespaces first: the objects of every other type need them in the members.
     let mut types: Vec<TypeInfo> = selected

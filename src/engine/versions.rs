@@ -177,6 +177,50 @@ pub fn propagated_version_status(
     Value::Object(st)
 }
 
+/// The API resource of PropagatedVersions (namespaced) or ClusterPropagatedVersions.
+pub fn propagated_version_resource(namespaced: bool) -> kube::core::ApiResource {
+    let (kind, plural) = if namespaced {
+        ("PropagatedVersion", "propagatedversions")
+    } else {
+        ("ClusterPropagatedVersion", "clusterpropagatedversions")
+    };
+    kube::core::ApiResource {
+        group: crate::kubefed::CORE_GROUP.into(),
+        version: crate::kubefed::CORE_ALPHA_VERSION.into(),
+        api_version: crate::kubefed::CORE_ALPHA_API_VERSION.into(),
+        kind: kind.into(),
+        plural: plural.into(),
+    }
+}
+
+/// The member versions a stored PropagatedVersion `status` records, by cluster — only when it was written
+/// for the federated object's current template and overrides (otherwise none can be trusted).
+pub fn trusted_versions(
+    stored: Option<&Value>,
+    fed: &Value,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    let st = stored?;
+    let s = |k: &str| st.get(k).and_then(Value::as_str).unwrap_or_default();
+    if s("templateVersion") != template_version(fed)
+        || s("overridesVersion") != overrides_version(fed)
+    {
+        return None;
+    }
+    Some(
+        st.get("clusterVersions")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|cv| {
+                Some((
+                    cv.get("clusterName")?.as_str()?.to_string(),
+                    cv.get("version")?.as_str()?.to_string(),
+                ))
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +276,25 @@ mod tests {
             object_version(&json!({"metadata": {"generation": 0, "resourceVersion": "9"}})),
             "rv:9"
         );
+    }
+
+    #[test]
+    fn recorded_versions_are_trusted_only_for_the_current_template_and_overrides() {
+        let fed = json!({"spec": {"template": {"data": {"k": "v"}}}});
+        let stored = propagated_version_status(
+            &fed,
+            &BTreeMap::from([("c1".to_string(), "rv:4".to_string())]),
+        );
+        assert_eq!(
+            trusted_versions(Some(&stored), &fed),
+            Some(BTreeMap::from([("c1".to_string(), "rv:4".to_string())]))
+        );
+        let changed = json!({"spec": {"template": {"data": {"k": "w"}}}});
+        assert_eq!(trusted_versions(Some(&stored), &changed), None);
+        let overridden = json!({"spec": {"template": {"data": {"k": "v"}},
+            "overrides": [{"clusterName": "c1", "clusterOverrides": [{"path": "/data/k", "value": "x"}]}]}});
+        assert_eq!(trusted_versions(Some(&stored), &overridden), None);
+        assert_eq!(trusted_versions(None, &fed), None);
     }
 
     #[test]

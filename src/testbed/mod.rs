@@ -68,7 +68,7 @@ impl Backend {
 /// Running clusters of either kind.
 pub enum Testbed {
     Sandbox(Sandbox),
-    Reference(ReferenceClusters),
+    Reference(Box<ReferenceClusters>),
 }
 
 impl Testbed {
@@ -83,7 +83,9 @@ impl Testbed {
                 })
                 .await?,
             ),
-            Backend::Reference(v) => Testbed::Reference(ReferenceClusters::start(v, &names).await?),
+            Backend::Reference(v) => {
+                Testbed::Reference(Box::new(ReferenceClusters::start(v, &names).await?))
+            }
         })
     }
 
