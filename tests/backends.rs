@@ -499,3 +499,236 @@ async fn lifecycle(backend: Backend) {
     );
 }
 on_every_backend!(lifecycle);
+
+/// Creates `n` FederatedConfigMaps `cm-0000`… in namespace `ns` of the host (placed everywhere).
+async fn federated_configmaps(bed: &Bed, ns: &str, n: usize, value: &str) {
+    let client = bed.client("host").await;
+    let api = api(&client, &federated("ConfigMap"), Some(ns));
+    futures::future::join_all((0..n).map(|i| {
+        let api = api.clone();
+        let value = value.to_string();
+        async move {
+            let name = format!("cm-{i:04}");
+            let obj = json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedConfigMap",
+                "metadata": {"name": name, "namespace": ns},
+                "spec": {"template": {"data": {"value": value}}, "placement": {"clusterSelector": {}}}});
+            api.patch(&name, &kube::api::PatchParams::apply("test").force(), &kube::api::Patch::Apply(&obj))
+                .await
+                .unwrap_or_else(|e| panic!("federated configmap {name}: {e}"));
+        }
+    }))
+    .await;
+}
+
+async fn federated_namespace(bed: &Bed, ns: &str) {
+    bed.apply(
+        "host",
+        &core("Namespace", "namespaces"),
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+    bed.apply("host", &federated("Namespace"),
+        json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedNamespace",
+            "metadata": {"name": ns, "namespace": ns}, "spec": {"placement": {"clusterSelector": {}}}})).await;
+}
+
+async fn configmap_names(bed: &Bed, cluster: &str, ns: &str) -> Vec<String> {
+    let client = bed.client(cluster).await;
+    let list = api(&client, &core("ConfigMap", "configmaps"), Some(ns))
+        .list(&Default::default())
+        .await
+        .unwrap();
+    let mut names: Vec<String> = list
+        .items
+        .iter()
+        .filter_map(|o| o.metadata.name.clone())
+        .filter(|n| n.starts_with("cm-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A member that dies in the middle of a pass: the pass ends with exit 3 and the other member converged;
+/// nothing is deleted in the dead member; once it is back, one pass converges it and the next writes nothing.
+async fn member_killed_mid_pass(backend: Backend) {
+    let mut bed = Bed::start(&backend, &["host", "member1", "member2"]).await;
+    bed.expect(bed.run(&["init"]).await, 0, "init");
+    for m in ["member1", "member2"] {
+        bed.expect(
+            bed.run(&["join", m, "--cluster-context", m]).await,
+            0,
+            "join",
+        );
+    }
+    federated_namespace(&bed, "bulk").await;
+    const N: usize = 300;
+    federated_configmaps(&bed, "bulk", N, "v1").await;
+    bed.expect(bed.run(&["reconcile", "--once"]).await, 0, "first pass");
+    assert_eq!(configmap_names(&bed, "member2", "bulk").await.len(), N);
+
+    // Every template changes; member2 dies once it has taken some of the updates.
+    federated_configmaps(&bed, "bulk", N, "v2").await;
+    let start = bed.tb.writes("member2").await.unwrap();
+    let pass = bed.spawn(&["reconcile", "--once", "-o", "json", "--concurrency", "4"]);
+    eventually(60, "member2 to take a few updates", || async {
+        (bed.tb.writes("member2").await.unwrap() >= start + 10).then_some(())
+    })
+    .await;
+    bed.kill("member2").await;
+    let out = finish(pass).await;
+    let label = bed.label();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a pass with a dead member on {label}:\n{}",
+        stderr(&out)
+    );
+    let report: Value = serde_json::from_str(&stdout(&out)).expect("json report");
+    let failed: Vec<&Value> = report["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["cluster"] == "member2" && r["status"] != "")
+        .collect();
+    assert!(
+        !failed.is_empty(),
+        "member2's failures are reported on {label}"
+    );
+    for r in &failed {
+        assert!(
+            ["UpdateFailed", "ClusterNotReady", "CachedRetrievalFailed"]
+                .contains(&r["status"].as_str().unwrap()),
+            "{r}"
+        );
+    }
+    let cm = core("ConfigMap", "configmaps");
+    for i in [0, N / 2, N - 1] {
+        let o = bed
+            .get("member1", &cm, Some("bulk"), &format!("cm-{i:04}"))
+            .await
+            .unwrap();
+        assert_eq!(o["data"]["value"], "v2", "member1 converged on {label}");
+    }
+
+    bed.resume("member2").await;
+    assert_eq!(
+        configmap_names(&bed, "member2", "bulk").await.len(),
+        N,
+        "nothing deleted in member2 on {label}"
+    );
+    bed.expect(
+        bed.run(&["reconcile", "--once"]).await,
+        0,
+        "the pass after member2 is back",
+    );
+    for i in [0, N - 1] {
+        let o = bed
+            .get("member2", &cm, Some("bulk"), &format!("cm-{i:04}"))
+            .await
+            .unwrap();
+        assert_eq!(o["data"]["value"], "v2");
+    }
+    assert_converged(&bed, "after a member came back").await;
+}
+on_every_backend!(member_killed_mid_pass);
+
+/// A Namespaced control plane federates what is in its own namespace, with credentials confined to it.
+async fn namespaced_control_plane(backend: Backend) {
+    let bed = Bed::start(&backend, &["host", "member1"]).await;
+    bed.expect(
+        bed.run(&["init", "--scope", "Namespaced"]).await,
+        0,
+        "init --scope Namespaced",
+    );
+    bed.expect(
+        bed.run(&["join", "member1", "--cluster-context", "member1"])
+            .await,
+        0,
+        "join",
+    );
+    bed.apply("host", &core("ConfigMap", "configmaps"),
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings", "namespace": NS},
+            "data": {"color": "blue"}})).await;
+    bed.expect(
+        bed.run(&["federate", "configmaps", "settings", "-n", NS])
+            .await,
+        0,
+        "federate",
+    );
+    bed.expect(bed.run(&["reconcile", "--once"]).await, 0, "pass");
+    let cm = bed
+        .get(
+            "member1",
+            &core("ConfigMap", "configmaps"),
+            Some(NS),
+            "settings",
+        )
+        .await;
+    assert_eq!(cm.expect("propagated")["data"]["color"], "blue");
+    assert_converged(&bed, "Namespaced plane").await;
+}
+on_every_backend!(namespaced_control_plane);
+
+async fn cm_value(bed: &Bed, ns: &str, name: &str) -> Option<String> {
+    bed.get("member1", &core("ConfigMap", "configmaps"), Some(ns), name)
+        .await
+        .and_then(|o| o["data"]["value"].as_str().map(str::to_string))
+}
+
+/// `reconcile --watch` propagates a template change and reverts a hand edit in a member, then stops on
+/// SIGTERM with exit 0.
+async fn watch_reacts_to_changes(backend: Backend) {
+    let bed = Bed::start(&backend, &["host", "member1"]).await;
+    bed.expect(bed.run(&["init"]).await, 0, "init");
+    bed.expect(
+        bed.run(&["join", "member1", "--cluster-context", "member1"])
+            .await,
+        0,
+        "join",
+    );
+    federated_namespace(&bed, "live").await;
+    federated_configmaps(&bed, "live", 3, "v1").await;
+    let watch = bed.spawn(&["reconcile", "--watch"]);
+    let cm = core("ConfigMap", "configmaps");
+    eventually(60, "the watcher's first propagation", || async {
+        (cm_value(&bed, "live", "cm-0001").await.as_deref() == Some("v1")).then_some(())
+    })
+    .await;
+
+    bed.merge(
+        "host",
+        &federated("ConfigMap"),
+        Some("live"),
+        "cm-0001",
+        json!({"spec": {"template": {"data": {"value": "v2"}}}}),
+    )
+    .await;
+    eventually(30, "a template change to reach member1", || async {
+        (cm_value(&bed, "live", "cm-0001").await.as_deref() == Some("v2")).then_some(())
+    })
+    .await;
+
+    bed.merge(
+        "member1",
+        &cm,
+        Some("live"),
+        "cm-0001",
+        json!({"data": {"value": "edited by hand"}}),
+    )
+    .await;
+    eventually(30, "the hand edit to be reverted", || async {
+        (cm_value(&bed, "live", "cm-0001").await.as_deref() == Some("v2")).then_some(())
+    })
+    .await;
+
+    terminate(&watch);
+    let out = finish(watch).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "watch stops cleanly on {}:\n{}",
+        bed.label(),
+        stderr(&out)
+    );
+}
+on_every_backend!(watch_reacts_to_changes);

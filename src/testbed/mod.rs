@@ -150,6 +150,16 @@ impl Testbed {
         }
     }
 
+    /// Makes a cluster fail at once, as a crashed member does: open connections are dropped and new ones
+    /// refused (the sandbox stops serving; a real API server is killed with SIGKILL). Its state is kept, and
+    /// [`Testbed::resume`] brings it back.
+    pub async fn kill(&mut self, name: &str) -> Result<()> {
+        match self {
+            Testbed::Sandbox(s) => s.stop(name).await,
+            Testbed::Reference(r) => r.kill(name),
+        }
+    }
+
     /// Makes a cluster unreachable (connections refused); its state is kept.
     pub async fn stop(&mut self, name: &str) -> Result<()> {
         match self {

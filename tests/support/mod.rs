@@ -91,6 +91,14 @@ impl Bed {
         self.tb.backend().label()
     }
 
+    pub async fn kill(&mut self, name: &str) {
+        self.tb.kill(name).await.expect("kill cluster");
+    }
+
+    pub async fn resume(&mut self, name: &str) {
+        self.tb.resume(name).await.expect("resume cluster");
+    }
+
     pub fn dir(&self) -> &std::path::Path {
         self.dir.path()
     }
@@ -137,6 +145,22 @@ impl Bed {
         })
         .await
         .unwrap()
+    }
+
+    /// Starts the binary in the background (stdout and stderr piped), for `reconcile --watch` or a pass that
+    /// a test interrupts.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .env_remove("KUBECONFIG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start kubefedctl")
     }
 
     /// Runs the binary and asserts its exit code, returning stdout.
@@ -232,6 +256,21 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Waits for a background process (off the async runtime) and returns its output.
+pub async fn finish(child: std::process::Child) -> Output {
+    tokio::task::spawn_blocking(move || child.wait_with_output().expect("wait for kubefedctl"))
+        .await
+        .unwrap()
+}
+
+/// Sends SIGTERM to a background process, as an operator's Ctrl-C or a pod's termination does.
+pub fn terminate(child: &std::process::Child) {
+    // SAFETY: kill(2) with the pid of a child this process spawned and has not reaped.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
 }
 
 /// Polls `f` until it returns `Some`, for at most `secs` seconds.
