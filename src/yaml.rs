@@ -49,9 +49,94 @@ fn parse_error(document: usize, err: &serde_yaml::Error) -> YamlError {
     }
 }
 
-/// One YAML document, without a leading `---`.
+/// One YAML document, without a leading `---`. Strings that a YAML 1.1 reader (kubectl, client-go, PyYAML)
+/// would take for something else — `y`, `no`, `on`, `~`, `010`, `1:20`, `0x1F`, `2001-12-14` — are
+/// double-quoted, so the output reads back as the same strings in every reader, not only in YAML 1.2 ones.
 pub fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Result<String, YamlError> {
-    serde_yaml::to_string(value).map_err(|e| YamlError::Render(e.to_string()))
+    let mut value = serde_json::to_value(value).map_err(|e| YamlError::Render(e.to_string()))?;
+    let probe = serde_json::to_string(&value).unwrap_or_default();
+    // A marker no string of the value contains, so every occurrence in the output is ours.
+    let mut marker = String::from("qz");
+    while probe.contains(&marker) {
+        marker.push('z');
+    }
+    let mut quoted = Vec::new();
+    protect(&mut value, &marker, &mut quoted);
+    let mut text = serde_yaml::to_string(&value).map_err(|e| YamlError::Render(e.to_string()))?;
+    for (i, original) in quoted.iter().enumerate().rev() {
+        let token = format!("{marker}{i}{marker}");
+        let literal = serde_json::to_string(original).expect("a string serialises");
+        text = text.replace(&token, &literal);
+    }
+    Ok(text)
+}
+
+/// Replaces every string (keys too) that needs quoting with a plain token, remembering the original.
+fn protect(value: &mut Value, marker: &str, quoted: &mut Vec<String>) {
+    let mut token = |s: &str, quoted: &mut Vec<String>| -> Option<String> {
+        needs_quotes(s).then(|| {
+            quoted.push(s.to_string());
+            format!("{marker}{}{marker}", quoted.len() - 1)
+        })
+    };
+    match value {
+        Value::String(s) => {
+            if let Some(t) = token(s, quoted) {
+                *s = t;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| protect(v, marker, quoted)),
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (k, mut v) in entries {
+                protect(&mut v, marker, quoted);
+                let k = token(&k, quoted).unwrap_or(k);
+                map.insert(k, v);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a plain scalar `s` would be read as a boolean, null, number or timestamp by a YAML 1.1 reader
+/// (or a 1.2 one).
+fn needs_quotes(s: &str) -> bool {
+    const WORDS: [&str; 27] = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", "<<",
+    ];
+    if s.is_empty() || WORDS.contains(&s) || s == "=" {
+        return true;
+    }
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let Some(first) = body.chars().next() else {
+        return false;
+    };
+    if matches!(body, ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    // Integers (decimal, 0b, 0o, 0x, octal, with `_`), floats, sexagesimal and dates all start with a digit
+    // or a dot and use only these characters; quoting a few more strings than needed is harmless.
+    (first.is_ascii_digit() || (first == '.' && body.len() > 1))
+        && body.chars().all(|c| {
+            c.is_ascii_hexdigit()
+                || matches!(
+                    c,
+                    '_' | '.'
+                        | ':'
+                        | '-'
+                        | '+'
+                        | 'x'
+                        | 'o'
+                        | 'X'
+                        | 'O'
+                        | 'T'
+                        | 't'
+                        | 'Z'
+                        | 'z'
+                        | ' '
+                )
+        })
 }
 
 /// Several documents, each preceded by `---` as `kubectl get -o yaml` prints a stream.
@@ -68,6 +153,39 @@ pub fn to_multi_doc_yaml<T: Serialize>(values: &[T]) -> Result<String, YamlError
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn strings_a_yaml_1_1_reader_would_retype_are_quoted() {
+        let v = json!({"data": {"x": "y", "n": "no", "on": "yes", "octal": "010", "time": "1:20",
+            "hex": "0x1F", "date": "2001-12-14", "exp": "1e3", "tilde": "~", "empty": "", "dot": ".5",
+            "plain": "blue", "version": "v1.2", "word": "off-peak"}});
+        let text = to_yaml(&v).unwrap();
+        for line in [
+            "  x: \"y\"",
+            "  \"n\": \"no\"",
+            "  \"on\": \"yes\"",
+            "  octal: \"010\"",
+            "  time: \"1:20\"",
+            "  hex: \"0x1F\"",
+            "  date: \"2001-12-14\"",
+            "  tilde: \"~\"",
+            "  empty: \"\"",
+            "  dot: \".5\"",
+            "  plain: blue",
+            "  version: v1.2",
+            "  word: off-peak",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line:?} in\n{text}");
+        }
+        assert_eq!(parse_documents(&text).unwrap(), vec![v]);
+    }
+
+    #[test]
+    fn a_string_that_looks_like_the_marker_survives() {
+        let v = json!({"a": "qz0qz", "b": "y"});
+        let text = to_yaml(&v).unwrap();
+        assert_eq!(parse_documents(&text).unwrap(), vec![v]);
+    }
 
     #[test]
     fn parses_every_document_of_a_stream() {

@@ -732,3 +732,78 @@ async fn watch_reacts_to_changes(backend: Backend) {
     );
 }
 on_every_backend!(watch_reacts_to_changes);
+
+/// `-o yaml` output reads back as the same strings in YAML 1.1 readers: kubectl (applied to the cluster
+/// and read back) and PyYAML, not only in our own parser.
+async fn yaml_output_reads_back_the_same_everywhere(backend: Backend) {
+    let (Some(kubectl), Some(python)) = (kubectl(), python()) else {
+        return;
+    };
+    let bed = Bed::start(&backend, &["host"]).await;
+    bed.expect(bed.run(&["init"]).await, 0, "init");
+    let tricky = json!({"x": "y", "n": "no", "on": "yes", "off": "off", "octal": "010", "time": "1:20",
+        "hex": "0x1F", "date": "2001-12-14", "tilde": "~", "empty": "", "exp": "1e3", "plain": "blue"});
+    let source = json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "tricky", "namespace": "default", "labels": {"y": "n", "enabled": "true"}},
+        "data": tricky});
+    let out = bed
+        .run_with_stdin(
+            &["federate", "-f", "-", "-o", "yaml"],
+            Some(source.to_string()),
+        )
+        .await;
+    let yaml = bed.expect(out, 0, "federate -f - -o yaml");
+
+    let py = std::process::Command::new(&python)
+        .args([
+            "-c",
+            "import sys, yaml, json; print(json.dumps(list(yaml.safe_load_all(sys.stdin))))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    py.stdin
+        .as_ref()
+        .unwrap()
+        .write_all(yaml.as_bytes())
+        .unwrap();
+    let py = py.wait_with_output().unwrap();
+    let docs: Value = serde_json::from_slice(&py.stdout).expect("PyYAML reads it");
+    assert_eq!(
+        docs[0]["spec"]["template"]["data"], tricky,
+        "PyYAML reads the same strings:\n{yaml}"
+    );
+    assert_eq!(
+        docs[0]["spec"]["template"]["metadata"]["labels"],
+        json!({"y": "n", "enabled": "true"})
+    );
+
+    let file = bed.dir().join("tricky.yaml");
+    std::fs::write(&file, &yaml).unwrap();
+    let applied = std::process::Command::new(&kubectl)
+        .arg("--kubeconfig")
+        .arg(&bed.kubeconfig)
+        .args(["--context", "host", "apply", "-f"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        applied.status.success(),
+        "kubectl apply on {}: {}",
+        bed.label(),
+        String::from_utf8_lossy(&applied.stderr)
+    );
+    let back = bed
+        .get("host", &federated("ConfigMap"), Some("default"), "tricky")
+        .await
+        .unwrap();
+    assert_eq!(
+        back["spec"]["template"]["data"],
+        tricky,
+        "kubectl applied the same strings on {}",
+        bed.label()
+    );
+}
+on_every_backend!(yaml_output_reads_back_the_same_everywhere);

@@ -33,6 +33,45 @@ pub fn reference(version: &str) -> Option<Backend> {
     }
 }
 
+/// A Python interpreter with the `kubernetes` client (and PyYAML, which it brings), or `None` with the reason
+/// on stderr; required under `CI=true` (`.ci/run` installs it).
+pub fn python() -> Option<String> {
+    let candidate = std::env::var("KUBEFEDCTL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let ok = Command::new(&candidate)
+        .args(["-c", "import kubernetes, yaml"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if ok {
+        Some(candidate)
+    } else if required() {
+        panic!("the Python kubernetes client is required under CI=true ({candidate} -c 'import kubernetes' failed; .ci/run installs it)");
+    } else {
+        eprintln!("skipping: the Python kubernetes client is not installed (pip install kubernetes==37.0.2)");
+        None
+    }
+}
+
+/// The current kubectl from the machine's kubectl package, or `None` with the reason; required under
+/// `CI=true`.
+pub fn kubectl() -> Option<PathBuf> {
+    let p = PathBuf::from(
+        std::env::var("KUBEFEDCTL_TEST_KUBECTL_1_33")
+            .unwrap_or_else(|_| "/usr/lib/google-cloud-sdk/bin/kubectl.1.33".into()),
+    );
+    if p.exists() {
+        Some(p)
+    } else if required() {
+        panic!(
+            "kubectl 1.33 is required under CI=true but {} does not exist",
+            p.display()
+        );
+    } else {
+        eprintln!("skipping: kubectl 1.33 not found at {}", p.display());
+        None
+    }
+}
+
 /// Defines, for a scenario `async fn NAME(backend: Backend)`, one test per backend: `NAME::sandbox`,
 /// `NAME::kube_apiserver_v1_37` and `NAME::kube_apiserver_v1_34`.
 #[macro_export]
