@@ -341,6 +341,32 @@ pub async fn delete(
     }
 }
 
+/// Waits until every listed object (type, namespace, name) is gone, polling with a short backoff;
+/// returns the references of those still present when `timeout` runs out (empty: all gone).
+/// Deletion is asynchronous on a real API server: a namespace stays `Terminating` until its
+/// contents are removed, a CRD until its objects are.
+pub async fn wait_gone(
+    client: &kube::Client,
+    objects: &[(Resource, Option<&str>, &str)],
+    timeout: std::time::Duration,
+) -> anyhow::Result<Vec<String>> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut delay = std::time::Duration::from_millis(50);
+    loop {
+        let mut left = Vec::new();
+        for (res, ns, name) in objects {
+            if get(client, res, *ns, name).await?.is_some() {
+                left.push(ref_in(res, *ns, name));
+            }
+        }
+        if left.is_empty() || tokio::time::Instant::now() >= deadline {
+            return Ok(left);
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_millis(500));
+    }
+}
+
 /// POST to a create-only review API and return the answer (its `status`).
 pub async fn review(client: &kube::Client, res: &Resource, body: &Value) -> anyhow::Result<Value> {
     let created = res

@@ -445,41 +445,24 @@ async fn wait_gone(
     ns: &str,
     timeout: Duration,
 ) -> anyhow::Result<()> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut delay = Duration::from_millis(50);
-    loop {
-        let mut left = Vec::new();
-        for name in crds {
-            if resources::get(host, &Resource::crd(), None, name)
-                .await?
-                .is_some()
-            {
-                left.push(Resource::crd().reference(name));
-            }
-        }
-        if resources::get(host, &Resource::namespace(), None, ns)
-            .await?
-            .is_some()
-        {
-            left.push(Resource::namespace().reference(ns));
-        }
-        if left.is_empty() {
-            return Ok(());
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Err(error::failure(format!(
-                "still being deleted after {}s: {}",
-                timeout.as_secs(),
-                left.join(", ")
-            ))
-            .with_hint(
-                "look for finalizers on what remains (`kubectl get ns NAME -o yaml`); run `kubefedctl teardown` again to finish",
-            )
-            .into());
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_millis(500));
+    let mut objects: Vec<(Resource, Option<&str>, &str)> = crds
+        .iter()
+        .map(|name| (Resource::crd(), None, name.as_str()))
+        .collect();
+    objects.push((Resource::namespace(), None, ns));
+    let left = resources::wait_gone(host, &objects, timeout).await?;
+    if left.is_empty() {
+        return Ok(());
     }
+    Err(error::failure(format!(
+        "still being deleted after {}s: {}",
+        timeout.as_secs(),
+        left.join(", ")
+    ))
+    .with_hint(
+        "look for finalizers on what remains (`kubectl get ns NAME -o yaml`); run `kubefedctl teardown` again to finish",
+    )
+    .into())
 }
 
 #[cfg(test)]

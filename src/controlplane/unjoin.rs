@@ -57,6 +57,9 @@ pub fn is_same_namespace(member_ns: Option<&Value>, host_ns: Option<&Value>) -> 
 /// Deletes the member's side of a registration. Errors stop the cleanup unless `keep_going`, in
 /// which case they are collected and returned. Objects already gone are skipped silently. With
 /// `dry_run` the objects that exist are reported as they would be deleted.
+/// How long unjoin waits for the member's kubefed namespace to finish terminating.
+pub const NAMESPACE_GONE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 pub async fn clean_member(
     member: &kube::Client,
     host: &kube::Client,
@@ -124,6 +127,26 @@ pub async fn clean_member(
                         dry_run,
                     );
                     report(format!("{label}: {line}"));
+                    if !dry_run {
+                        // The namespace stays Terminating until its contents are gone; unjoin
+                        // returns once it has, so a join right after does not meet it half-deleted.
+                        let gone = resources::wait_gone(
+                            member,
+                            &[(Resource::namespace(), None, ns)],
+                            NAMESPACE_GONE_TIMEOUT,
+                        )
+                        .await;
+                        match gone {
+                            Ok(left) if left.is_empty() => {}
+                            Ok(left) => fail(anyhow::anyhow!(
+                                "in cluster {}: still being deleted after {}s: {}; look for finalizers with `kubectl get ns {ns} -o yaml`",
+                                names.cluster,
+                                NAMESPACE_GONE_TIMEOUT.as_secs(),
+                                left.join(", ")
+                            ))?,
+                            Err(e) => fail(e.context(format!("in cluster {}", names.cluster)))?,
+                        }
+                    }
                 }
                 Ok(false) => {}
                 Err(e) => fail(e.context(format!("in cluster {}", names.cluster)))?,
