@@ -73,7 +73,7 @@ pub fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Result<String, YamlError> {
 
 /// Replaces every string (keys too) that needs quoting with a plain token, remembering the original.
 fn protect(value: &mut Value, marker: &str, quoted: &mut Vec<String>) {
-    let mut token = |s: &str, quoted: &mut Vec<String>| -> Option<String> {
+    let token = |s: &str, quoted: &mut Vec<String>| -> Option<String> {
         needs_quotes(s).then(|| {
             quoted.push(s.to_string());
             format!("{marker}{}{marker}", quoted.len() - 1)

@@ -687,13 +687,16 @@ async fn watch_reacts_to_changes(backend: Backend) {
         "join",
     );
     federated_namespace(&bed, "live").await;
-    federated_configmaps(&bed, "live", 3, "v1").await;
+    federated_configmaps(&bed, "live", 20, "v1").await;
     let watch = bed.spawn(&["reconcile", "--watch"]);
     let cm = core("ConfigMap", "configmaps");
     eventually(60, "the watcher's first propagation", || async {
-        (cm_value(&bed, "live", "cm-0001").await.as_deref() == Some("v1")).then_some(())
+        (cm_value(&bed, "live", "cm-0019").await.as_deref() == Some("v1")).then_some(())
     })
     .await;
+    // Let the first pass's status writes land before measuring what one change costs.
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let (writes_before, lists_before) = (bed.writes().await, bed.lists().await);
 
     bed.merge(
         "host",
@@ -707,6 +710,24 @@ async fn watch_reacts_to_changes(backend: Backend) {
         (cm_value(&bed, "live", "cm-0001").await.as_deref() == Some("v2")).then_some(())
     })
     .await;
+    // One changed template costs the member one write and no LIST, however many objects there are:
+    // the watcher works from its informer caches, not by re-listing.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let (writes_after, lists_after) = (bed.writes().await, bed.lists().await);
+    assert_eq!(
+        writes_after["member1"] - writes_before["member1"],
+        1,
+        "member writes for one template change on {}",
+        bed.label()
+    );
+    for cluster in ["host", "member1"] {
+        assert_eq!(
+            lists_after[cluster] - lists_before[cluster],
+            0,
+            "LIST requests to {cluster} for one template change on {}",
+            bed.label()
+        );
+    }
 
     bed.merge(
         "member1",

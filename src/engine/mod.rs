@@ -3,7 +3,9 @@
 //! reconcile, replica scheduling preferences, the `--once` runner and the `--watch` driver.
 
 pub mod actions;
+pub mod cache;
 pub mod clusters;
+pub mod controller;
 pub mod desired;
 pub mod health;
 pub mod matching;

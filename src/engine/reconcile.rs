@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 
 use super::actions::{self, ClusterAction, ClusterFacts, SYNC_FINALIZER};
+use super::cache::{CachedListing, Written as WrittenObjects};
 use super::desired::{self, TargetInfo, FIELD_MANAGER, MANAGED_LABEL};
 use super::matching::{self, Storage};
 use super::overrides::parse_overrides;
@@ -55,8 +56,7 @@ impl TypeInfo {
 
 /// `(namespace, name)`; namespace is `""` for cluster-scoped objects.
 pub type ObjectKey = (String, String);
-/// Managed member objects of one type in one cluster, by key.
-pub type Listing = HashMap<ObjectKey, Value>;
+pub use super::cache::Listing;
 /// Per cluster: the listing, or why it could not be made (then nothing is deleted there).
 pub type Listings = BTreeMap<String, Result<Listing, String>>;
 
@@ -67,6 +67,17 @@ pub struct ClusterView {
     pub labels: BTreeMap<String, String>,
     pub ready: bool,
     pub client: Option<kube::Client>,
+}
+
+impl ClusterView {
+    /// What placement and scheduling need to know of the cluster.
+    pub fn info(&self) -> ClusterInfo {
+        ClusterInfo {
+            name: self.name.clone(),
+            labels: self.labels.clone(),
+            ready: self.ready,
+        }
+    }
 }
 
 /// A listing made once by whichever reconcile needs it first: (type, cluster, namespace) → objects.
@@ -90,9 +101,49 @@ pub struct Env {
     all_objects: Mutex<HashMap<(String, String, String), SharedListing>>,
     /// With `--dry-run`, set by `diff`: every write the pass would send, with what it would send it over.
     pub previews: Option<Mutex<Vec<Preview>>>,
-    /// The stored `status` of every (Cluster)PropagatedVersion, by `(namespace, name)` (namespace `""` for
-    /// cluster-scoped ones); `None` when the host serves no PropagatedVersion type (then none is written).
-    pub propagated: Option<HashMap<ObjectKey, Value>>,
+    /// Every (Cluster)PropagatedVersion, by `(namespace, name)` (namespace `""` for cluster-scoped ones);
+    /// `None` when the host serves no PropagatedVersion type (then none is written).
+    pub propagated: Option<Versions>,
+    /// How an object not in the managed listing is looked for before a create.
+    pub adoption: AdoptionLookup,
+    /// With watch-fed caches: every write, so the next reconcile sees it before the cache does.
+    pub written: Option<Arc<WrittenObjects>>,
+}
+
+/// Where the PropagatedVersions of a pass come from.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per pass, never in a collection"
+)]
+pub enum Versions {
+    Listed(HashMap<ObjectKey, Value>),
+    /// Watch-fed caches of PropagatedVersions and (on a Cluster-scoped plane) ClusterPropagatedVersions.
+    Cached {
+        namespaced: CachedListing,
+        cluster: Option<CachedListing>,
+    },
+}
+
+impl Versions {
+    /// The (Cluster)PropagatedVersion object at `key`.
+    pub fn get(&self, key: &ObjectKey) -> Option<Value> {
+        match self {
+            Versions::Listed(m) => m.get(key).cloned(),
+            Versions::Cached { namespaced, .. } if !key.0.is_empty() => namespaced.get(key),
+            Versions::Cached { cluster, .. } => cluster.as_ref()?.get(key),
+        }
+    }
+}
+
+/// How a reconcile finds a member object that the managed listing does not hold (unlabelled, so maybe one
+/// to adopt), before creating it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdoptionLookup {
+    /// One list of the type per member namespace, made on the first create of a pass (a pass that creates
+    /// many objects sends one request instead of one per object).
+    ListOnce,
+    /// A GET of the object (one change at a time: a list per change would grow with the namespace).
+    Get,
 }
 
 /// A write a dry-run pass would send to a member (`kubefedctl diff` turns these into diffs).
@@ -146,6 +197,8 @@ impl Env {
             all_objects: Mutex::new(HashMap::new()),
             previews: None,
             propagated: None,
+            adoption: AdoptionLookup::ListOnce,
+            written: None,
         }
     }
 
@@ -158,6 +211,22 @@ impl Env {
         client: &kube::Client,
         key: &ObjectKey,
     ) -> Result<Option<Value>, String> {
+        if self.adoption == AdoptionLookup::Get {
+            let api = target_api(client.clone(), ty, key);
+            let _permit = self.limiter.acquire().await;
+            return api
+                .get_opt(&key.1)
+                .await
+                .map(|o| o.map(|o| super::cache::to_value(&o, &ty.target_api)))
+                .map_err(|e| {
+                    format!(
+                        "cannot read {} {}: {}",
+                        ty.target_api.kind,
+                        qualified_key(key),
+                        api_error_text(&e)
+                    )
+                });
+        }
         let cell = self
             .all_objects
             .lock()
@@ -173,20 +242,13 @@ impl Env {
             })
             .await;
         match listing {
-            Ok(l) => Ok(l.get(key).cloned()),
+            Ok(l) => Ok(l.get(key)),
             Err(e) => Err(e.clone()),
         }
     }
 
     fn cluster_infos(&self) -> Vec<ClusterInfo> {
-        self.clusters
-            .iter()
-            .map(|c| ClusterInfo {
-                name: c.name.clone(),
-                labels: c.labels.clone(),
-                ready: c.ready,
-            })
-            .collect()
+        self.clusters.iter().map(ClusterView::info).collect()
     }
 
     /// UID of the host's namespace `name` (cached for the pass); `None` when it does not exist.
@@ -287,6 +349,15 @@ impl Record {
         self.error.is_some()
             || !(self.status.is_empty()
                 || self.status == ClusterPropagationStatus::WaitingForRemoval.as_str())
+    }
+}
+
+/// `namespace/name`, or `name` when the namespace is empty.
+pub fn qualified_key(key: &ObjectKey) -> String {
+    if key.0.is_empty() {
+        key.1.clone()
+    } else {
+        format!("{}/{}", key.0, key.1)
     }
 }
 
@@ -443,6 +514,18 @@ impl ObjectCtx<'_> {
         }
     }
 
+    /// Remembers a write to the federated object itself (finalizer, status), for watch-fed caches.
+    fn wrote_host_object(&self, before: Option<&Value>, after: &DynamicObject) {
+        if let Some(w) = &self.env.written {
+            w.record(
+                &super::cache::host_source(&self.ty.name),
+                &fed_key(self.fed),
+                before,
+                Some(super::cache::to_value(after, &self.ty.federated_api)),
+            );
+        }
+    }
+
     /// Where this object's (Cluster)PropagatedVersion lives: `(namespace, name)`.
     fn versions_key(&self) -> ObjectKey {
         let ns = if self.ty.federated_namespaced {
@@ -456,7 +539,8 @@ impl ObjectCtx<'_> {
         )
     }
 
-    fn stored_versions(&self) -> Option<&Value> {
+    /// The object's (Cluster)PropagatedVersion, as stored.
+    fn stored_versions(&self) -> Option<Value> {
         self.env.propagated.as_ref()?.get(&self.versions_key())
     }
 
@@ -571,7 +655,8 @@ pub async fn reconcile_object(
     }
     let overrides = parse_overrides(fed);
     let stored_versions = ctx.stored_versions();
-    let trusted = versions::trusted_versions(stored_versions, fed);
+    let trusted =
+        versions::trusted_versions(stored_versions.as_ref().and_then(|v| v.get("status")), fed);
 
     let results =
         futures::future::join_all(env.clusters.iter().map(|cluster| {
@@ -604,7 +689,13 @@ pub async fn reconcile_object(
     // Versions are rewritten when something was propagated or the record no longer fits the object; a
     // member object changed by someone else but still matching is only compared again next time.
     if updated || trusted.is_none() {
-        write_versions(&ctx, stored_versions, &cluster_versions, &mut records).await;
+        write_versions(
+            &ctx,
+            stored_versions.as_ref(),
+            &cluster_versions,
+            &mut records,
+        )
+        .await;
     }
     write_status(&ctx, reason, clusters, updated, &mut records).await;
     records
@@ -650,7 +741,7 @@ async fn reconcile_in_cluster(
         // An incomplete view of the cluster is no ground for removals.
         _ => return ClusterResult::nothing(),
     };
-    let mut live = listing.get(&ctx.key).cloned();
+    let mut live = listing.get(&ctx.key);
 
     let desired = if selected {
         let ops = match overrides {
@@ -766,7 +857,8 @@ async fn reconcile_in_cluster(
             }
         }
         _ => {
-            let written = execute(ctx, &client, &action, desired.as_ref()).await;
+            let written =
+                execute(ctx, &client, name, &action, live.as_ref(), desired.as_ref()).await;
             match written {
                 Ok(after) => {
                     let status = match (&action, &after) {
@@ -824,6 +916,30 @@ enum Written {
 
 /// Sends the write for an action; errors are texts naming the object and cluster.
 async fn execute(
+    ctx: &ObjectCtx<'_>,
+    client: &kube::Client,
+    cluster: &str,
+    action: &ClusterAction,
+    live: Option<&Value>,
+    desired: Option<&Value>,
+) -> Result<Written, String> {
+    let written = send(ctx, client, action, desired).await?;
+    if let Some(w) = &ctx.env.written {
+        let after = match &written {
+            Written::Object(o) => Some(o.clone()),
+            Written::Gone => None,
+        };
+        w.record(
+            &super::cache::member_source(cluster, &ctx.ty.name),
+            &ctx.key,
+            live,
+            after,
+        );
+    }
+    Ok(written)
+}
+
+async fn send(
     ctx: &ObjectCtx<'_>,
     client: &kube::Client,
     action: &ClusterAction,
@@ -888,13 +1004,15 @@ async fn set_finalizer(ctx: &ObjectCtx<'_>, present: bool) -> Result<(), kube::E
     }
     let api = federated_api(ctx.env, ctx.ty, ctx.fed);
     let _permit = ctx.env.limiter.acquire().await;
-    api.patch(
-        &ctx.fed_name,
-        &PatchParams::default(),
-        &Patch::Merge(json!({ "metadata": meta })),
-    )
-    .await
-    .map(|_| ())
+    let o = api
+        .patch(
+            &ctx.fed_name,
+            &PatchParams::default(),
+            &Patch::Merge(json!({ "metadata": meta })),
+        )
+        .await?;
+    ctx.wrote_host_object(Some(ctx.fed), &o);
+    Ok(())
 }
 
 /// Records the member versions just propagated in the object's (Cluster)PropagatedVersion, as KubeFed does,
@@ -910,7 +1028,7 @@ async fn write_versions(
         return;
     }
     let status = versions::propagated_version_status(ctx.fed, cluster_versions);
-    if stored == Some(&status) {
+    if stored.and_then(|s| s.get("status")) == Some(&status) {
         return;
     }
     let (ns, name) = ctx.versions_key();
@@ -932,6 +1050,9 @@ async fn write_versions(
             )),
         )
     };
+    let source = super::cache::versions_source(!ns.is_empty());
+    let key = (ns.clone(), name.clone());
+    let mut created = None;
     let _permit = ctx.env.limiter.acquire().await;
     if stored.is_none() {
         let mut meta = json!({"name": name, "ownerReferences": [{
@@ -948,7 +1069,12 @@ async fn write_versions(
         }))
         .expect("a PropagatedVersion object");
         match api.create(&PostParams::default(), &body).await {
-            Ok(_) => {}
+            Ok(o) => {
+                created = Some(super::cache::to_value(&o, &resource));
+                if let Some(w) = &ctx.env.written {
+                    w.record(source, &key, None, created.clone());
+                }
+            }
             // Made by another writer since the pass listed them: its status is overwritten below.
             Err(kube::Error::Api(s)) if s.code == 409 => {}
             Err(e) => {
@@ -957,7 +1083,7 @@ async fn write_versions(
             }
         }
     }
-    if let Err(e) = api
+    match api
         .patch_status(
             &name,
             &PatchParams::default(),
@@ -965,7 +1091,17 @@ async fn write_versions(
         )
         .await
     {
-        records.push(failed(&e));
+        Ok(o) => {
+            if let Some(w) = &ctx.env.written {
+                w.record(
+                    source,
+                    &key,
+                    created.as_ref().or(stored),
+                    Some(super::cache::to_value(&o, &resource)),
+                );
+            }
+        }
+        Err(e) => records.push(failed(&e)),
     }
 }
 
@@ -998,7 +1134,7 @@ async fn write_status(
     let api = federated_api(ctx.env, ctx.ty, ctx.fed);
     let patch = super::clusters::status_merge_patch(old, &new);
     let _permit = ctx.env.limiter.acquire().await;
-    if let Err(e) = api
+    match api
         .patch_status(
             &ctx.fed_name,
             &PatchParams::default(),
@@ -1006,7 +1142,8 @@ async fn write_status(
         )
         .await
     {
-        records.push(ctx.object_record(
+        Ok(o) => ctx.wrote_host_object(Some(ctx.fed), &o),
+        Err(e) => records.push(ctx.object_record(
             "StatusUpdateFailed",
             Some(format!(
                 "cannot write the status of {} {}: {}",
@@ -1014,7 +1151,7 @@ async fn write_status(
                 ctx.qualified(),
                 api_error_text(&e)
             )),
-        ));
+        )),
     }
 }
 
@@ -1125,6 +1262,7 @@ async fn delete_in_cluster(
     let Some(live) = listing.get(&ctx.key) else {
         return ClusterResult::nothing();
     };
+    let live = &live;
     if actions::managed_label(live) != Some("true") {
         return ClusterResult::nothing();
     }
@@ -1153,7 +1291,7 @@ async fn delete_in_cluster(
             ..ClusterResult::nothing()
         };
     }
-    match execute(ctx, &client, &action, None).await {
+    match execute(ctx, &client, name, &action, Some(live), None).await {
         Ok(Written::Object(_))
             if action == ClusterAction::Delete && !gone_soon(ctx, &client).await =>
         {

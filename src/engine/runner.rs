@@ -111,7 +111,7 @@ impl Report {
         }
     }
 
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         self.records.sort_by(|a, b| {
             (&a.type_name, &a.namespace, &a.name, &a.cluster).cmp(&(
                 &b.type_name,
@@ -373,7 +373,10 @@ fn to_values(list: Vec<DynamicObject>, resource: &kube::core::ApiResource) -> Ve
 }
 
 /// Where federated objects are read: the kubefed namespace on a Namespaced plane, `-n` if given, else all.
-fn host_namespace_filter(opts: &RunOptions, scope: ControlPlaneScope) -> Option<Option<String>> {
+pub(crate) fn host_namespace_filter(
+    opts: &RunOptions,
+    scope: ControlPlaneScope,
+) -> Option<Option<String>> {
     match (scope, &opts.namespace) {
         (ControlPlaneScope::Namespaced, Some(ns)) if *ns != opts.kubefed_namespace => None,
         (ControlPlaneScope::Namespaced, _) => Some(Some(opts.kubefed_namespace.clone())),
@@ -456,7 +459,7 @@ pub(crate) async fn list_objects(
         .collect())
 }
 
-/// The stored `status` of every PropagatedVersion the pass may use (in `ns_filter`, or everywhere), and on
+/// Every PropagatedVersion object the pass may use (in `ns_filter`, or everywhere), and on
 /// a Cluster-scoped plane every ClusterPropagatedVersion: two lists per pass. `None` when they cannot be
 /// read (a control plane installed without them): then every object is compared and no version written.
 async fn list_propagated_versions(
@@ -479,8 +482,7 @@ async fn list_propagated_versions(
         // none it could not have read.
         let list = api.list(&ListParams::default()).await.ok()?;
         for pv in list.items {
-            let (Some(name), Some(status)) = (pv.metadata.name.clone(), pv.data.get("status"))
-            else {
+            let Some(name) = pv.metadata.name.clone() else {
                 continue;
             };
             let ns = if namespaced {
@@ -488,7 +490,7 @@ async fn list_propagated_versions(
             } else {
                 String::new()
             };
-            out.insert((ns, name), status.clone());
+            out.insert((ns, name), super::cache::to_value(&pv, &resource));
         }
     }
     Some(out)
@@ -505,6 +507,14 @@ async fn federated_namespace_placements(
         return Ok(BTreeMap::new());
     };
     let objects = list_federated(host, ty, ns_filter).await?;
+    Ok(namespace_placements(&objects, infos))
+}
+
+/// Placement of each FederatedNamespace among `objects` (those named like their namespace), by namespace.
+pub(crate) fn namespace_placements(
+    objects: &[Value],
+    infos: &[ClusterInfo],
+) -> BTreeMap<String, BTreeSet<String>> {
     let mut out = BTreeMap::new();
     for fns in objects {
         let s = |p: &str| fns.pointer(p).and_then(Value::as_str).unwrap_or_default();
@@ -517,7 +527,7 @@ async fn federated_namespace_placements(
             placement::selected_clusters(fns.pointer("/spec/placement"), infos).unwrap_or_default();
         out.insert(ns.to_string(), placed);
     }
-    Ok(out)
+    out
 }
 
 /// One pass. Members whose readiness `--watch`'s health loop already knows (`state.known_health`) are not
@@ -609,14 +619,7 @@ async fn pass(
 
     let raw_gate = config.feature_enabled(FEATURE_RAW_RESOURCE_STATUS_COLLECTION);
     let scheduler = config.feature_enabled(FEATURE_SCHEDULER_PREFERENCES);
-    let infos: Vec<ClusterInfo> = views
-        .iter()
-        .map(|v| ClusterInfo {
-            name: v.name.clone(),
-            labels: v.labels.clone(),
-            ready: v.ready,
-        })
-        .collect();
+    let infos: Vec<ClusterInfo> = views.iter().map(ClusterView::info).collect();
     let Some(host_filter) = host_namespace_filter(opts, scope) else {
         report.finish();
         return Ok((report, Vec::new()));
@@ -655,7 +658,9 @@ async fn pass(
     if collect_previews {
         env.previews = Some(std::sync::Mutex::new(Vec::new()));
     }
-    env.propagated = list_propagated_versions(host, host_filter.as_deref(), scope).await;
+    env.propagated = list_propagated_versions(host, host_filter.as_deref(), scope)
+        .await
+        .map(reconcile::Versions::Listed);
 
     // Namespaces first: the objects of every other type need them in the members.
     let mut types: Vec<TypeInfo> = selected
@@ -701,7 +706,7 @@ fn fed_key(fed: &Value) -> ObjectKey {
     (s("/metadata/namespace"), s("/metadata/name"))
 }
 
-fn view_of(member: &Member, ready: bool) -> ClusterView {
+pub(crate) fn view_of(member: &Member, ready: bool) -> ClusterView {
     ClusterView {
         name: member.name.clone(),
         labels: member.labels.clone(),
@@ -808,63 +813,94 @@ async fn unlabel_orphans(
     opts: &RunOptions,
     report: &mut Report,
 ) {
+    let mut keys: Vec<ObjectKey> = listings
+        .values()
+        .filter_map(|l| l.as_ref().ok())
+        .flat_map(|l| l.keys())
+        .filter(|k| !owned.contains(k))
+        .filter(|k| match (&opts.namespace, ty.target.is_namespace()) {
+            (Some(ns), true) => k.1 == *ns,
+            _ => true,
+        })
+        .filter(|k| {
+            !(ty.target.is_namespace() && is_reserved_namespace(&k.1, &env.kubefed_namespace))
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    keys.sort();
+    for key in keys {
+        report
+            .records
+            .extend(release_orphan(env, ty, listings, &key).await);
+    }
+}
+
+/// Unlabels the managed member objects at `key` (of a federated object that no longer exists) in every
+/// cluster whose listing holds one; one record per cluster.
+pub(crate) async fn release_orphan(
+    env: &Env,
+    ty: &TypeInfo,
+    listings: &Listings,
+    key: &ObjectKey,
+) -> Vec<Record> {
+    let mut records = Vec::new();
     for cluster in &env.clusters {
         let (Some(client), Some(Ok(listing))) = (&cluster.client, listings.get(&cluster.name))
         else {
             continue;
         };
-        let mut keys: Vec<&ObjectKey> = listing
-            .keys()
-            .filter(|k| !owned.contains(*k))
-            .filter(|k| match (&opts.namespace, ty.target.is_namespace()) {
-                (Some(ns), true) => k.1 == *ns,
-                _ => true,
-            })
-            .filter(|k| {
-                !(ty.target.is_namespace() && is_reserved_namespace(&k.1, &env.kubefed_namespace))
-            })
-            .collect();
-        keys.sort();
-        for key in keys {
-            let error = if env.dry_run {
-                env.preview(|| reconcile::Preview {
-                    cluster: cluster.name.clone(),
-                    type_name: ty.name.clone(),
-                    target_api: ty.target_api.clone(),
-                    key: key.clone(),
-                    action: Action::Unlabel,
-                    live: listing.get(key).cloned(),
-                    desired: None,
-                    client: Some(client.clone()),
-                });
-                None
-            } else {
-                let api: Api<DynamicObject> = if ty.gated() {
-                    Api::namespaced_with(client.clone(), &key.0, &ty.target_api)
-                } else {
-                    Api::all_with(client.clone(), &ty.target_api)
-                };
-                let _permit = env.limiter.acquire().await;
-                reconcile::unlabel(&api, &key.1).await.err()
-            };
-            let failed = error.is_some();
-            report.records.push(Record {
+        let Some(live) = listing.get(key) else {
+            continue;
+        };
+        let error = if env.dry_run {
+            env.preview(|| reconcile::Preview {
                 cluster: cluster.name.clone(),
                 type_name: ty.name.clone(),
-                namespace: key.0.clone(),
-                name: key.1.clone(),
+                target_api: ty.target_api.clone(),
+                key: key.clone(),
                 action: Action::Unlabel,
-                status: if failed {
-                    super::status::ClusterPropagationStatus::LabelRemovalFailed
-                        .as_str()
-                        .to_string()
-                } else {
-                    String::new()
-                },
-                error,
+                live: Some(live.clone()),
+                desired: None,
+                client: Some(client.clone()),
             });
-        }
+            None
+        } else {
+            let api: Api<DynamicObject> = if ty.gated() {
+                Api::namespaced_with(client.clone(), &key.0, &ty.target_api)
+            } else {
+                Api::all_with(client.clone(), &ty.target_api)
+            };
+            let _permit = env.limiter.acquire().await;
+            match reconcile::unlabel(&api, &key.1).await {
+                Ok(after) => {
+                    if let Some(w) = &env.written {
+                        let source = super::cache::member_source(&cluster.name, &ty.name);
+                        w.record(&source, key, Some(&live), Some(after));
+                    }
+                    None
+                }
+                Err(e) => Some(e),
+            }
+        };
+        let failed = error.is_some();
+        records.push(Record {
+            cluster: cluster.name.clone(),
+            type_name: ty.name.clone(),
+            namespace: key.0.clone(),
+            name: key.1.clone(),
+            action: Action::Unlabel,
+            status: if failed {
+                super::status::ClusterPropagationStatus::LabelRemovalFailed
+                    .as_str()
+                    .to_string()
+            } else {
+                String::new()
+            },
+            error,
+        });
     }
+    records
 }
 
 #[cfg(test)]

@@ -163,7 +163,7 @@ pub fn scheduled_object(
         match listings.get(cluster) {
             Some(Ok(listing)) => {
                 if let Some(live) = listing.get(target_key) {
-                    current.insert(cluster.clone(), current_replicas(live));
+                    current.insert(cluster.clone(), current_replicas(&live));
                 }
             }
             Some(Err(e)) => {
@@ -242,11 +242,7 @@ pub async fn schedule_object(
     let infos: Vec<ClusterInfo> = env
         .clusters
         .iter()
-        .map(|c| ClusterInfo {
-            name: c.name.clone(),
-            labels: c.labels.clone(),
-            ready: c.ready,
-        })
+        .map(crate::engine::reconcile::ClusterView::info)
         .collect();
     let fed_ns = fed
         .pointer("/metadata/namespace")
@@ -300,7 +296,15 @@ pub async fn schedule_object(
     };
     match written {
         Ok(o) => {
-            let mut value = serde_json::to_value(o).expect("objects serialise");
+            let mut value = super::cache::to_value(&o, &ty.federated_api);
+            if let Some(w) = &env.written {
+                w.record(
+                    &super::cache::host_source(&ty.name),
+                    &(fed_ns.clone(), key.1.clone()),
+                    Some(&fed),
+                    Some(value.clone()),
+                );
+            }
             // Keep the status reconcile compares against, in case the server's answer omitted it.
             if value.get("status").is_none() {
                 if let Some(status) = fed.get("status") {

@@ -3,26 +3,17 @@
 //! members that trigger passes, a periodic resync and health checks, and a graceful shutdown that releases
 //! the lease. Every pass is [`runner::reconcile_pass`], so both drivers share one reconcile.
 
-use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
 use kube::api::{Api, DynamicObject, PostParams};
-use kube::runtime::watcher::{self, Event};
-use kube::runtime::WatchStreamExt;
 use serde_json::{json, Value};
-use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
-use super::clusters;
-use super::desired::MANAGED_LABEL;
-use super::runner::{self, PassState, Report, RunOptions};
+use super::controller::Controller;
+use super::runner::{self, Report, RunOptions};
 use crate::kubefed::duration::parse_go_duration;
-use crate::kubefed::types::{
-    FederatedTypeConfig, KubeFedCluster, KubeFedConfig, ReplicaSchedulingPreference,
-};
+use crate::kubefed::types::KubeFedConfig;
 
 /// Name of the Lease several `reconcile --watch` replicas compete for, in the kubefed namespace.
 pub const LEASE_NAME: &str = "kubefedctl-reconcile";
@@ -255,164 +246,6 @@ async fn release(api: &Api<DynamicObject>, identity: &str) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Spawns a watcher that wakes `notify` on every change, and once each (re)listing is complete: a change
-/// made between the last pass and the listing shows up only as part of the listing.
-fn spawn_watcher(
-    api: Api<DynamicObject>,
-    config: watcher::Config,
-    notify: Arc<Notify>,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut stream = watcher::watcher(api, config).default_backoff().boxed();
-        while let Some(event) = stream.next().await {
-            match event {
-                Ok(Event::Apply(_)) | Ok(Event::Delete(_)) | Ok(Event::InitDone) => {
-                    notify.notify_one()
-                }
-                Ok(_) | Err(_) => {}
-            }
-        }
-    })
-}
-
-/// The watchers of a leading replica, keyed by what they watch, started and stopped as types and clusters
-/// come and go.
-struct Watchers {
-    notify: Arc<Notify>,
-    running: HashMap<String, JoinHandle<()>>,
-}
-
-impl Watchers {
-    fn new(notify: Arc<Notify>) -> Self {
-        Watchers {
-            notify,
-            running: HashMap::new(),
-        }
-    }
-
-    fn ensure(&mut self, wanted: Vec<(String, Api<DynamicObject>, watcher::Config)>) {
-        let keys: std::collections::HashSet<String> =
-            wanted.iter().map(|(k, _, _)| k.clone()).collect();
-        self.running.retain(|k, h| {
-            let keep = keys.contains(k) && !h.is_finished();
-            if !keep {
-                h.abort();
-            }
-            keep
-        });
-        for (key, api, config) in wanted {
-            if !self.running.contains_key(&key) {
-                let handle = spawn_watcher(api, config, self.notify.clone());
-                self.running.insert(key, handle);
-            }
-        }
-    }
-
-    fn stop(&mut self) {
-        for (_, h) in self.running.drain() {
-            h.abort();
-        }
-    }
-}
-
-impl Drop for Watchers {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-/// What to watch: control-plane objects in the host, every enabled federated type, and the managed objects
-/// of each type in each ready member.
-async fn wanted_watchers(
-    host: &kube::Client,
-    opts: &RunOptions,
-    state: &PassState,
-    health: &BTreeMap<String, bool>,
-) -> Vec<(String, Api<DynamicObject>, watcher::Config)> {
-    let ns = opts.kubefed_namespace.as_str();
-    let mut out = Vec::new();
-    let mut add_host = |key: &str, ar: kube::core::ApiResource, namespaced: bool| {
-        let api = if namespaced {
-            Api::namespaced_with(host.clone(), ns, &ar)
-        } else {
-            Api::all_with(host.clone(), &ar)
-        };
-        out.push((format!("host/{key}"), api, watcher::Config::default()));
-    };
-    add_host("ftc", FederatedTypeConfig::api_resource(), true);
-    add_host("kfc", KubeFedCluster::api_resource(), true);
-    add_host("kfconfig", KubeFedConfig::api_resource(), true);
-    // A new or changed ReplicaSchedulingPreference re-plans its object.
-    add_host("rsp", ReplicaSchedulingPreference::api_resource(), false);
-    let Ok(ftcs) = runner::list_type_configs(host, ns).await else {
-        return out;
-    };
-    let types: Vec<_> = ftcs
-        .iter()
-        .filter(|f| f.is_propagation_enabled())
-        .filter_map(|f| runner::type_info(f, false))
-        .collect();
-    for ty in &types {
-        let api = match &opts.namespace {
-            Some(n) if ty.federated_namespaced => {
-                Api::namespaced_with(host.clone(), n, &ty.federated_api)
-            }
-            _ => Api::all_with(host.clone(), &ty.federated_api),
-        };
-        out.push((
-            format!("host/fed/{}", ty.name),
-            api,
-            watcher::Config::default(),
-        ));
-    }
-    let Ok(members) = clusters::load_members(host, ns, &state.clients).await else {
-        return out;
-    };
-    for m in members {
-        let (Ok(client), true) = (&m.client, health.get(&m.name).copied().unwrap_or(false)) else {
-            continue;
-        };
-        for ty in &types {
-            let api = match &opts.namespace {
-                Some(n) if ty.gated() => Api::namespaced_with(client.clone(), n, &ty.target_api),
-                _ => Api::all_with(client.clone(), &ty.target_api),
-            };
-            let config = watcher::Config::default().labels(&format!("{MANAGED_LABEL}=true"));
-            out.push((format!("member/{}/{}", m.name, ty.name), api, config));
-        }
-    }
-    out
-}
-
-/// Probes every member (debounced) and returns readiness by name.
-async fn health_round(
-    host: &kube::Client,
-    opts: &RunOptions,
-    state: &PassState,
-    log: &(dyn Fn(&str) + Send + Sync),
-) -> anyhow::Result<BTreeMap<String, bool>> {
-    let ns = opts.kubefed_namespace.as_str();
-    let config = runner::read_kubefed_config(host, ns).await?;
-    let members = clusters::load_members(host, ns, &state.clients).await?;
-    let results = clusters::check_health(
-        host,
-        ns,
-        &members,
-        runner::health_settings(&config),
-        state.debounce.as_ref(),
-        opts.dry_run,
-    )
-    .await;
-    let mut out = BTreeMap::new();
-    for (h, err) in results {
-        if let Some(e) = err {
-            log(&format!("{e:#}"));
-        }
-        out.insert(h.name, h.ready);
-    }
-    Ok(out)
-}
-
 /// Runs until `shutdown` resolves: waits to lead, then reconciles on every change, every resync period and
 /// whenever a member's readiness changes; releases the lease on the way out. `on_pass` gets each pass's
 /// report; `log` gets progress lines (leadership, failed passes).
@@ -523,57 +356,36 @@ async fn lead<F: Future<Output = ()>>(
     }
     let _renewer = AbortOnDrop(renewer);
 
-    let state = PassState::watching();
-    let notify = Arc::new(Notify::new());
-    let mut watchers = Watchers::new(notify.clone());
-    let mut health = health_round(host, opts, &state, log)
-        .await
-        .unwrap_or_default();
-    *state.known_health.lock().unwrap() = Some(health.clone());
-    // Watch before the first pass, so that nothing changed during it goes unnoticed.
-    watchers.ensure(wanted_watchers(host, opts, &state, &health).await);
-    let mut resync = tokio::time::interval(wopts.resync_period);
-    let mut health_tick = tokio::time::interval(health_period);
-    health_tick.tick().await;
-    // The first resync tick fires at once: the initial pass.
-    loop {
-        let run_pass = tokio::select! {
-            _ = shutdown.as_mut() => return Ok(false),
-            _ = lost_rx.changed() => return Ok(true),
-            _ = resync.tick() => true,
-            _ = notify.notified() => {
-                tokio::time::sleep(wopts.settle).await;
-                true
-            }
-            _ = health_tick.tick() => {
-                match health_round(host, opts, &state, log).await {
-                    Ok(fresh) => {
-                        let changed = fresh != health;
-                        health = fresh;
-                        *state.known_health.lock().unwrap() = Some(health.clone());
-                        changed
-                    }
-                    Err(e) => {
-                        log(&format!("health check failed: {e:#}"));
-                        false
-                    }
-                }
+    let (controller, changes) = tokio::select! {
+        _ = shutdown.as_mut() => return Ok(false),
+        _ = lost_rx.changed() => return Ok(true),
+        started = Controller::start(host, opts, log) => started?,
+    };
+    let lost = async move {
+        let _ = lost_rx.changed().await;
+    };
+    tokio::pin!(lost);
+    let mut lost_now = false;
+    {
+        let stop = async {
+            tokio::select! {
+                _ = shutdown.as_mut() => {}
+                _ = lost.as_mut() => lost_now = true,
             }
         };
-        if !run_pass {
-            continue;
-        }
-        let pass = runner::reconcile_pass(host, opts, &state, None);
-        tokio::select! {
-            _ = shutdown.as_mut() => return Ok(false),
-            _ = lost_rx.changed() => return Ok(true),
-            result = pass => match result {
-                Ok(report) => on_pass(&report),
-                Err(e) => log(&format!("pass failed: {e:#}")),
-            }
-        }
-        watchers.ensure(wanted_watchers(host, opts, &state, &health).await);
+        tokio::pin!(stop);
+        controller
+            .run(
+                changes,
+                wopts.resync_period,
+                health_period,
+                stop,
+                on_pass,
+                log,
+            )
+            .await;
     }
+    Ok(lost_now)
 }
 
 #[cfg(test)]
@@ -657,12 +469,12 @@ mod send_check {
     #[allow(dead_code)]
     fn futures_are_send(
         host: kube::Client,
-        members: Vec<super::clusters::Member>,
+        members: Vec<crate::engine::clusters::Member>,
         opts: super::RunOptions,
         leases: super::Api<super::DynamicObject>,
     ) {
-        let state = super::PassState::watching();
-        assert_send(super::clusters::check_health(
+        let state = crate::engine::runner::PassState::watching();
+        assert_send(crate::engine::clusters::check_health(
             &host,
             "ns",
             &members,

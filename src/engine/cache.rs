@@ -1,0 +1,291 @@
+//! Where the engine reads objects from: a listing made for one pass (`--once`), or a watch-fed cache
+//! (`--watch`) together with what this process wrote that the cache may not show yet, so a reconcile right
+//! after a write does not take the object's old state for drift and write it again.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use kube::api::DynamicObject;
+use kube::core::ApiResource;
+use kube::runtime::reflector::{ObjectRef, Store};
+use serde_json::Value;
+
+use super::reconcile::ObjectKey;
+
+/// Objects of one type in one cluster, by key (namespace `""` for cluster-scoped ones and Namespaces).
+pub enum Listing {
+    /// Listed for this pass.
+    Listed(HashMap<ObjectKey, Value>),
+    /// Held by a watch-fed cache.
+    Cached(CachedListing),
+}
+
+impl Default for Listing {
+    fn default() -> Self {
+        Listing::Listed(HashMap::new())
+    }
+}
+
+impl Listing {
+    pub fn new() -> Listing {
+        Listing::default()
+    }
+
+    /// Adds an object to a listing made for a pass (tests and the `--once` lister build them this way).
+    pub fn insert(&mut self, key: ObjectKey, object: Value) {
+        if let Listing::Listed(m) = self {
+            m.insert(key, object);
+        }
+    }
+
+    /// The object at `key`, as this process last knows it.
+    pub fn get(&self, key: &ObjectKey) -> Option<Value> {
+        match self {
+            Listing::Listed(m) => m.get(key).cloned(),
+            Listing::Cached(c) => c.get(key),
+        }
+    }
+
+    pub fn keys(&self) -> Vec<ObjectKey> {
+        match self {
+            Listing::Listed(m) => m.keys().cloned().collect(),
+            Listing::Cached(c) => c.keys(),
+        }
+    }
+}
+
+impl FromIterator<(ObjectKey, Value)> for Listing {
+    fn from_iter<I: IntoIterator<Item = (ObjectKey, Value)>>(iter: I) -> Self {
+        Listing::Listed(iter.into_iter().collect())
+    }
+}
+
+/// A reflector store of one type in one cluster.
+#[derive(Clone)]
+pub struct CachedListing {
+    pub store: Store<DynamicObject>,
+    /// The resource the store was made with (its objects' refs carry it).
+    pub resource: ApiResource,
+    /// Whether keys name a namespace (namespaced types other than Namespace itself).
+    pub namespaced: bool,
+    /// Where this process's own writes to these objects are remembered, under `source`.
+    pub written: Arc<Written>,
+    pub source: String,
+}
+
+impl CachedListing {
+    fn object_ref(&self, key: &ObjectKey) -> ObjectRef<DynamicObject> {
+        let r = ObjectRef::new_with(&key.1, self.resource.clone());
+        if self.namespaced {
+            r.within(&key.0)
+        } else {
+            r
+        }
+    }
+
+    pub fn get(&self, key: &ObjectKey) -> Option<Value> {
+        let cached = self
+            .store
+            .get(&self.object_ref(key))
+            .map(|o| to_value(&o, &self.resource));
+        self.written.resolve(&self.source, key, cached)
+    }
+
+    pub fn keys(&self) -> Vec<ObjectKey> {
+        self.store.state().iter().map(|o| self.key_of(o)).collect()
+    }
+
+    pub fn key_of(&self, o: &DynamicObject) -> ObjectKey {
+        let name = o.metadata.name.clone().unwrap_or_default();
+        if self.namespaced {
+            (o.metadata.namespace.clone().unwrap_or_default(), name)
+        } else {
+            (String::new(), name)
+        }
+    }
+}
+
+/// The [`Written`] source of a target type's objects in a member.
+pub fn member_source(cluster: &str, type_name: &str) -> String {
+    format!("member/{cluster}/{type_name}")
+}
+
+/// The [`Written`] source of a type's federated objects in the host.
+pub fn host_source(type_name: &str) -> String {
+    format!("host/{type_name}")
+}
+
+/// The [`Written`] source of PropagatedVersions (`namespaced`) or ClusterPropagatedVersions.
+pub fn versions_source(namespaced: bool) -> &'static str {
+    if namespaced {
+        "host/propagatedversions"
+    } else {
+        "host/clusterpropagatedversions"
+    }
+}
+
+/// An object as JSON with its `apiVersion` and `kind` (lists and some watch events leave them out).
+pub fn to_value(o: &DynamicObject, resource: &ApiResource) -> Value {
+    let mut v = serde_json::to_value(o).expect("objects serialise");
+    if v.get("kind")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
+        v["apiVersion"] = Value::String(resource.api_version.clone());
+        v["kind"] = Value::String(resource.kind.clone());
+    }
+    v
+}
+
+/// What this process wrote, per source (`<cluster>/<type>`, `host/<type>`, …) and key: the versions the
+/// object had before this process's latest writes, and the object the server last returned (`None`:
+/// deleted). A cache that still shows one of those older versions is behind, and the written object is the
+/// truth; once it shows anything else (the write's echo or a later change), the cache is.
+#[derive(Default)]
+pub struct Written {
+    entries: Mutex<HashMap<(String, ObjectKey), Entry>>,
+}
+
+struct Entry {
+    /// resourceVersions older than `after` (`None`: the object did not exist).
+    stale: Vec<Option<String>>,
+    after: Option<Value>,
+}
+
+fn resource_version(v: &Value) -> Option<String> {
+    v.pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+impl Written {
+    pub fn record(
+        &self,
+        source: &str,
+        key: &ObjectKey,
+        before: Option<&Value>,
+        after: Option<Value>,
+    ) {
+        let before_rv = before.and_then(resource_version);
+        let mut entries = self.entries.lock().unwrap();
+        let k = (source.to_string(), key.clone());
+        let mut stale = match entries.remove(&k) {
+            // Another write before the cache caught up (made from the previous write's result, or from an
+            // older view when the write needs no precondition): every version before it is behind.
+            Some(mut e) => {
+                let prev = e.after.as_ref().and_then(resource_version);
+                if prev == before_rv || e.stale.contains(&before_rv) {
+                    e.stale.push(prev);
+                    e.stale
+                } else {
+                    Vec::new()
+                }
+            }
+            None => Vec::new(),
+        };
+        stale.push(before_rv);
+        entries.insert(k, Entry { stale, after });
+    }
+
+    /// The freshest known state of the object: what was written, while `cached` is still an older version.
+    pub fn resolve(&self, source: &str, key: &ObjectKey, cached: Option<Value>) -> Option<Value> {
+        let mut entries = self.entries.lock().unwrap();
+        let k = (source.to_string(), key.clone());
+        let Some(entry) = entries.get(&k) else {
+            return cached;
+        };
+        if entry
+            .stale
+            .contains(&cached.as_ref().and_then(resource_version))
+        {
+            return entry.after.clone();
+        }
+        entries.remove(&k);
+        cached
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.lock().unwrap().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(rv: &str, v: &str) -> Value {
+        json!({"metadata": {"name": "a", "resourceVersion": rv}, "data": {"v": v}})
+    }
+
+    #[test]
+    fn a_write_is_seen_until_the_cache_moves_past_the_old_version() {
+        let w = Written::default();
+        let key = ("ns".to_string(), "a".to_string());
+        w.record(
+            "m1/configmaps",
+            &key,
+            Some(&obj("1", "old")),
+            Some(obj("2", "new")),
+        );
+        // The cache still shows version 1: the write is the truth.
+        assert_eq!(
+            w.resolve("m1/configmaps", &key, Some(obj("1", "old"))),
+            Some(obj("2", "new"))
+        );
+        // Another source or key is not affected.
+        assert_eq!(
+            w.resolve("m2/configmaps", &key, Some(obj("1", "old"))),
+            Some(obj("1", "old"))
+        );
+        // The echo arrived: the cache is the truth again, and the entry is gone.
+        assert_eq!(
+            w.resolve("m1/configmaps", &key, Some(obj("2", "new"))),
+            Some(obj("2", "new"))
+        );
+        assert!(w.is_empty());
+    }
+
+    #[test]
+    fn a_later_change_by_someone_else_wins_over_the_write() {
+        let w = Written::default();
+        let key = ("ns".to_string(), "a".to_string());
+        w.record("s", &key, Some(&obj("1", "old")), Some(obj("2", "ours")));
+        assert_eq!(
+            w.resolve("s", &key, Some(obj("3", "theirs"))),
+            Some(obj("3", "theirs"))
+        );
+    }
+
+    #[test]
+    fn creations_and_deletions_are_remembered_too() {
+        let w = Written::default();
+        let key = ("ns".to_string(), "a".to_string());
+        w.record("s", &key, None, Some(obj("5", "created")));
+        assert_eq!(w.resolve("s", &key, None), Some(obj("5", "created")));
+        w.record("s", &key, Some(&obj("5", "created")), None);
+        assert_eq!(w.resolve("s", &key, Some(obj("5", "created"))), None);
+        assert_eq!(w.resolve("s", &key, None), None);
+    }
+
+    #[test]
+    fn two_writes_before_the_echo_keep_the_first_base() {
+        let w = Written::default();
+        let key = ("ns".to_string(), "a".to_string());
+        w.record("s", &key, Some(&obj("1", "a")), Some(obj("2", "b")));
+        let seen = w.resolve("s", &key, Some(obj("1", "a"))).unwrap();
+        w.record("s", &key, Some(&seen), Some(obj("3", "c")));
+        assert_eq!(
+            w.resolve("s", &key, Some(obj("1", "a"))),
+            Some(obj("3", "c"))
+        );
+        assert_eq!(
+            w.resolve("s", &key, Some(obj("3", "c"))),
+            Some(obj("3", "c"))
+        );
+    }
+}

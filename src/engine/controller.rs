@@ -1,0 +1,1122 @@
+//! `reconcile --watch`'s driver: watch-fed caches of the host's control plane and federated objects and of
+//! each ready member's managed objects, a work queue of the federated objects a change affects (with
+//! de-duplication, bounded concurrency and per-object exponential backoff), and workers that reconcile them
+//! with the same per-object reconcile `--once` uses — from the caches, so a change costs no LIST.
+//!
+//! What wakes what: a federated object's spec, labels, annotations, finalizers or deletion → that object; a
+//! managed member object changed by someone else (not our own write's echo, not a status-only update) or
+//! deleted → its federated object; a FederatedNamespace → every object in its namespace; a
+//! ReplicaSchedulingPreference → its object; an FTC, KubeFedCluster (spec or labels), the KubeFedConfig or a
+//! member's readiness → everything; a periodic resync → everything.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::stream::FuturesUnordered;
+use futures::{Future, StreamExt};
+use kube::api::{Api, DynamicObject};
+use kube::core::ApiResource;
+use kube::runtime::reflector::{ObjectRef, Store};
+use kube::runtime::watcher::{self, Event};
+use kube::runtime::WatchStreamExt;
+use serde_json::Value;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use super::cache::{self, CachedListing, Listing, Written};
+use super::clusters;
+use super::desired::{FIELD_MANAGER, MANAGED_LABEL};
+use super::placement::{ClusterInfo, ControlPlaneScope};
+use super::reconcile::{
+    self, AdoptionLookup, Env, Listings, ObjectKey, Record, TypeInfo, Versions,
+};
+use super::runner::{self, PassState, Report, RunOptions};
+use super::scheduling;
+use super::status::ClusterPropagationStatus;
+use super::versions;
+use crate::kubefed::types::{
+    FederatedTypeConfig, KubeFedCluster, KubeFedConfig, ReplicaSchedulingPreference,
+};
+use crate::kubefed::{FEATURE_RAW_RESOURCE_STATUS_COLLECTION, FEATURE_SCHEDULER_PREFERENCES};
+
+/// A federated object: `(type name, namespace, name)`.
+pub type WorkKey = (String, String, String);
+
+/// What a cache saw that may need work.
+pub(crate) enum Change {
+    /// A federated object's spec or metadata changed, or it went away.
+    Federated { type_name: String, key: ObjectKey },
+    /// A managed member object changed (`version`: its `gen:`/`rv:` version) or went away (`None`).
+    Member {
+        cluster: String,
+        type_name: String,
+        key: ObjectKey,
+        version: Option<String>,
+    },
+    /// A cache finished a complete (re)listing: everything it holds is looked at.
+    Listed(Watched),
+    /// An FTC, KubeFedCluster (spec, labels) or the KubeFedConfig changed.
+    ControlPlane,
+    /// A ReplicaSchedulingPreference changed.
+    Schedule(ObjectKey),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Watched {
+    Federated(String),
+    Member(String, String),
+    Other,
+}
+
+/// A running reflector, stopped when dropped.
+struct Cache {
+    store: Store<DynamicObject>,
+    resource: ApiResource,
+    started: Instant,
+    task: JoinHandle<()>,
+}
+
+impl Drop for Cache {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// What a change to an object can mean to the engine: its generation (or, for types without one, its
+/// resourceVersion), labels, annotations, finalizers and deletion. Status-only updates keep it.
+fn signature(o: &DynamicObject) -> u64 {
+    let m = &o.metadata;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match m.generation {
+        Some(g) if g != 0 => g.hash(&mut h),
+        _ => m.resource_version.hash(&mut h),
+    }
+    format!("{:?}{:?}{:?}", m.labels, m.annotations, m.finalizers).hash(&mut h);
+    m.deletion_timestamp.is_some().hash(&mut h);
+    h.finish()
+}
+
+/// [`versions::object_version`] of an object's metadata.
+fn meta_version(m: &kube::core::ObjectMeta) -> String {
+    match m.generation {
+        Some(g) if g != 0 => format!("gen:{g}"),
+        _ => format!("rv:{}", m.resource_version.as_deref().unwrap_or_default()),
+    }
+}
+
+/// Drops what reconcile never reads, so caches hold little more than the objects' content: other managers'
+/// managedFields, kubectl's last-applied annotation, and (unless kept) status.
+fn prune(o: &mut DynamicObject, keep_status: bool) {
+    if let Some(fields) = o.metadata.managed_fields.as_mut() {
+        fields.retain(|f| f.manager.as_deref() == Some(FIELD_MANAGER));
+    }
+    if let Some(a) = o.metadata.annotations.as_mut() {
+        a.remove("kubectl.kubernetes.io/last-applied-configuration");
+    }
+    if !keep_status {
+        if let Some(obj) = o.data.as_object_mut() {
+            obj.remove("status");
+        }
+    }
+}
+
+/// How a cache turns its objects into keys and changes.
+#[derive(Clone)]
+enum Feed {
+    Federated {
+        type_name: String,
+    },
+    Member {
+        cluster: String,
+        type_name: String,
+        namespaced: bool,
+    },
+    ControlPlane,
+    Schedule,
+    Silent,
+}
+
+fn start_cache(
+    api: Api<DynamicObject>,
+    resource: ApiResource,
+    config: watcher::Config,
+    feed: Feed,
+    keep_status: bool,
+    tx: mpsc::UnboundedSender<Change>,
+) -> Cache {
+    let writer = kube::runtime::reflector::store::Writer::new(resource.clone());
+    let store = writer.as_reader();
+    let task = tokio::spawn(async move {
+        let mut seen: HashMap<ObjectKey, u64> = HashMap::new();
+        let stream = watcher::watcher(api, config)
+            .default_backoff()
+            .modify(move |o| prune(o, keep_status))
+            .reflect(writer);
+        futures::pin_mut!(stream);
+        let key_of = |o: &DynamicObject, namespaced: bool| -> ObjectKey {
+            let name = o.metadata.name.clone().unwrap_or_default();
+            if namespaced {
+                (o.metadata.namespace.clone().unwrap_or_default(), name)
+            } else {
+                (String::new(), name)
+            }
+        };
+        while let Some(event) = stream.next().await {
+            let namespaced = match &feed {
+                Feed::Member { namespaced, .. } => *namespaced,
+                _ => true,
+            };
+            let (object, gone) = match event {
+                // A (re)listing: remembered quietly, then looked at as a whole once complete.
+                Ok(Event::InitApply(o)) => {
+                    seen.insert(key_of(&o, namespaced), signature(&o));
+                    continue;
+                }
+                Ok(Event::Apply(o)) => (o, false),
+                Ok(Event::Delete(o)) => (o, true),
+                Ok(Event::InitDone) => {
+                    let watched = match &feed {
+                        Feed::Federated { type_name } => Watched::Federated(type_name.clone()),
+                        Feed::Member {
+                            cluster, type_name, ..
+                        } => Watched::Member(cluster.clone(), type_name.clone()),
+                        _ => Watched::Other,
+                    };
+                    let _ = match feed {
+                        Feed::ControlPlane => tx.send(Change::ControlPlane),
+                        Feed::Silent => Ok(()),
+                        _ => tx.send(Change::Listed(watched)),
+                    };
+                    continue;
+                }
+                Ok(Event::Init) | Err(_) => continue,
+            };
+            let key = key_of(&object, namespaced);
+            let sig = signature(&object);
+            let unchanged = if gone {
+                seen.remove(&key).is_none()
+            } else {
+                seen.insert(key.clone(), sig) == Some(sig)
+            };
+            if unchanged {
+                continue;
+            }
+            let change = match &feed {
+                Feed::Federated { type_name } => Change::Federated {
+                    type_name: type_name.clone(),
+                    key,
+                },
+                Feed::Member {
+                    cluster, type_name, ..
+                } => Change::Member {
+                    cluster: cluster.clone(),
+                    type_name: type_name.clone(),
+                    version: (!gone).then(|| meta_version(&object.metadata)),
+                    key,
+                },
+                Feed::ControlPlane => Change::ControlPlane,
+                Feed::Schedule => Change::Schedule(key),
+                Feed::Silent => continue,
+            };
+            if tx.send(change).is_err() {
+                return;
+            }
+        }
+    });
+    Cache {
+        store,
+        resource,
+        started: Instant::now(),
+        task,
+    }
+}
+
+/// The work queue: each key at most once in it, never reconciled twice at the same time, retried with
+/// exponential backoff while it fails.
+#[derive(Default)]
+struct Queue {
+    pending: VecDeque<WorkKey>,
+    queued: HashSet<WorkKey>,
+    running: HashSet<WorkKey>,
+    /// Changed while running: queued again when it finishes.
+    again: HashSet<WorkKey>,
+    /// Failing keys: attempts so far and when to retry.
+    backoff: HashMap<WorkKey, (u32, Instant)>,
+}
+
+const BACKOFF_BASE: Duration = Duration::from_secs(1);
+const BACKOFF_MAX: Duration = Duration::from_secs(300);
+
+impl Queue {
+    fn push(&mut self, key: WorkKey) {
+        if self.running.contains(&key) {
+            self.again.insert(key);
+        } else if self.queued.insert(key.clone()) {
+            self.pending.push_back(key);
+        }
+    }
+
+    fn pop(&mut self) -> Option<WorkKey> {
+        let key = self.pending.pop_front()?;
+        self.queued.remove(&key);
+        self.running.insert(key.clone());
+        Some(key)
+    }
+
+    fn done(&mut self, key: &WorkKey, failed: bool, now: Instant) {
+        self.running.remove(key);
+        if failed {
+            let attempts = self.backoff.get(key).map(|b| b.0).unwrap_or(0) + 1;
+            let delay = BACKOFF_BASE
+                .saturating_mul(1u32 << attempts.min(16).saturating_sub(1))
+                .min(BACKOFF_MAX);
+            self.backoff.insert(key.clone(), (attempts, now + delay));
+        } else {
+            self.backoff.remove(key);
+        }
+        if self.again.remove(key) {
+            self.push(key.clone());
+        }
+    }
+
+    /// Queues the failing keys whose retry time has come; returns when the next one is due.
+    fn due(&mut self, now: Instant) -> Option<Instant> {
+        let ready: Vec<WorkKey> = self
+            .backoff
+            .iter()
+            .filter(|(k, (_, at))| {
+                *at <= now && !self.queued.contains(*k) && !self.running.contains(*k)
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in ready {
+            // Keep the attempt count, but not the due time, so it is not queued twice.
+            if let Some(b) = self.backoff.get_mut(&k) {
+                b.1 = now + BACKOFF_MAX;
+            }
+            self.push(k);
+        }
+        self.backoff.values().map(|(_, at)| *at).min()
+    }
+
+    fn idle(&self) -> bool {
+        self.pending.is_empty() && self.running.is_empty()
+    }
+}
+
+/// Statuses KubeFed retries (with backoff) rather than waiting for the next change.
+fn needs_retry(records: &[Record]) -> bool {
+    use ClusterPropagationStatus as S;
+    let retried = [
+        S::CreationFailed,
+        S::UpdateFailed,
+        S::DeletionFailed,
+        S::LabelRemovalFailed,
+        S::RetrievalFailed,
+        S::CachedRetrievalFailed,
+        S::ClientRetrievalFailed,
+    ];
+    records.iter().any(|r| {
+        (r.error.is_some() && r.status != S::ClusterNotReady.as_str())
+            || retried.iter().any(|s| s.as_str() == r.status)
+    })
+}
+
+/// One enabled type: its info and the cache of its federated objects.
+struct TypeState {
+    info: TypeInfo,
+    federated: Cache,
+}
+
+/// The leader's state.
+pub(crate) struct Controller {
+    host: kube::Client,
+    opts: RunOptions,
+    state: PassState,
+    tx: mpsc::UnboundedSender<Change>,
+    written: Arc<Written>,
+    scope: ControlPlaneScope,
+    host_filter: Option<Option<String>>,
+    /// The KubeFedCluster and KubeFedConfig caches: read through the API, kept for their change feed.
+    _control: Vec<Cache>,
+    ftcs: Cache,
+    rsps: Cache,
+    versions: (Cache, Option<Cache>),
+    types: BTreeMap<String, TypeState>,
+    members: HashMap<(String, String), Cache>,
+    health: BTreeMap<String, bool>,
+    env: Arc<Env>,
+    scheduler: bool,
+    raw_status: bool,
+    queue: Queue,
+}
+
+/// A reconcile in flight.
+type Work = std::pin::Pin<Box<dyn Future<Output = (WorkKey, Vec<Record>)> + Send>>;
+
+/// What the queue's next key needs.
+enum Prepared {
+    Run(Work),
+    /// Its type is gone: nothing to do.
+    Skip,
+    /// A ready member's cache is still listing: retried shortly (and queued when the listing completes),
+    /// so a restart does not report members' objects as unretrievable.
+    Wait,
+}
+
+/// How long a member's cache may take to list before the objects placed there are reconciled anyway (and
+/// that member reported as CachedRetrievalFailed), so one slow member does not hold up the others.
+const LISTING_GRACE: Duration = Duration::from_secs(15);
+
+impl Controller {
+    /// Starts the caches and waits until the control plane's are listed.
+    pub(crate) async fn start(
+        host: &kube::Client,
+        opts: &RunOptions,
+        log: &(dyn Fn(&str) + Send + Sync),
+    ) -> anyhow::Result<(Controller, mpsc::UnboundedReceiver<Change>)> {
+        let ns = opts.kubefed_namespace.clone();
+        let config = runner::read_kubefed_config(host, &ns).await?;
+        let scope = if config.is_namespaced() {
+            ControlPlaneScope::Namespaced
+        } else {
+            ControlPlaneScope::Cluster
+        };
+        let host_filter = runner::host_namespace_filter(opts, scope);
+        let (tx, rx) = mpsc::unbounded_channel();
+        let in_ns = |ar: ApiResource| Api::namespaced_with(host.clone(), &ns, &ar);
+        let cp = |ar: ApiResource, feed: Feed| {
+            start_cache(
+                in_ns(ar.clone()),
+                ar,
+                watcher::Config::default(),
+                feed,
+                true,
+                tx.clone(),
+            )
+        };
+        let ftcs = cp(FederatedTypeConfig::api_resource(), Feed::ControlPlane);
+        let control = vec![
+            cp(KubeFedCluster::api_resource(), Feed::ControlPlane),
+            cp(KubeFedConfig::api_resource(), Feed::ControlPlane),
+        ];
+        let rsp_ar = ReplicaSchedulingPreference::api_resource();
+        let rsp_api = match host_filter.as_ref().and_then(|f| f.as_deref()) {
+            Some(n) => Api::namespaced_with(host.clone(), n, &rsp_ar),
+            None => Api::all_with(host.clone(), &rsp_ar),
+        };
+        let rsps = start_cache(
+            rsp_api,
+            rsp_ar,
+            watcher::Config::default(),
+            Feed::Schedule,
+            false,
+            tx.clone(),
+        );
+        let pv_ar = versions::propagated_version_resource(true);
+        let pv_api = match host_filter.as_ref().and_then(|f| f.as_deref()) {
+            Some(n) => Api::namespaced_with(host.clone(), n, &pv_ar),
+            None => Api::all_with(host.clone(), &pv_ar),
+        };
+        let pvs = start_cache(
+            pv_api,
+            pv_ar,
+            watcher::Config::default(),
+            Feed::Silent,
+            true,
+            tx.clone(),
+        );
+        let cpvs = (scope == ControlPlaneScope::Cluster).then(|| {
+            let ar = versions::propagated_version_resource(false);
+            start_cache(
+                Api::all_with(host.clone(), &ar),
+                ar,
+                watcher::Config::default(),
+                Feed::Silent,
+                true,
+                tx.clone(),
+            )
+        });
+        for c in control.iter().chain([&ftcs]) {
+            wait_listed(&c.store, &c.resource.kind).await?;
+        }
+        let written = Arc::new(Written::default());
+        let state = PassState::watching();
+        let env = Arc::new(Env::new(
+            host.clone(),
+            ns.clone(),
+            scope,
+            false,
+            Vec::new(),
+            BTreeMap::new(),
+            opts.dry_run,
+            opts.concurrency,
+        ));
+        let mut ctl = Controller {
+            host: host.clone(),
+            opts: opts.clone(),
+            state,
+            tx,
+            written,
+            scope,
+            host_filter,
+            _control: control,
+            ftcs,
+            rsps,
+            versions: (pvs, cpvs),
+            types: BTreeMap::new(),
+            members: HashMap::new(),
+            health: BTreeMap::new(),
+            env,
+            scheduler: config.feature_enabled(FEATURE_SCHEDULER_PREFERENCES),
+            raw_status: config.feature_enabled(FEATURE_RAW_RESOURCE_STATUS_COLLECTION),
+            queue: Queue::default(),
+        };
+        ctl.health = ctl.probe(log).await;
+        ctl.control_plane_changed(log).await;
+        Ok((ctl, rx))
+    }
+
+    fn ns(&self) -> &str {
+        &self.opts.kubefed_namespace
+    }
+
+    /// Probes every member (with KubeFed's thresholds) and records their health.
+    async fn probe(&self, log: &(dyn Fn(&str) + Send + Sync)) -> BTreeMap<String, bool> {
+        let health = async {
+            let config = runner::read_kubefed_config(&self.host, self.ns()).await?;
+            let members =
+                clusters::load_members(&self.host, self.ns(), &self.state.clients).await?;
+            let results = clusters::check_health(
+                &self.host,
+                self.ns(),
+                &members,
+                runner::health_settings(&config),
+                self.state.debounce.as_ref(),
+                self.opts.dry_run,
+            )
+            .await;
+            let mut out = BTreeMap::new();
+            for (h, err) in results {
+                if let Some(e) = err {
+                    log(&format!("{e:#}"));
+                }
+                out.insert(h.name, h.ready);
+            }
+            anyhow::Ok(out)
+        };
+        match health.await {
+            Ok(h) => h,
+            Err(e) => {
+                log(&format!("health check failed: {e:#}"));
+                self.health.clone()
+            }
+        }
+    }
+
+    /// Re-reads the types and the clusters after a change to the control plane or to a member's health:
+    /// starts and stops caches to match, rebuilds what reconciles share, and queues everything.
+    async fn control_plane_changed(&mut self, log: &(dyn Fn(&str) + Send + Sync)) {
+        let ftcs: Vec<FederatedTypeConfig> = self
+            .ftcs
+            .store
+            .state()
+            .iter()
+            .filter_map(|o| serde_json::to_value(&**o).ok())
+            .filter_map(|v| serde_json::from_value::<FederatedTypeConfig>(v).ok())
+            .map(|mut f| {
+                f.fill_defaults();
+                f
+            })
+            .collect();
+        let types = runner::resolve_type_names(&self.host, &ftcs, &self.opts.types).await;
+        let selected: Vec<TypeInfo> = match runner::select_types(&ftcs, &types) {
+            Ok(s) => s
+                .into_iter()
+                .filter_map(|f| runner::type_info(f, self.raw_status))
+                .filter(|t| self.scope != ControlPlaneScope::Namespaced || t.gated())
+                .filter(|t| self.opts.namespace.is_none() || t.federated_namespaced)
+                .collect(),
+            Err(e) => {
+                log(&format!("{e:#}"));
+                Vec::new()
+            }
+        };
+        let wanted: BTreeSet<String> = selected.iter().map(|t| t.name.clone()).collect();
+        self.types.retain(|name, _| wanted.contains(name));
+        for info in selected {
+            let restart = self.types.get(&info.name).is_none_or(|t| {
+                t.info.federated_api != info.federated_api || t.info.target_api != info.target_api
+            });
+            if restart {
+                let api = match self.host_filter.as_ref().and_then(|f| f.as_deref()) {
+                    Some(n) if info.federated_namespaced => {
+                        Api::namespaced_with(self.host.clone(), n, &info.federated_api)
+                    }
+                    _ => Api::all_with(self.host.clone(), &info.federated_api),
+                };
+                let federated = start_cache(
+                    api,
+                    info.federated_api.clone(),
+                    watcher::Config::default(),
+                    Feed::Federated {
+                        type_name: info.name.clone(),
+                    },
+                    true,
+                    self.tx.clone(),
+                );
+                self.members.retain(|(_, t), _| *t != info.name);
+                self.types
+                    .insert(info.name.clone(), TypeState { info, federated });
+            } else if let Some(t) = self.types.get_mut(&info.name) {
+                t.info = info;
+            }
+        }
+        self.rebuild_env(log).await;
+        self.ensure_member_caches();
+        self.queue_everything();
+    }
+
+    /// What every reconcile shares: the clusters as they are now, FederatedNamespace placements, versions.
+    async fn rebuild_env(&mut self, log: &(dyn Fn(&str) + Send + Sync)) {
+        let ns = self.ns().to_string();
+        let (config, members) = match tokio::try_join!(
+            runner::read_kubefed_config(&self.host, &ns),
+            clusters::load_members(&self.host, &ns, &self.state.clients)
+        ) {
+            Ok(r) => r,
+            Err(e) => {
+                log(&format!("cannot read the control plane: {e:#}"));
+                return;
+            }
+        };
+        self.scheduler = config.feature_enabled(FEATURE_SCHEDULER_PREFERENCES);
+        let views: Vec<_> = members
+            .iter()
+            .map(|m| runner::view_of(m, self.health.get(&m.name).copied().unwrap_or(false)))
+            .collect();
+        let infos: Vec<ClusterInfo> = views
+            .iter()
+            .map(crate::engine::reconcile::ClusterView::info)
+            .collect();
+        let namespaces = self
+            .types
+            .values()
+            .find(|t| t.info.target.is_namespace())
+            .map(|t| {
+                let objects: Vec<Value> = t
+                    .federated
+                    .store
+                    .state()
+                    .iter()
+                    .map(|o| cache::to_value(o, &t.federated.resource))
+                    .collect();
+                runner::namespace_placements(&objects, &infos)
+            })
+            .unwrap_or_default();
+        let mut env = Env::new(
+            self.host.clone(),
+            ns,
+            self.scope,
+            config.adopt_resources(),
+            views,
+            namespaces,
+            self.opts.dry_run,
+            self.opts.concurrency,
+        );
+        let listing = |c: &Cache, namespaced: bool| CachedListing {
+            store: c.store.clone(),
+            resource: c.resource.clone(),
+            namespaced,
+            written: self.written.clone(),
+            source: cache::versions_source(namespaced).to_string(),
+        };
+        env.propagated = Some(Versions::Cached {
+            namespaced: listing(&self.versions.0, true),
+            cluster: self.versions.1.as_ref().map(|c| listing(c, false)),
+        });
+        env.adoption = AdoptionLookup::Get;
+        env.written = Some(self.written.clone());
+        self.env = Arc::new(env);
+    }
+
+    /// A cache of each type's managed objects in each ready member; none for members that are not ready.
+    fn ensure_member_caches(&mut self) {
+        let ready: BTreeSet<String> = self
+            .env
+            .clusters
+            .iter()
+            .filter(|c| c.ready && c.client.is_some())
+            .map(|c| c.name.clone())
+            .collect();
+        self.members
+            .retain(|(c, t), _| ready.contains(c) && self.types.contains_key(t));
+        for cluster in self.env.clusters.iter().filter(|c| ready.contains(&c.name)) {
+            let client = cluster.client.clone().expect("ready clusters have clients");
+            for t in self.types.values() {
+                let key = (cluster.name.clone(), t.info.name.clone());
+                if self.members.contains_key(&key) {
+                    continue;
+                }
+                let ty = &t.info;
+                let api = match self.host_filter.as_ref().and_then(|f| f.as_deref()) {
+                    Some(n) if ty.gated() => {
+                        Api::namespaced_with(client.clone(), n, &ty.target_api)
+                    }
+                    _ => Api::all_with(client.clone(), &ty.target_api),
+                };
+                let config = watcher::Config::default().labels(&format!("{MANAGED_LABEL}=true"));
+                let c = start_cache(
+                    api,
+                    ty.target_api.clone(),
+                    config,
+                    Feed::Member {
+                        cluster: cluster.name.clone(),
+                        type_name: ty.name.clone(),
+                        namespaced: ty.gated(),
+                    },
+                    ty.raw_status,
+                    self.tx.clone(),
+                );
+                self.members.insert(key, c);
+            }
+        }
+    }
+
+    /// The federated object's key for a member object's key.
+    fn work_key(ty: &TypeInfo, target: &ObjectKey) -> WorkKey {
+        if ty.target.is_namespace() {
+            (ty.name.clone(), target.1.clone(), target.1.clone())
+        } else {
+            (ty.name.clone(), target.0.clone(), target.1.clone())
+        }
+    }
+
+    /// The member object's key for a federated object's key.
+    fn target_key(ty: &TypeInfo, key: &WorkKey) -> ObjectKey {
+        if ty.gated() {
+            (key.1.clone(), key.2.clone())
+        } else {
+            (String::new(), key.2.clone())
+        }
+    }
+
+    fn federated_listing(&self, t: &TypeState) -> CachedListing {
+        CachedListing {
+            store: t.federated.store.clone(),
+            resource: t.federated.resource.clone(),
+            namespaced: t.info.federated_namespaced,
+            written: self.written.clone(),
+            source: cache::host_source(&t.info.name),
+        }
+    }
+
+    fn member_listing(&self, cluster: &str, ty: &TypeInfo) -> Option<CachedListing> {
+        let c = self.members.get(&(cluster.to_string(), ty.name.clone()))?;
+        Some(CachedListing {
+            store: c.store.clone(),
+            resource: c.resource.clone(),
+            namespaced: ty.gated(),
+            written: self.written.clone(),
+            source: cache::member_source(cluster, &ty.name),
+        })
+    }
+
+    fn queue_type(&mut self, type_name: &str) {
+        let Some(t) = self.types.get(type_name) else {
+            return;
+        };
+        let mut keys: BTreeSet<WorkKey> = self
+            .federated_listing(t)
+            .keys()
+            .into_iter()
+            .map(|(ns, name)| (type_name.to_string(), ns, name))
+            .collect();
+        // Managed member objects without a federated object are orphans to release.
+        for ((_, tn), c) in &self.members {
+            if tn == type_name {
+                for o in c.store.state() {
+                    let name = o.metadata.name.clone().unwrap_or_default();
+                    let ns = o.metadata.namespace.clone().unwrap_or_default();
+                    let target = if t.info.gated() {
+                        (ns, name)
+                    } else {
+                        (String::new(), name)
+                    };
+                    keys.insert(Self::work_key(&t.info, &target));
+                }
+            }
+        }
+        for k in keys {
+            self.queue.push(k);
+        }
+    }
+
+    fn queue_everything(&mut self) {
+        let names: Vec<String> = self.types.keys().cloned().collect();
+        for n in names {
+            self.queue_type(&n);
+        }
+    }
+
+    /// Applies one change to the queue (and, for the control plane, to the caches).
+    async fn handle(&mut self, change: Change, log: &(dyn Fn(&str) + Send + Sync)) {
+        match change {
+            Change::Federated { type_name, key } => {
+                let is_namespaces = self
+                    .types
+                    .get(&type_name)
+                    .is_some_and(|t| t.info.target.is_namespace());
+                if is_namespaces {
+                    // A FederatedNamespace gates everything in its namespace.
+                    self.rebuild_env(log).await;
+                    let gated: Vec<String> = self
+                        .types
+                        .values()
+                        .filter(|t| t.info.gated())
+                        .map(|t| t.info.name.clone())
+                        .collect();
+                    for tn in gated {
+                        let t = &self.types[&tn];
+                        let keys: Vec<ObjectKey> = self
+                            .federated_listing(t)
+                            .keys()
+                            .into_iter()
+                            .filter(|k| k.0 == key.1)
+                            .collect();
+                        for (ns, name) in keys {
+                            self.queue.push((tn.clone(), ns, name));
+                        }
+                    }
+                }
+                self.queue.push((type_name, key.0, key.1));
+            }
+            Change::Member {
+                cluster,
+                type_name,
+                key,
+                version,
+            } => {
+                let Some(t) = self.types.get(&type_name) else {
+                    return;
+                };
+                let wk = Self::work_key(&t.info, &key);
+                if let Some(v) = version.filter(|v| v.starts_with("rv:")) {
+                    // Our own write's echo (or an object unchanged since we wrote it) needs nothing.
+                    if self.recorded_version(t, &wk, &cluster).as_deref() == Some(v.as_str()) {
+                        return;
+                    }
+                }
+                self.queue.push(wk);
+            }
+            Change::Listed(Watched::Federated(t)) | Change::Listed(Watched::Member(_, t)) => {
+                self.queue_type(&t);
+            }
+            Change::Listed(Watched::Other) => {}
+            Change::ControlPlane => {
+                self.health = self.probe(log).await;
+                self.control_plane_changed(log).await;
+            }
+            Change::Schedule((ns, name)) => {
+                let names: Vec<String> = self
+                    .types
+                    .values()
+                    .filter(|t| scheduling::is_schedulable(&t.info))
+                    .map(|t| t.info.name.clone())
+                    .collect();
+                for tn in names {
+                    self.queue.push((tn, ns.clone(), name.clone()));
+                }
+            }
+        }
+    }
+
+    /// The version last propagated to `cluster` for this object, if the record is current.
+    fn recorded_version(&self, t: &TypeState, wk: &WorkKey, cluster: &str) -> Option<String> {
+        let fed = self
+            .federated_listing(t)
+            .get(&(wk.1.clone(), wk.2.clone()))?;
+        let pv_ns = if t.info.federated_namespaced {
+            wk.1.clone()
+        } else {
+            String::new()
+        };
+        let pv_key = (
+            pv_ns,
+            versions::propagated_version_name(&t.info.target.kind, &wk.2),
+        );
+        let pv = self.env.propagated.as_ref()?.get(&pv_key)?;
+        versions::trusted_versions(pv.get("status"), &fed)?.remove(cluster)
+    }
+
+    /// The reconcile of one federated object, from the caches as they are now.
+    fn work(&self, key: WorkKey) -> Prepared {
+        let Some(t) = self.types.get(&key.0) else {
+            return Prepared::Skip;
+        };
+        let still_listing = self.env.clusters.iter().filter(|c| c.ready).any(|c| {
+            self.members
+                .get(&(c.name.clone(), t.info.name.clone()))
+                .is_some_and(|m| !is_listed(&m.store) && m.started.elapsed() < LISTING_GRACE)
+        });
+        if still_listing {
+            return Prepared::Wait;
+        }
+        let ty = t.info.clone();
+        let env = self.env.clone();
+        let fed = self
+            .federated_listing(t)
+            .get(&(key.1.clone(), key.2.clone()));
+        let target = Self::target_key(&ty, &key);
+        let listings: Listings = env
+            .clusters
+            .iter()
+            .map(|c| {
+                let l = match (c.ready, self.member_listing(&c.name, &ty)) {
+                    (true, Some(l)) if is_listed(&l.store) => Ok(Listing::Cached(l)),
+                    (true, _) => Err(format!(
+                        "the cache of {} in cluster {:?} is not listed yet",
+                        ty.target_api.plural, c.name
+                    )),
+                    (false, _) => Err(format!("cluster {:?} is not ready", c.name)),
+                };
+                (c.name.clone(), l)
+            })
+            .collect();
+        let rsp = (self.scheduler && scheduling::is_schedulable(&ty))
+            .then(|| {
+                let r = ObjectRef::new_with(&key.2, self.rsps.resource.clone()).within(&key.1);
+                let rsp = self
+                    .rsps
+                    .store
+                    .get(&r)
+                    .map(|o| cache::to_value(&o, &self.rsps.resource))?;
+                let rsps = BTreeMap::from([((key.1.clone(), key.2.clone()), rsp)]);
+                scheduling::rsp_for(
+                    &rsps,
+                    &(key.1.clone(), key.2.clone()),
+                    &ty.federated_api.kind,
+                )
+                .cloned()
+            })
+            .flatten();
+        Prepared::Run(Box::pin(async move {
+            let records = match fed {
+                None => runner::release_orphan(&env, &ty, &listings, &target).await,
+                Some(fed) => {
+                    let (fed, scheduling_error) = match rsp {
+                        Some(rsp) => {
+                            scheduling::schedule_object(&env, &ty, &rsp, &listings, fed).await
+                        }
+                        None => (fed, None),
+                    };
+                    let mut records: Vec<Record> = scheduling_error.into_iter().collect();
+                    records.extend(reconcile::reconcile_object(&env, &ty, &listings, &fed).await);
+                    records
+                }
+            };
+            (key, records)
+        }))
+    }
+
+    /// Runs until `stop` resolves: feeds changes to the queue and keeps up to `--concurrency` reconciles
+    /// running; reports what was done whenever the queue drains (and at least every few seconds under load).
+    pub(crate) async fn run<F: Future<Output = ()>>(
+        mut self,
+        mut rx: mpsc::UnboundedReceiver<Change>,
+        resync_period: Duration,
+        health_period: Duration,
+        stop: std::pin::Pin<&mut F>,
+        on_pass: &(dyn Fn(&Report) + Send + Sync),
+        log: &(dyn Fn(&str) + Send + Sync),
+    ) {
+        let mut stop = stop;
+        let mut running: FuturesUnordered<Work> = FuturesUnordered::new();
+        let mut resync = tokio::time::interval(resync_period);
+        resync.tick().await;
+        let mut health_tick = tokio::time::interval(health_period);
+        health_tick.tick().await;
+        let mut done: Vec<Record> = Vec::new();
+        let mut last_report = Instant::now();
+        let concurrency = self.opts.concurrency.max(1);
+        loop {
+            while running.len() < concurrency {
+                let Some(key) = self.queue.pop() else { break };
+                match self.work(key.clone()) {
+                    Prepared::Run(w) => running.push(w),
+                    Prepared::Skip => self.queue.done(&key, false, Instant::now()),
+                    Prepared::Wait => self.queue.done(&key, true, Instant::now()),
+                }
+            }
+            let next_retry = self.queue.due(Instant::now());
+            let retry_sleep = async {
+                match next_retry {
+                    Some(at) => tokio::time::sleep_until(at.into()).await,
+                    None => futures::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = stop.as_mut() => return,
+                Some(change) = rx.recv() => self.handle(change, log).await,
+                Some((key, records)) = running.next(), if !running.is_empty() => {
+                    self.queue.done(&key, needs_retry(&records), Instant::now());
+                    done.extend(records);
+                }
+                _ = resync.tick() => self.queue_everything(),
+                _ = health_tick.tick() => {
+                    let fresh = self.probe(log).await;
+                    if fresh != self.health {
+                        self.health = fresh;
+                        self.control_plane_changed(log).await;
+                    }
+                }
+                _ = retry_sleep => {}
+            }
+            let busy_too_long = last_report.elapsed() > Duration::from_secs(5);
+            if (self.queue.idle() || busy_too_long) && !done.is_empty() {
+                let worth = done.iter().any(|r| r.action.writes() || r.failed());
+                if worth {
+                    let mut report = Report {
+                        records: std::mem::take(&mut done),
+                        ..Default::default()
+                    };
+                    report.clusters = self
+                        .env
+                        .clusters
+                        .iter()
+                        .map(|c| runner::ClusterSummary {
+                            name: c.name.clone(),
+                            ready: c.ready,
+                            reason: (!c.ready).then(|| "not ready".to_string()),
+                        })
+                        .collect();
+                    report.totals.objects = report
+                        .records
+                        .iter()
+                        .map(|r| (&r.type_name, &r.namespace, &r.name))
+                        .collect::<HashSet<_>>()
+                        .len();
+                    report.finish();
+                    on_pass(&report);
+                } else {
+                    done.clear();
+                }
+                last_report = Instant::now();
+            }
+        }
+    }
+}
+
+/// Whether a cache has listed its objects once.
+fn is_listed(store: &Store<DynamicObject>) -> bool {
+    use futures::FutureExt;
+    store.wait_until_ready().now_or_never().is_some()
+}
+
+/// Waits until a cache has listed its objects once.
+async fn wait_listed(store: &Store<DynamicObject>, what: &str) -> anyhow::Result<()> {
+    tokio::time::timeout(Duration::from_secs(60), store.wait_until_ready())
+        .await
+        .map_err(|_| anyhow::anyhow!("cannot list {what} in the host within 60 s"))?
+        .map_err(|_| anyhow::anyhow!("the watch of {what} stopped"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: &str) -> WorkKey {
+        ("configmaps".into(), "ns".into(), n.into())
+    }
+
+    #[test]
+    fn a_key_is_queued_once_and_never_runs_twice_at_a_time() {
+        let mut q = Queue::default();
+        q.push(key("a"));
+        q.push(key("a"));
+        q.push(key("b"));
+        assert_eq!(q.pop(), Some(key("a")));
+        q.push(key("a"));
+        assert_eq!(q.pop(), Some(key("b")));
+        assert_eq!(q.pop(), None, "a is running; its change waits");
+        let now = Instant::now();
+        q.done(&key("a"), false, now);
+        assert_eq!(
+            q.pop(),
+            Some(key("a")),
+            "changed while running: queued again"
+        );
+    }
+
+    #[test]
+    fn failures_back_off_exponentially_and_success_resets() {
+        let mut q = Queue::default();
+        let now = Instant::now();
+        q.push(key("a"));
+        q.pop();
+        q.done(&key("a"), true, now);
+        assert_eq!(q.due(now), Some(now + BACKOFF_BASE));
+        assert!(q.pop().is_none());
+        q.due(now + BACKOFF_BASE);
+        assert_eq!(q.pop(), Some(key("a")));
+        q.done(&key("a"), true, now);
+        assert_eq!(q.backoff[&key("a")], (2, now + BACKOFF_BASE * 2));
+        q.push(key("a"));
+        q.pop();
+        q.done(&key("a"), false, now);
+        assert!(q.backoff.is_empty());
+        for attempt in 0..30 {
+            q.push(key("b"));
+            q.pop();
+            q.done(&key("b"), true, now);
+            let (_, at) = q.backoff[&key("b")];
+            assert!(at - now <= BACKOFF_MAX, "attempt {attempt}");
+        }
+    }
+
+    #[test]
+    fn status_only_updates_keep_the_signature() {
+        let mut o: DynamicObject = serde_json::from_value(serde_json::json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "w", "generation": 2, "resourceVersion": "10", "labels": {"a": "b"}},
+            "spec": {"replicas": 1}, "status": {"readyReplicas": 0}})).unwrap();
+        let before = signature(&o);
+        o.metadata.resource_version = Some("11".into());
+        o.data["status"]["readyReplicas"] = serde_json::json!(1);
+        assert_eq!(signature(&o), before);
+        o.metadata
+            .labels
+            .as_mut()
+            .unwrap()
+            .insert("a".into(), "c".into());
+        assert_ne!(signature(&o), before, "a label edit matters");
+        let mut cm: DynamicObject = serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "resourceVersion": "1"}})).unwrap();
+        let before = signature(&cm);
+        cm.metadata.resource_version = Some("2".into());
+        assert_ne!(
+            signature(&cm),
+            before,
+            "without a generation every write matters"
+        );
+    }
+
+    #[test]
+    fn retried_failures_are_kubefeds_recoverable_ones() {
+        let r = |status: &str, error: Option<&str>| Record {
+            cluster: "c".into(),
+            type_name: "configmaps".into(),
+            namespace: "n".into(),
+            name: "x".into(),
+            action: reconcile::Action::None,
+            status: status.into(),
+            error: error.map(str::to_string),
+        };
+        assert!(needs_retry(&[r("UpdateFailed", Some("boom"))]));
+        assert!(needs_retry(&[r("", Some("cannot write status"))]));
+        assert!(!needs_retry(&[r("", None), r("ClusterNotReady", None)]));
+        assert!(!needs_retry(&[r("AlreadyExists", None)]));
+    }
+}
