@@ -259,13 +259,17 @@ _kubefedctl() {
             return 0
             ;;
         kubefedctl__subcmd__demo)
-            opts="-v -q -h --keep --kubeconfig-out --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            opts="-v -q -h --keep --kubeconfig-out --backend --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --kubeconfig-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -342,6 +342,7 @@ set edit:completion:arg-completer[kubefedctl] = {|@words|
         }
         &'kubefedctl;demo'= {
             cand --kubeconfig-out 'With --keep: where to write the kubeconfig'
+            cand --backend 'Clusters to run on: sandbox (in-process), real (kube-apiserver, newest built) or real:VERSION'
             cand --kubeconfig 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)'
             cand --host-cluster-context 'Kubeconfig context of the cluster hosting the control plane (default: the current context)'
             cand --kubefed-namespace 'Namespace of the control plane'

@@ -230,6 +230,7 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fis
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "up" -d 'Serve clusters on 127.0.0.1 until interrupted, and write a kubeconfig for them'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand sandbox; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -l kubeconfig-out -d 'With --keep: where to write the kubeconfig' -r -F
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -l backend -d 'Clusters to run on: sandbox (in-process), real (kube-apiserver, newest built) or real:VERSION' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)' -r -F
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -l host-cluster-context -d 'Kubeconfig context of the cluster hosting the control plane (default: the current context)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand demo" -l kubefed-namespace -d 'Namespace of the control plane' -r

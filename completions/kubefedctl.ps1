@@ -371,6 +371,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubefedctl' -ScriptBlock {
         }
         'kubefedctl;demo' {
             [CompletionResult]::new('--kubeconfig-out', '--kubeconfig-out', [CompletionResultType]::ParameterName, 'With --keep: where to write the kubeconfig')
+            [CompletionResult]::new('--backend', '--backend', [CompletionResultType]::ParameterName, 'Clusters to run on: sandbox (in-process), real (kube-apiserver, newest built) or real:VERSION')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)')
             [CompletionResult]::new('--host-cluster-context', '--host-cluster-context', [CompletionResultType]::ParameterName, 'Kubeconfig context of the cluster hosting the control plane (default: the current context)')
             [CompletionResult]::new('--kubefed-namespace', '--kubefed-namespace', [CompletionResultType]::ParameterName, 'Namespace of the control plane')

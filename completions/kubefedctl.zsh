@@ -448,6 +448,7 @@ esac
 (demo)
 _arguments "${_arguments_options[@]}" : \
 '--kubeconfig-out=[With --keep\: where to write the kubeconfig]:PATH:_files' \
+'--backend=[Clusters to run on\: sandbox (in-process), real (kube-apiserver, newest built) or real\:VERSION]:B:_default' \
 '--kubeconfig=[Path to the kubeconfig file (default\: \$KUBECONFIG, colon-separated and merged, else ~/.kube/config)]:PATH:_files' \
 '--host-cluster-context=[Kubeconfig context of the cluster hosting the control plane (default\: the current context)]:CTX:_default' \
 '--kubefed-namespace=[Namespace of the control plane]:NS:_default' \

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use super::{Context, Outcome};
 use crate::cli::{Cli, Command};
 use crate::kubeconfig::{Kubeconfig, Source};
-use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::testbed::{Backend, Testbed};
 
 const AFTER_HELP: &str = "\
 Starts three in-process sandbox clusters (host, member1, member2) and runs KubeFed's quick start
@@ -25,9 +25,14 @@ Exits 0 only when every object is in every cluster with the expected content; ot
 saying what is missing. With --keep the clusters keep running (until Ctrl-C) and a kubeconfig
 for them is written, so the same commands can be tried by hand.
 
+With --backend real (or real:v1.34.2) the same steps run on real kube-apiservers instead, started
+on loopback from the binaries `scripts/reference-cluster/build.sh` builds (Go needed once, to build
+them); it takes a few seconds more.
+
 Examples:
   kubefedctl demo
-  kubefedctl demo --keep";
+  kubefedctl demo --keep
+  kubefedctl demo --backend real";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = AFTER_HELP)]
@@ -44,6 +49,14 @@ pub struct Args {
         requires = "keep"
     )]
     pub kubeconfig_out: std::path::PathBuf,
+
+    /// Clusters to run on: sandbox (in-process), real (kube-apiserver, newest built) or real:VERSION
+    #[arg(long, value_name = "B", default_value = "sandbox", value_parser = parse_backend)]
+    pub backend: Backend,
+}
+
+fn parse_backend(text: &str) -> Result<Backend, String> {
+    Backend::parse(text).map_err(|e| format!("{e:#}"))
 }
 
 /// The demo's clusters: the host (also joined as a member) and two members.
@@ -285,17 +298,24 @@ fn kubectl_name(ar: &ApiResource, name: &str) -> String {
 pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let p = &ctx.printer;
     crate::kubeconfig::install_crypto_provider();
-    let sandbox = Sandbox::start(SandboxOptions {
-        clusters: CLUSTERS.iter().map(|s| s.to_string()).collect(),
-        ..Default::default()
-    })
-    .await
-    .context("cannot start the in-process sandbox clusters")?;
-    let raw = kube::config::Kubeconfig::from_yaml(&sandbox.kubeconfig_yaml())
-        .context("the sandbox's kubeconfig")?;
+    let clusters = Testbed::start(&args.backend, &CLUSTERS)
+        .await
+        .with_context(|| format!("cannot start the {} clusters", args.backend.label()))
+        .map_err(|e| {
+            crate::error::precondition(
+                format!("{e:#}"),
+                "run `kubefedctl demo` without --backend to use the in-process sandbox",
+            )
+        })?;
+    let raw = kube::config::Kubeconfig::from_yaml(&clusters.kubeconfig_yaml())
+        .context("the demo clusters' kubeconfig")?;
     let kubeconfig = Kubeconfig::from_raw(raw, Source::Memory);
+    let what = match args.backend {
+        Backend::Sandbox => "In-process sandbox clusters".to_string(),
+        _ => format!("Clusters ({} on loopback)", args.backend.label()),
+    };
     p.write_stdout(&format!(
-        "# In-process sandbox clusters {} are up (kubeconfig contexts of the same names).\n",
+        "# {what} {} are up (kubeconfig contexts of the same names).\n",
         CLUSTERS.join(", ")
     ))?;
     let host = kubeconfig.client_for(Some("host")).await?;
@@ -366,7 +386,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     if args.keep {
         crate::sandbox::write_private_file(
             &args.kubeconfig_out,
-            sandbox.kubeconfig_yaml().as_bytes(),
+            clusters.kubeconfig_yaml().as_bytes(),
         )?;
         p.write_stdout(&format!(
             "\n# The clusters keep running until Ctrl-C. Try:\n#   export KUBECONFIG={}\n#   kubefedctl status -A --host-cluster-context host\n",
@@ -388,7 +408,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     if args.keep {
         crate::engine::watch::shutdown_signal().await;
     }
-    drop(sandbox);
+    drop(clusters);
     Ok(Outcome::Success)
 }
 

@@ -39,6 +39,12 @@ impl Backend {
                 } else {
                     format!("v{v}")
                 };
+                if !reference::SUPPORTED_VERSIONS.contains(&v.as_str()) {
+                    bail!(
+                        "kube-apiserver {v} is not a reference version: expected one of {}",
+                        reference::SUPPORTED_VERSIONS.join(", ")
+                    );
+                }
                 Ok(Backend::Reference(v))
             }
             other => bail!(
@@ -174,5 +180,31 @@ impl Testbed {
             Testbed::Sandbox(s) => s.resume(name).await,
             Testbed::Reference(r) => r.resume(name).await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backends_parse_with_or_without_the_v() {
+        assert_eq!(Backend::parse("sandbox").unwrap(), Backend::Sandbox);
+        let newest = reference::SUPPORTED_VERSIONS[0];
+        assert_eq!(
+            Backend::parse("real").unwrap(),
+            Backend::Reference(newest.into())
+        );
+        assert_eq!(
+            Backend::parse(&format!("real:{}", &newest[1..])).unwrap(),
+            Backend::Reference(newest.into())
+        );
+    }
+
+    #[test]
+    fn unknown_backends_and_versions_are_refused_with_the_choices() {
+        let e = Backend::parse("real:v1.20.0").unwrap_err().to_string();
+        assert!(e.contains(reference::SUPPORTED_VERSIONS[1]), "{e}");
+        assert!(Backend::parse("kind").is_err());
     }
 }
