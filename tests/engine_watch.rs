@@ -10,6 +10,7 @@ use engine_common::*;
 use kubefedctl::engine::runner::{PassOutcome, RunOptions};
 use kubefedctl::engine::watch::{self, WatchOptions, LEASE_NAME};
 use kubefedctl::kubefed::typeconfig::TargetType;
+use kubefedctl::kubefed::types::KubeFedCluster;
 use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
@@ -321,4 +322,167 @@ async fn server_side_apply_removes_dropped_fields_and_keeps_other_managers_field
     let before = p.writes();
     p.once().await;
     assert_eq!(p.writes(), before);
+}
+
+fn fast_health_checks(c: &mut kubefedctl::kubefed::types::KubeFedConfig) {
+    fast_leader_election(c);
+    let hc = c.spec.cluster_health_check.as_mut().unwrap();
+    hc.period = Some("1s".into());
+    hc.timeout = Some("1s".into());
+    hc.failure_threshold = Some(1);
+}
+
+async fn value_in(p: &Plane, cluster: &str, name: &str) -> Option<String> {
+    p.configmap(cluster, "app", name)
+        .await
+        .and_then(|c| c["data"]["a"].as_str().map(str::to_string))
+}
+
+async fn wait_value(p: &Plane, cluster: &str, name: &str, want: Option<&str>, what: &str) {
+    eventually(30, what, || async {
+        (value_in(p, cluster, name).await.as_deref() == want).then_some(())
+    })
+    .await;
+}
+
+/// Placement changes, a member's labels changing, and a member registered while the watcher runs are each
+/// picked up without a restart: objects appear where they are now placed and leave where they are not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn watch_follows_placement_label_and_membership_changes() {
+    let p = plane_with(&["m1", "m2", "m3"], &[], "Cluster", fast_health_checks).await;
+    // m3 joins later: take its registration away before the watcher starts.
+    delete(&p.host, &KubeFedCluster::api_resource(), Some(NS), "m3").await;
+    p.federate_namespace("app", json!({"clusterSelector": {}}))
+        .await;
+    p.federated_configmap(
+        "app",
+        "web",
+        json!({"template": {"data": {"a": "v1"}}, "placement": {"clusters": [{"name": "m1"}]}}),
+    )
+    .await;
+    let (stop, task) = start_replica(&p.host, "replica-a");
+    wait_value(&p, "m1", "web", Some("v1"), "web in m1").await;
+    assert_eq!(value_in(&p, "m2", "web").await, None, "not placed in m2");
+
+    // A placement change: now in m1 and m2.
+    merge(
+        &p.host,
+        &fed("ConfigMap"),
+        Some("app"),
+        "web",
+        json!({"spec": {"placement": {"clusters": [{"name": "m1"}, {"name": "m2"}]}}}),
+    )
+    .await;
+    wait_value(&p, "m2", "web", Some("v1"), "web added to m2").await;
+
+    // Placement by label, then a cluster's labels change: the object follows the label.
+    merge(
+        &p.host,
+        &fed("ConfigMap"),
+        Some("app"),
+        "web",
+        json!({"spec": {"placement": {"clusters": null, "clusterSelector": {"matchLabels": {"tier": "gold"}}}}}),
+    )
+    .await;
+    wait_value(
+        &p,
+        "m1",
+        "web",
+        None,
+        "web removed from m1 (no cluster has tier=gold)",
+    )
+    .await;
+    wait_value(&p, "m2", "web", None, "web removed from m2").await;
+    merge(
+        &p.host,
+        &KubeFedCluster::api_resource(),
+        Some(NS),
+        "m2",
+        json!({"metadata": {"labels": {"tier": "gold"}}}),
+    )
+    .await;
+    wait_value(
+        &p,
+        "m2",
+        "web",
+        Some("v1"),
+        "web back in m2 once it is labelled",
+    )
+    .await;
+    assert_eq!(value_in(&p, "m1", "web").await, None);
+
+    // A member registered while watching receives what is placed there.
+    let m3 = p.sb.cluster("m3").unwrap();
+    let mut labels = serde_json::Map::new();
+    labels.insert("tier".into(), json!("gold"));
+    delete(&p.host, &core("Secret", "secrets"), Some(NS), "m3-secret").await;
+    register(
+        &p.host,
+        "m3",
+        &m3.server_url(),
+        &m3.ca_pem,
+        &m3.admin_token,
+        labels,
+    )
+    .await;
+    wait_value(
+        &p,
+        "m3",
+        "web",
+        Some("v1"),
+        "web in the newly registered m3",
+    )
+    .await;
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
+/// A member that goes down while watching does not hold the others back, and catches up once it is back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn watch_keeps_the_others_going_while_a_member_is_down_and_catches_it_up() {
+    let mut p = plane_with(&["m1", "m2"], &[], "Cluster", fast_health_checks).await;
+    p.federate_namespace("app", json!({"clusterSelector": {}}))
+        .await;
+    p.federated_configmap(
+        "app",
+        "web",
+        json!({"template": {"data": {"a": "v1"}}, "placement": {"clusterSelector": {}}}),
+    )
+    .await;
+    let (stop, task) = start_replica(&p.host, "replica-a");
+    wait_value(&p, "m1", "web", Some("v1"), "web in m1").await;
+    wait_value(&p, "m2", "web", Some("v1"), "web in m2").await;
+
+    p.sb.stop("m1").await.unwrap();
+    merge(
+        &p.host,
+        &fed("ConfigMap"),
+        Some("app"),
+        "web",
+        json!({"spec": {"template": {"data": {"a": "v2"}}}}),
+    )
+    .await;
+    wait_value(
+        &p,
+        "m2",
+        "web",
+        Some("v2"),
+        "the change in m2 while m1 is down",
+    )
+    .await;
+
+    p.sb.resume("m1").await.unwrap();
+    wait_value(&p, "m1", "web", Some("v2"), "m1 caught up once back").await;
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
 }
