@@ -1063,7 +1063,7 @@ _kubefedctl() {
             return 0
             ;;
         kubefedctl__subcmd__reconcile)
-            opts="-n -A -o -v -q -h --once --watch --namespace --all-namespaces --type --concurrency --resync-period --dry-run --output --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
+            opts="-n -A -o -v -q -h --once --watch --namespace --all-namespaces --type --concurrency --request-timeout --resync-period --dry-run --output --kubeconfig --host-cluster-context --kubefed-namespace --verbose --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1082,6 +1082,10 @@ _kubefedctl() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -176,7 +176,8 @@ complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand orphaning-deletion; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s n -l namespace -d 'Only federated objects in this namespace (cluster-scoped types are skipped)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l type -d 'Only this type (FTC name such as deployments.apps, kind, or federated kind); repeatable' -r
-complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l concurrency -d 'Requests in flight at once, across clusters and objects' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l concurrency -d 'Requests in flight at once to each cluster (a slow member never holds another\'s)' -r
+complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l request-timeout -d 'How long one request to a member may wait for its answer (e.g. 10s, 1m); a member that stops answering fails that pass (exit 3) instead of holding it' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -l resync-period -d 'With --watch: full pass at least this often, besides reacting to changes (e.g. 30s, 5m)' -r
 complete -c kubefedctl -n "__fish_kubefedctl_using_subcommand reconcile" -s o -l output -d 'Output format of the summary' -r -f -a "table\t'One row per object × cluster'
 json\t'The whole report: records, errors, cluster health, totals'"

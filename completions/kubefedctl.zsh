@@ -312,7 +312,8 @@ _arguments "${_arguments_options[@]}" : \
 '(-A --all-namespaces)-n+[Only federated objects in this namespace (cluster-scoped types are skipped)]:NS:_default' \
 '(-A --all-namespaces)--namespace=[Only federated objects in this namespace (cluster-scoped types are skipped)]:NS:_default' \
 '*--type=[Only this type (FTC name such as deployments.apps, kind, or federated kind); repeatable]:TYPE:_default' \
-'--concurrency=[Requests in flight at once, across clusters and objects]:N:_default' \
+'--concurrency=[Requests in flight at once to each cluster (a slow member never holds another'\''s)]:N:_default' \
+'--request-timeout=[How long one request to a member may wait for its answer (e.g. 10s, 1m); a member that stops answering fails that pass (exit 3) instead of holding it]:DURATION:_default' \
 '--resync-period=[With --watch\: full pass at least this often, besides reacting to changes (e.g. 30s, 5m)]:DURATION:_default' \
 '-o+[Output format of the summary]:FORMAT:((table\:"One row per object × cluster"
 json\:"The whole report\: records, errors, cluster health, totals"))' \

@@ -51,10 +51,15 @@ pub struct Args {
     #[arg(long = "type", value_name = "TYPE")]
     pub types: Vec<String>,
 
-    /// Requests in flight at once, across clusters and objects
+    /// Requests in flight at once to each cluster (a slow member never holds another's)
     #[arg(long, default_value_t = 8, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub concurrency: u32,
+
+    /// How long one request to a member may wait for its answer (e.g. 10s, 1m); a member that
+    /// stops answering fails that pass (exit 3) instead of holding it
+    #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_duration)]
+    pub request_timeout: Duration,
 
     /// With --watch: full pass at least this often, besides reacting to changes (e.g. 30s, 5m)
     #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = parse_duration)]
@@ -183,6 +188,7 @@ fn run_options(ctx: &Context, args: &Args) -> RunOptions {
         types: args.types.clone(),
         concurrency: args.concurrency as usize,
         dry_run: args.dry_run.dry_run,
+        request_timeout: args.request_timeout,
     }
 }
 
@@ -216,7 +222,13 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     }
 
     let bar = ctx.printer.progress(0, "reconciling");
-    let report = runner::reconcile_pass(&host, &opts, &PassState::once(), Some(&bar)).await;
+    let report = runner::reconcile_pass(
+        &host,
+        &opts,
+        &PassState::once().with_request_timeout(opts.request_timeout),
+        Some(&bar),
+    )
+    .await;
     bar.finish_and_clear();
     let report = report?;
     match args.output {

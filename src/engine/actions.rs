@@ -66,6 +66,21 @@ impl ClusterAction {
         }
     }
 
+    /// The status to report when this action's write got no answer in time (KubeFed's `*TimedOut`).
+    pub fn timeout_status(&self) -> Option<ClusterPropagationStatus> {
+        match self {
+            ClusterAction::Create => Some(ClusterPropagationStatus::CreationTimedOut),
+            ClusterAction::Update | ClusterAction::Adopt => {
+                Some(ClusterPropagationStatus::UpdateTimedOut)
+            }
+            ClusterAction::Delete => Some(ClusterPropagationStatus::DeletionTimedOut),
+            ClusterAction::RemoveManagedLabel => {
+                Some(ClusterPropagationStatus::LabelRemovalTimedOut)
+            }
+            _ => None,
+        }
+    }
+
     /// The status to report when this action's write succeeds (`None`: no entry in `status.clusters`).
     pub fn success_status(&self) -> Option<ClusterPropagationStatus> {
         match self {

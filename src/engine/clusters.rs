@@ -97,7 +97,11 @@ pub fn member_kubeconfig(spec: &Value, token: &str) -> Result<Value, String> {
     }))
 }
 
-async fn build_client(spec: &Value, token: &str) -> Result<kube::Client, String> {
+async fn build_client(
+    spec: &Value,
+    token: &str,
+    request_timeout: Duration,
+) -> Result<kube::Client, String> {
     let raw = member_kubeconfig(spec, token)?;
     let kc = kube::config::Kubeconfig::from_yaml(&raw.to_string())
         .map_err(|e| format!("cannot read the stored configuration: {e}"))?;
@@ -108,13 +112,28 @@ async fn build_client(spec: &Value, token: &str) -> Result<kube::Client, String>
             .map_err(|e| format!("cannot use the stored configuration: {e}"))?;
     // An unreachable member must fail fast so the others are not held up.
     config.connect_timeout = Some(Duration::from_secs(5));
-    kube::Client::try_from(config).map_err(|e| format!("cannot build a client: {e}"))
+    // A member that accepts connections but never answers must not hold the pass either.
+    let builder = kube::client::ClientBuilder::try_from(config)
+        .map_err(|e| format!("cannot build a client: {e}"))?;
+    Ok(builder
+        .with_layer(&super::timeout::RequestTimeoutLayer::new(request_timeout))
+        .build())
 }
 
 /// Clients kept across passes (`reconcile --watch`) and rebuilt only when what they are built from changes.
-#[derive(Default)]
 pub struct ClientCache {
     clients: Mutex<HashMap<String, ([u8; 32], kube::Client)>>,
+    /// How long a member request may wait for its response (watches excepted).
+    pub request_timeout: Duration,
+}
+
+impl Default for ClientCache {
+    fn default() -> Self {
+        ClientCache {
+            clients: Mutex::default(),
+            request_timeout: super::timeout::DEFAULT_REQUEST_TIMEOUT,
+        }
+    }
 }
 
 impl ClientCache {
@@ -133,7 +152,7 @@ impl ClientCache {
                 return Ok(client.clone());
             }
         }
-        let client = build_client(spec, token).await?;
+        let client = build_client(spec, token, self.request_timeout).await?;
         self.clients
             .lock()
             .unwrap()

@@ -443,7 +443,7 @@ impl Controller {
             wait_listed(&c.store, &c.resource.kind).await?;
         }
         let written = Arc::new(Written::default());
-        let state = PassState::watching();
+        let state = PassState::watching().with_request_timeout(opts.request_timeout);
         let env = Arc::new(Env::new(
             host.clone(),
             ns.clone(),

@@ -15,6 +15,7 @@ pub mod reconcile;
 pub mod runner;
 pub mod scheduling;
 pub mod status;
+pub mod timeout;
 pub mod versions;
 pub mod watch;
 

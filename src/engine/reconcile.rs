@@ -94,7 +94,12 @@ pub struct Env {
     pub federated_namespaces: BTreeMap<String, BTreeSet<String>>,
     pub dry_run: bool,
     /// Bounds the requests in flight across objects and clusters.
+    /// Bounds the requests in flight to the host.
     pub limiter: Arc<Semaphore>,
+    /// Bounds the requests in flight to each member, apart, so a member that answers slowly (or not at
+    /// all) only ever holds its own requests.
+    member_limiters: std::sync::Mutex<HashMap<String, Arc<Semaphore>>>,
+    concurrency: usize,
     host_namespace_uids: Mutex<HashMap<String, Option<String>>>,
     /// Every object of a type in a member namespace (labelled or not), listed once per pass on the first
     /// create: unlabelled objects are invisible to the managed listing, and one list beats a GET per object.
@@ -193,6 +198,8 @@ impl Env {
             federated_namespaces,
             dry_run,
             limiter: Arc::new(Semaphore::new(concurrency.max(1))),
+            member_limiters: Default::default(),
+            concurrency: concurrency.max(1),
             host_namespace_uids: Mutex::new(HashMap::new()),
             all_objects: Mutex::new(HashMap::new()),
             previews: None,
@@ -213,7 +220,8 @@ impl Env {
     ) -> Result<Option<Value>, String> {
         if self.adoption == AdoptionLookup::Get {
             let api = target_api(client.clone(), ty, key);
-            let _permit = self.limiter.acquire().await;
+            let limiter = self.member_limiter(cluster);
+            let _permit = limiter.acquire().await;
             return api
                 .get_opt(&key.1)
                 .await
@@ -236,7 +244,8 @@ impl Env {
             .clone();
         let listing = cell
             .get_or_init(|| async {
-                let _permit = self.limiter.acquire().await;
+                let limiter = self.member_limiter(cluster);
+                let _permit = limiter.acquire().await;
                 let ns = (!key.0.is_empty()).then_some(key.0.as_str());
                 super::runner::list_objects(client, ty, ns, None).await
             })
@@ -245,6 +254,16 @@ impl Env {
             Ok(l) => Ok(l.get(key)),
             Err(e) => Err(e.clone()),
         }
+    }
+
+    /// The in-flight limit of requests to member `cluster`.
+    pub fn member_limiter(&self, cluster: &str) -> Arc<Semaphore> {
+        self.member_limiters
+            .lock()
+            .unwrap()
+            .entry(cluster.to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.concurrency)))
+            .clone()
     }
 
     fn cluster_infos(&self) -> Vec<ClusterInfo> {
@@ -885,7 +904,12 @@ async fn reconcile_in_cluster(
                     }
                 }
                 Err(e) => {
-                    let status = action.failure_status().unwrap_or(S::UpdateFailed);
+                    let status = if super::timeout::in_text(&e) {
+                        action.timeout_status()
+                    } else {
+                        action.failure_status()
+                    }
+                    .unwrap_or(S::UpdateFailed);
                     ClusterResult {
                         record: Some(ctx.record(name, act, status, Some(e))),
                         outcome: Some(ClusterOutcome {
@@ -923,7 +947,7 @@ async fn execute(
     live: Option<&Value>,
     desired: Option<&Value>,
 ) -> Result<Written, String> {
-    let written = send(ctx, client, action, desired).await?;
+    let written = send(ctx, client, cluster, action, desired).await?;
     if let Some(w) = &ctx.env.written {
         let after = match &written {
             Written::Object(o) => Some(o.clone()),
@@ -942,12 +966,14 @@ async fn execute(
 async fn send(
     ctx: &ObjectCtx<'_>,
     client: &kube::Client,
+    cluster: &str,
     action: &ClusterAction,
     desired: Option<&Value>,
 ) -> Result<Written, String> {
     let api = target_api(client.clone(), ctx.ty, &ctx.key);
     let name = ctx.key.1.as_str();
-    let _permit = ctx.env.limiter.acquire().await;
+    let limiter = ctx.env.member_limiter(cluster);
+    let _permit = limiter.acquire().await;
     match action {
         ClusterAction::Create | ClusterAction::Update | ClusterAction::Adopt => {
             let desired = desired.ok_or("no desired object")?;

@@ -37,10 +37,12 @@ pub struct RunOptions {
     pub namespace: Option<String>,
     /// `--type`: only these types (FTC name, target plural or kind, federated kind or plural); empty = all.
     pub types: Vec<String>,
-    /// Requests in flight at once, across clusters and objects.
+    /// Requests in flight at once to each cluster.
     pub concurrency: usize,
     /// Compute everything, write nothing (host included).
     pub dry_run: bool,
+    /// How long one member request may wait for its response (watches excepted).
+    pub request_timeout: std::time::Duration,
 }
 
 impl Default for RunOptions {
@@ -51,6 +53,7 @@ impl Default for RunOptions {
             types: Vec::new(),
             concurrency: 8,
             dry_run: false,
+            request_timeout: super::timeout::DEFAULT_REQUEST_TIMEOUT,
         }
     }
 }
@@ -153,6 +156,12 @@ impl PassState {
         }
     }
 
+    /// Member requests wait at most `timeout` for their response.
+    pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.clients.request_timeout = timeout;
+        self
+    }
+
     pub fn watching() -> Self {
         PassState {
             clients: ClientCache::new(),
@@ -164,7 +173,13 @@ impl PassState {
 
 /// One full pass over every enabled type, reconciling each federated object in every member.
 pub async fn reconcile_once(host: &kube::Client, opts: &RunOptions) -> anyhow::Result<Report> {
-    reconcile_pass(host, opts, &PassState::once(), None).await
+    reconcile_pass(
+        host,
+        opts,
+        &PassState::once().with_request_timeout(opts.request_timeout),
+        None,
+    )
+    .await
 }
 
 /// The control plane's `KubeFedConfig` named `kubefed`, defaulted as KubeFed's webhook does.
@@ -550,7 +565,14 @@ pub async fn preview_pass(
         dry_run: true,
         ..opts.clone()
     };
-    pass(host, &opts, &PassState::once(), None, true).await
+    pass(
+        host,
+        &opts,
+        &PassState::once().with_request_timeout(opts.request_timeout),
+        None,
+        true,
+    )
+    .await
 }
 
 async fn pass(
@@ -763,7 +785,8 @@ async fn reconcile_type(
     let listings: Listings = futures::future::join_all(env.clusters.iter().map(|c| async move {
         let listing = match (&c.client, c.ready) {
             (Some(client), true) => {
-                let _permit = env.limiter.acquire().await;
+                let limiter = env.member_limiter(&c.name);
+                let _permit = limiter.acquire().await;
                 list_managed(client, ty, ns_filter).await
             }
             _ => Err(format!("cluster {:?} is not ready", c.name)),
@@ -871,7 +894,8 @@ pub(crate) async fn release_orphan(
             } else {
                 Api::all_with(client.clone(), &ty.target_api)
             };
-            let _permit = env.limiter.acquire().await;
+            let limiter = env.member_limiter(&cluster.name);
+            let _permit = limiter.acquire().await;
             match reconcile::unlabel(&api, &key.1).await {
                 Ok(after) => {
                     if let Some(w) = &env.written {

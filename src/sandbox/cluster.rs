@@ -73,6 +73,8 @@ pub struct Cluster {
     pub controllers: Notify,
     /// Serialises writes that must see a consistent view across objects (ClusterIP allocation).
     pub alloc_lock: Mutex<()>,
+    /// While set, connections are accepted but nothing is answered, as a SIGSTOPped API server behaves.
+    pub frozen: std::sync::atomic::AtomicBool,
 }
 
 pub fn random_token(len: usize) -> String {
@@ -111,9 +113,17 @@ impl Cluster {
             metrics: Metrics::default(),
             controllers: Notify::new(),
             alloc_lock: Mutex::new(()),
+            frozen: std::sync::atomic::AtomicBool::new(false),
         };
         c.rebuild_registry();
         c
+    }
+
+    /// Returns once the cluster is not frozen.
+    pub async fn wait_unfrozen(&self) {
+        while self.frozen.load(std::sync::atomic::Ordering::Relaxed) {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     pub fn registry(&self) -> Arc<Registry> {

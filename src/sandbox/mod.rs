@@ -207,6 +207,16 @@ impl Sandbox {
             .collect()
     }
 
+    /// Freezes (`true`) or thaws a cluster: while frozen it accepts connections and answers nothing,
+    /// as an API server stopped with SIGSTOP does.
+    pub fn set_frozen(&self, name: &str, frozen: bool) -> Result<()> {
+        self.cluster(name)
+            .context("no such cluster")?
+            .frozen
+            .store(frozen, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
     pub fn cluster(&self, name: &str) -> Option<&Arc<Cluster>> {
         self.clusters
             .iter()

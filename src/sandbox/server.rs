@@ -48,6 +48,7 @@ pub async fn serve(
                 let acceptor = acceptor.clone();
                 let cluster = cluster.clone();
                 conns.spawn(async move {
+                    cluster.wait_unfrozen().await;
                     let Ok(tls) = acceptor.accept(tcp).await else { return };
                     let service = hyper::service::service_fn(move |req| {
                         let cluster = cluster.clone();
@@ -72,6 +73,7 @@ fn header(req: &Request<HyperBody>, name: &str) -> String {
 }
 
 async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Body> {
+    cluster.wait_unfrozen().await;
     let method = req.method().as_str().to_string();
     let path = req.uri().path().to_string();
     let query = Query::parse(req.uri().query());

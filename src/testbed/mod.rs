@@ -166,6 +166,22 @@ impl Testbed {
         }
     }
 
+    /// Freezes a cluster: connections are accepted, nothing is answered (SIGSTOP of a real API server).
+    pub fn freeze(&self, name: &str) -> Result<()> {
+        match self {
+            Testbed::Sandbox(s) => s.set_frozen(name, true),
+            Testbed::Reference(r) => r.freeze(name),
+        }
+    }
+
+    /// Lets a frozen cluster answer again.
+    pub fn thaw(&self, name: &str) -> Result<()> {
+        match self {
+            Testbed::Sandbox(s) => s.set_frozen(name, false),
+            Testbed::Reference(r) => r.thaw(name),
+        }
+    }
+
     /// Makes a cluster unreachable (connections refused); its state is kept.
     pub async fn stop(&mut self, name: &str) -> Result<()> {
         match self {
