@@ -192,7 +192,11 @@ fn free_port() -> Result<u16> {
 }
 
 fn spawn_logged(program: &Path, args: &[String], log: &Path) -> Result<Child> {
-    let out = std::fs::File::create(log).with_context(|| format!("creating {}", log.display()))?;
+    let out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .with_context(|| format!("creating {}", log.display()))?;
     let err = out.try_clone()?;
     Command::new(program)
         .args(args)
@@ -420,6 +424,10 @@ impl ReferenceClusters {
 
     fn spawn_member(&self, m: &Member) -> Result<()> {
         self.spawn_apiserver(m)?;
+        self.spawn_controller_manager(m)
+    }
+
+    fn spawn_controller_manager(&self, m: &Member) -> Result<()> {
         let p = |f: &str| m.dir.join(f).display().to_string();
         let args: Vec<String> = vec![
             format!("--kubeconfig={}", p("controller-manager.kubeconfig")),
@@ -539,6 +547,17 @@ impl ReferenceClusters {
         loop {
             if let Ok(Some(_)) = sas.get_opt("default").await {
                 return Ok(());
+            }
+            // Under load the controller manager can give up waiting for the apiserver's /healthz (10 s)
+            // before the apiserver is ready; it is ready now, so start it again.
+            let exited = m
+                .controller_manager
+                .lock()
+                .unwrap()
+                .as_mut()
+                .is_some_and(|c| c.try_wait().ok().flatten().is_some());
+            if exited {
+                self.spawn_controller_manager(m)?;
             }
             if Instant::now() > deadline {
                 bail!(
