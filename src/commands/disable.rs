@@ -184,7 +184,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
                     .with_context(|| {
                         format!("cannot delete CustomResourceDefinition {crd_name:?}")
                     })?;
-                wait_deleted(&crds, &crd_name, CRD_DELETE_TIMEOUT).await?;
+                wait_deleted(&client, &crd_name, CRD_DELETE_TIMEOUT).await?;
             }
             out(format!(
                 "customresourcedefinition {crd_name:?} deleted{suffix}"
@@ -237,32 +237,32 @@ pub const CRD_DELETE_TIMEOUT: Duration = Duration::from_secs(30);
 /// Waits until a deleted CRD is gone: the API server first removes its objects (finalizer
 /// `customresourcecleanup.apiextensions.k8s.io`), and re-enabling the type meanwhile would fail.
 async fn wait_deleted(
-    crds: &Api<DynamicObject>,
+    client: &kube::Client,
     crd_name: &str,
     timeout: Duration,
 ) -> anyhow::Result<()> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let present = crds
-            .get_opt(crd_name)
-            .await
-            .with_context(|| format!("cannot read CustomResourceDefinition {crd_name:?}"))?
-            .is_some();
-        if !present {
-            return Ok(());
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Err(error::precondition(
-                format!(
-                    "CustomResourceDefinition {crd_name:?} is still being deleted after {}s",
-                    timeout.as_secs()
-                ),
-                format!("check what holds it: kubectl get crd {crd_name} -o yaml"),
-            )
-            .into());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    let left = crate::controlplane::resources::wait_gone(
+        client,
+        &[(
+            crate::controlplane::resources::Resource::crd(),
+            None,
+            crd_name,
+        )],
+        timeout,
+    )
+    .await
+    .with_context(|| format!("cannot read CustomResourceDefinition {crd_name:?}"))?;
+    if left.is_empty() {
+        return Ok(());
     }
+    Err(error::precondition(
+        format!(
+            "CustomResourceDefinition {crd_name:?} is still being deleted after {}s",
+            timeout.as_secs()
+        ),
+        format!("check what holds it: kubectl get crd {crd_name} -o yaml"),
+    )
+    .into())
 }
 
 /// The finalizers left once KubeFed's FTC finalizer is released, or None when it is not there.

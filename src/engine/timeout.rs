@@ -28,18 +28,6 @@ pub fn in_text(text: &str) -> bool {
 #[error("{0}")]
 pub struct TimedOut(String);
 
-/// Whether an error chain holds a [`TimedOut`].
-pub fn is_timeout(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut e: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(cur) = e {
-        if cur.is::<TimedOut>() {
-            return true;
-        }
-        e = cur.source();
-    }
-    false
-}
-
 #[derive(Clone)]
 pub struct RequestTimeoutLayer {
     timeout: Duration,
@@ -160,12 +148,13 @@ mod tests {
         let mut slow = layer.layer(Slow(Duration::from_secs(60)));
         let started = Instant::now();
         let e = slow.call(req("/api/v1/configmaps")).await.unwrap_err();
-        assert!(is_timeout(e.as_ref()), "{e}");
+        assert!(in_text(&e.to_string()), "{e}");
         assert_eq!(started.elapsed(), Duration::from_secs(2));
 
         let mut fast = layer.layer(Slow(Duration::from_millis(1)));
         let e = fast.call(req("/api/v1/configmaps")).await.unwrap_err();
-        assert!(e.to_string().contains("stopped answering"), "{e}");
+        assert!(in_text(&e.to_string()), "{e}");
+        assert!(e.to_string().contains("an earlier request"), "{e}");
         assert_eq!(started.elapsed(), Duration::from_secs(2), "failed at once");
 
         tokio::time::sleep(Duration::from_secs(2)).await;
