@@ -402,13 +402,14 @@ impl Controller {
             cp(KubeFedCluster::api_resource(), Feed::ControlPlane),
             cp(KubeFedConfig::api_resource(), Feed::ControlPlane),
         ];
-        let rsp_ar = ReplicaSchedulingPreference::api_resource();
-        let rsp_api = match host_filter.as_ref().and_then(|f| f.as_deref()) {
-            Some(n) => Api::namespaced_with(host.clone(), n, &rsp_ar),
-            None => Api::all_with(host.clone(), &rsp_ar),
+        // Namespaced host objects are watched in the control plane's namespace only when it is Namespaced.
+        let host_api = |ar: &ApiResource| match host_filter.as_ref().and_then(|f| f.as_deref()) {
+            Some(n) => Api::namespaced_with(host.clone(), n, ar),
+            None => Api::all_with(host.clone(), ar),
         };
+        let rsp_ar = ReplicaSchedulingPreference::api_resource();
         let rsps = start_cache(
-            rsp_api,
+            host_api(&rsp_ar),
             rsp_ar,
             watcher::Config::default(),
             Feed::Schedule,
@@ -416,12 +417,8 @@ impl Controller {
             tx.clone(),
         );
         let pv_ar = versions::propagated_version_resource(true);
-        let pv_api = match host_filter.as_ref().and_then(|f| f.as_deref()) {
-            Some(n) => Api::namespaced_with(host.clone(), n, &pv_ar),
-            None => Api::all_with(host.clone(), &pv_ar),
-        };
         let pvs = start_cache(
-            pv_api,
+            host_api(&pv_ar),
             pv_ar,
             watcher::Config::default(),
             Feed::Silent,

@@ -836,7 +836,8 @@ async fn unlabel_orphans(
     opts: &RunOptions,
     report: &mut Report,
 ) {
-    let mut keys: Vec<ObjectKey> = listings
+    // A BTreeSet: each key once, across clusters, in order.
+    let keys: BTreeSet<ObjectKey> = listings
         .values()
         .filter_map(|l| l.as_ref().ok())
         .flat_map(|l| l.keys())
@@ -848,10 +849,7 @@ async fn unlabel_orphans(
         .filter(|k| {
             !(ty.target.is_namespace() && is_reserved_namespace(&k.1, &env.kubefed_namespace))
         })
-        .collect::<BTreeSet<_>>()
-        .into_iter()
         .collect();
-    keys.sort();
     for key in keys {
         report
             .records
