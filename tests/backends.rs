@@ -548,9 +548,20 @@ async fn configmap_names(bed: &Bed, cluster: &str, ns: &str) -> Vec<String> {
     names
 }
 
-/// A member that dies in the middle of a pass: the pass ends with exit 3 and the other member converged;
-/// nothing is deleted in the dead member; once it is back, one pass converges it and the next writes nothing.
-async fn member_killed_mid_pass(backend: Backend) {
+/// How a member fails in the middle of a pass.
+#[derive(Clone, Copy, PartialEq)]
+enum MidPassFailure {
+    /// The server dies: connections dropped, new ones refused.
+    Killed,
+    /// The server freezes: connections accepted, nothing answered.
+    Frozen,
+}
+
+/// member2 fails once it has taken some of a pass's updates. The pass still ends (bounded: a hung pass is
+/// a failure) with exit 3, member2's objects reported failed (a killed member) or timed out (a frozen one),
+/// and member1 given every update; nothing is deleted in member2; once it is back, one pass converges it
+/// and the next writes nothing.
+async fn member_fails_mid_pass(backend: Backend, failure: MidPassFailure) {
     let mut bed = Bed::start(&backend, &["host", "member1", "member2"]).await;
     bed.expect(bed.run(&["init"]).await, 0, "init");
     for m in ["member1", "member2"] {
@@ -566,40 +577,66 @@ async fn member_killed_mid_pass(backend: Backend) {
     bed.expect(bed.run(&["reconcile", "--once"]).await, 0, "first pass");
     assert_eq!(configmap_names(&bed, "member2", "bulk").await.len(), N);
 
-    // Every template changes; member2 dies once it has taken some of the updates.
+    // Every template changes; member2 fails once it has taken some of the updates.
     federated_configmaps(&bed, "bulk", N, "v2").await;
     let start = bed.tb.writes("member2").await.unwrap();
-    let pass = bed.spawn(&["reconcile", "--once", "-o", "json", "--concurrency", "4"]);
+    let mut args = vec!["reconcile", "--once", "-o", "json", "--concurrency", "4"];
+    if failure == MidPassFailure::Frozen {
+        args.extend(["--request-timeout", "3s"]);
+    }
+    let pass = bed.spawn(&args);
+    let pid = pass.id();
     eventually(60, "member2 to take a few updates", || async {
         (bed.tb.writes("member2").await.unwrap() >= start + 10).then_some(())
     })
     .await;
-    bed.kill("member2").await;
-    let out = finish(pass).await;
+    match failure {
+        MidPassFailure::Killed => bed.kill("member2").await,
+        MidPassFailure::Frozen => bed.tb.freeze("member2").unwrap(),
+    }
     let label = bed.label();
+    let out = match tokio::time::timeout(std::time::Duration::from_secs(120), finish(pass)).await {
+        Ok(out) => out,
+        Err(_) => {
+            // SAFETY: kill(2) of the child this test spawned, still unreaped (finish is waiting on it).
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+            if failure == MidPassFailure::Frozen {
+                bed.tb.thaw("member2").unwrap();
+            }
+            panic!("the pass hung on a failed member on {label}");
+        }
+    };
     assert_eq!(
         out.status.code(),
         Some(3),
-        "a pass with a dead member on {label}:\n{}",
+        "a pass with a failed member on {label}:\n{}",
         stderr(&out)
     );
     let report: Value = serde_json::from_str(&stdout(&out)).expect("json report");
-    let failed: Vec<&Value> = report["records"]
+    let failed: Vec<&str> = report["records"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|r| r["cluster"] == "member2" && r["status"] != "")
+        .map(|r| r["status"].as_str().unwrap())
         .collect();
-    assert!(
-        !failed.is_empty(),
-        "member2's failures are reported on {label}"
-    );
-    for r in &failed {
-        assert!(
-            ["UpdateFailed", "ClusterNotReady", "CachedRetrievalFailed"]
-                .contains(&r["status"].as_str().unwrap()),
-            "{r}"
-        );
+    match failure {
+        MidPassFailure::Killed => {
+            assert!(
+                !failed.is_empty(),
+                "member2's failures are reported on {label}"
+            );
+            for status in &failed {
+                assert!(
+                    ["UpdateFailed", "ClusterNotReady", "CachedRetrievalFailed"].contains(status),
+                    "{status}"
+                );
+            }
+        }
+        MidPassFailure::Frozen => assert!(
+            failed.contains(&"UpdateTimedOut"),
+            "member2's updates are reported timed out on {label}: {failed:?}"
+        ),
     }
     let cm = core("ConfigMap", "configmaps");
     for i in [0, N / 2, N - 1] {
@@ -610,7 +647,10 @@ async fn member_killed_mid_pass(backend: Backend) {
         assert_eq!(o["data"]["value"], "v2", "member1 converged on {label}");
     }
 
-    bed.resume("member2").await;
+    match failure {
+        MidPassFailure::Killed => bed.resume("member2").await,
+        MidPassFailure::Frozen => bed.tb.thaw("member2").unwrap(),
+    }
     assert_eq!(
         configmap_names(&bed, "member2", "bulk").await.len(),
         N,
@@ -630,99 +670,14 @@ async fn member_killed_mid_pass(backend: Backend) {
     }
     assert_converged(&bed, "after a member came back").await;
 }
+
+async fn member_killed_mid_pass(backend: Backend) {
+    member_fails_mid_pass(backend, MidPassFailure::Killed).await;
+}
 on_every_backend!(member_killed_mid_pass);
 
-/// A member that stops answering in the middle of a pass (its server frozen: connections accepted, nothing
-/// answered): the pass still ends, within about the request timeout, with exit 3 and the frozen member's
-/// objects reported timed out; the other member gets every update; once thawed, one pass converges it.
 async fn member_frozen_mid_pass(backend: Backend) {
-    let bed = Bed::start(&backend, &["host", "member1", "member2"]).await;
-    bed.expect(bed.run(&["init"]).await, 0, "init");
-    for m in ["member1", "member2"] {
-        bed.expect(
-            bed.run(&["join", m, "--cluster-context", m]).await,
-            0,
-            "join",
-        );
-    }
-    federated_namespace(&bed, "bulk").await;
-    const N: usize = 300;
-    federated_configmaps(&bed, "bulk", N, "v1").await;
-    bed.expect(bed.run(&["reconcile", "--once"]).await, 0, "first pass");
-
-    federated_configmaps(&bed, "bulk", N, "v2").await;
-    let start = bed.tb.writes("member2").await.unwrap();
-    let pass = bed.spawn(&[
-        "reconcile",
-        "--once",
-        "-o",
-        "json",
-        "--concurrency",
-        "4",
-        "--request-timeout",
-        "3s",
-    ]);
-    let pid = pass.id();
-    eventually(60, "member2 to take a few updates", || async {
-        (bed.tb.writes("member2").await.unwrap() >= start + 10).then_some(())
-    })
-    .await;
-    bed.tb.freeze("member2").unwrap();
-    // Bounded wait: a hung pass is the failure this scenario is about.
-    let out = match tokio::time::timeout(std::time::Duration::from_secs(120), finish(pass)).await {
-        Ok(out) => out,
-        Err(_) => {
-            // SAFETY: kill(2) of the child this test spawned, still unreaped (finish is waiting on it).
-            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-            bed.tb.thaw("member2").unwrap();
-            panic!("the pass hung on a frozen member on {}", bed.label());
-        }
-    };
-    let label = bed.label();
-    assert_eq!(
-        out.status.code(),
-        Some(3),
-        "a pass with a frozen member on {label}:\n{}",
-        stderr(&out)
-    );
-    let report: Value = serde_json::from_str(&stdout(&out)).expect("json report");
-    let statuses: BTreeMap<String, usize> = report["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["cluster"] == "member2" && r["status"] != "")
-        .fold(BTreeMap::new(), |mut m, r| {
-            *m.entry(r["status"].as_str().unwrap().to_string())
-                .or_default() += 1;
-            m
-        });
-    assert!(
-        statuses.contains_key("UpdateTimedOut"),
-        "member2's updates are reported timed out on {label}: {statuses:?}"
-    );
-    let cm = core("ConfigMap", "configmaps");
-    for i in [0, N / 2, N - 1] {
-        let o = bed
-            .get("member1", &cm, Some("bulk"), &format!("cm-{i:04}"))
-            .await
-            .unwrap();
-        assert_eq!(o["data"]["value"], "v2", "member1 converged on {label}");
-    }
-
-    bed.tb.thaw("member2").unwrap();
-    bed.expect(
-        bed.run(&["reconcile", "--once"]).await,
-        0,
-        "the pass after member2 thawed",
-    );
-    for i in [0, N - 1] {
-        let o = bed
-            .get("member2", &cm, Some("bulk"), &format!("cm-{i:04}"))
-            .await
-            .unwrap();
-        assert_eq!(o["data"]["value"], "v2");
-    }
-    assert_converged(&bed, "after a frozen member thawed").await;
+    member_fails_mid_pass(backend, MidPassFailure::Frozen).await;
 }
 on_every_backend!(member_frozen_mid_pass);
 

@@ -63,6 +63,19 @@ fn start_replica(
     (tx, task)
 }
 
+/// Stops a replica and waits (at most 10 s) for it to finish cleanly.
+async fn stop_replica(
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+) {
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+}
+
 async fn holder(host: &kube::Client) -> Option<String> {
     get(host, &lease_ar(), Some(NS), LEASE_NAME)
         .await
@@ -135,12 +148,7 @@ async fn watch_propagates_template_changes_and_reverts_hand_edits_in_members() {
     .await;
 
     assert_eq!(holder(&p.host).await.as_deref(), Some("replica-a"));
-    stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(10), task)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    stop_replica(stop, task).await;
     assert_eq!(
         holder(&p.host).await.as_deref(),
         Some(""),
@@ -167,12 +175,7 @@ async fn second_replica_waits_while_the_first_leads_and_takes_over_when_it_stops
         "b must wait"
     );
 
-    stop_a.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(10), task_a)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    stop_replica(stop_a, task_a).await;
     eventually(10, "replica-b takes over", || {
         let h = p.host.clone();
         async move { (holder(&h).await.as_deref() == Some("replica-b")).then_some(()) }
@@ -190,12 +193,7 @@ async fn second_replica_waits_while_the_first_leads_and_takes_over_when_it_stops
         async move { p.configmap("m1", "app", "after").await }
     })
     .await;
-    stop_b.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(10), task_b)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    stop_replica(stop_b, task_b).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -434,12 +432,7 @@ async fn watch_follows_placement_label_and_membership_changes() {
     )
     .await;
 
-    stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(10), task)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    stop_replica(stop, task).await;
 }
 
 /// A member that goes down while watching does not hold the others back, and catches up once it is back.
@@ -479,10 +472,5 @@ async fn watch_keeps_the_others_going_while_a_member_is_down_and_catches_it_up()
     p.sb.resume("m1").await.unwrap();
     wait_value(&p, "m1", "web", Some("v2"), "m1 caught up once back").await;
 
-    stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(10), task)
-        .await
-        .unwrap()
-        .unwrap()
-        .unwrap();
+    stop_replica(stop, task).await;
 }
