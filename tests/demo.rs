@@ -20,6 +20,32 @@ fn demo_runs_on_real_kube_apiservers() {
     check_demo(&["--backend", &format!("real:{newest}")]);
 }
 
+/// An unknown backend or version is refused before anything starts: exit 2, naming the choices.
+#[test]
+fn demo_refuses_an_unknown_backend_with_exit_2() {
+    for bad in ["kind", "real:v1.20.0"] {
+        let home = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
+            .args(["demo", "--backend", bad, "--keep"])
+            .env_remove("KUBECONFIG")
+            .env("HOME", home.path())
+            .current_dir(home.path())
+            .output()
+            .expect("binary runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(
+            stderr.contains("sandbox") || stderr.contains("v1.37.2"),
+            "{bad}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{bad}: nothing ran");
+        assert!(
+            std::fs::read_dir(home.path()).unwrap().next().is_none(),
+            "{bad}: nothing written"
+        );
+    }
+}
+
 fn check_demo(extra: &[&str]) {
     let home = tempfile::tempdir().unwrap();
     let started = Instant::now();
