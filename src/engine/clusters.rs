@@ -225,6 +225,17 @@ pub async fn load_members(
     cache: &ClientCache,
 ) -> anyhow::Result<Vec<Member>> {
     let objects = list_kubefed_clusters(host, ns).await?;
+    Ok(members_of(host, ns, objects, cache).await)
+}
+
+/// A member, with a client built from its stored credentials, for each KubeFedCluster object (listed, or
+/// from a watch cache).
+pub async fn members_of(
+    host: &kube::Client,
+    ns: &str,
+    objects: Vec<Value>,
+    cache: &ClientCache,
+) -> Vec<Member> {
     let mut members = Vec::with_capacity(objects.len());
     for object in objects {
         let name = name_of(&object).to_string();
@@ -245,7 +256,7 @@ pub async fn load_members(
             client,
         });
     }
-    Ok(members)
+    members
 }
 
 /// Probes a member with its own credentials: `/healthz` (then `/version` when healthy), within `timeout`.

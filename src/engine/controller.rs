@@ -339,8 +339,10 @@ pub(crate) struct Controller {
     written: Arc<Written>,
     scope: ControlPlaneScope,
     host_filter: Option<Option<String>>,
-    /// The KubeFedCluster and KubeFedConfig caches: read through the API, kept for their change feed.
-    _control: Vec<Cache>,
+    /// The KubeFedClusters: members and their health are read from here, not listed again.
+    kubefed_clusters: Cache,
+    /// The KubeFedConfig.
+    config: Cache,
     ftcs: Cache,
     rsps: Cache,
     versions: (Cache, Option<Cache>),
@@ -398,10 +400,8 @@ impl Controller {
             )
         };
         let ftcs = cp(FederatedTypeConfig::api_resource(), Feed::ControlPlane);
-        let control = vec![
-            cp(KubeFedCluster::api_resource(), Feed::ControlPlane),
-            cp(KubeFedConfig::api_resource(), Feed::ControlPlane),
-        ];
+        let kubefed_clusters = cp(KubeFedCluster::api_resource(), Feed::ControlPlane);
+        let config_cache = cp(KubeFedConfig::api_resource(), Feed::ControlPlane);
         // Namespaced host objects are watched in the control plane's namespace only when it is Namespaced.
         let host_api = |ar: &ApiResource| match host_filter.as_ref().and_then(|f| f.as_deref()) {
             Some(n) => Api::namespaced_with(host.clone(), n, ar),
@@ -436,7 +436,7 @@ impl Controller {
                 tx.clone(),
             )
         });
-        for c in control.iter().chain([&ftcs]) {
+        for c in [&kubefed_clusters, &config_cache, &ftcs] {
             wait_listed(&c.store, &c.resource.kind).await?;
         }
         let written = Arc::new(Written::default());
@@ -459,7 +459,8 @@ impl Controller {
             written,
             scope,
             host_filter,
-            _control: control,
+            kubefed_clusters,
+            config: config_cache,
             ftcs,
             rsps,
             versions: (pvs, cpvs),
@@ -480,12 +481,40 @@ impl Controller {
         &self.opts.kubefed_namespace
     }
 
+    /// The KubeFedConfig as the cache holds it.
+    fn cached_config(&self) -> anyhow::Result<crate::kubefed::types::KubeFedConfig> {
+        let obj = self
+            .config
+            .store
+            .state()
+            .into_iter()
+            .find(|o| o.metadata.name.as_deref() == Some(crate::kubefed::KUBEFED_CONFIG_NAME))
+            .map(|o| cache::to_value(&o, &self.config.resource));
+        runner::kubefed_config_of(self.ns(), obj)
+    }
+
+    /// The members as the KubeFedCluster cache holds them (sorted by name), with their clients.
+    async fn cached_members(&self) -> Vec<clusters::Member> {
+        let mut objects: Vec<Value> = self
+            .kubefed_clusters
+            .store
+            .state()
+            .iter()
+            .map(|o| cache::to_value(o, &self.kubefed_clusters.resource))
+            .collect();
+        objects.sort_by(|a, b| {
+            a["metadata"]["name"]
+                .as_str()
+                .cmp(&b["metadata"]["name"].as_str())
+        });
+        clusters::members_of(&self.host, self.ns(), objects, &self.state.clients).await
+    }
+
     /// Probes every member (with KubeFed's thresholds) and records their health.
     async fn probe(&self, log: &(dyn Fn(&str) + Send + Sync)) -> BTreeMap<String, bool> {
         let health = async {
-            let config = runner::read_kubefed_config(&self.host, self.ns()).await?;
-            let members =
-                clusters::load_members(&self.host, self.ns(), &self.state.clients).await?;
+            let config = self.cached_config()?;
+            let members = self.cached_members().await;
             let results = clusters::check_health(
                 &self.host,
                 self.ns(),
@@ -579,16 +608,14 @@ impl Controller {
     /// What every reconcile shares: the clusters as they are now, FederatedNamespace placements, versions.
     async fn rebuild_env(&mut self, log: &(dyn Fn(&str) + Send + Sync)) {
         let ns = self.ns().to_string();
-        let (config, members) = match tokio::try_join!(
-            runner::read_kubefed_config(&self.host, &ns),
-            clusters::load_members(&self.host, &ns, &self.state.clients)
-        ) {
-            Ok(r) => r,
+        let config = match self.cached_config() {
+            Ok(c) => c,
             Err(e) => {
                 log(&format!("cannot read the control plane: {e:#}"));
                 return;
             }
         };
+        let members = self.cached_members().await;
         self.scheduler = config.feature_enabled(FEATURE_SCHEDULER_PREFERENCES);
         let views: Vec<_> = members
             .iter()

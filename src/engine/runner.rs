@@ -186,22 +186,27 @@ pub async fn reconcile_once(host: &kube::Client, opts: &RunOptions) -> anyhow::R
 pub async fn read_kubefed_config(host: &kube::Client, ns: &str) -> anyhow::Result<KubeFedConfig> {
     let api: Api<DynamicObject> =
         Api::namespaced_with(host.clone(), ns, &KubeFedConfig::api_resource());
-    let obj = api
-        .get_opt(KUBEFED_CONFIG_NAME)
-        .await
-        .with_context(|| {
-            format!("cannot read KubeFedConfig {ns}/{KUBEFED_CONFIG_NAME} from the host")
-        })?
-        .ok_or_else(|| {
-            error::precondition(
-                format!(
-                    "A KubeFedConfig named \"{KUBEFED_CONFIG_NAME}\" was not found in namespace \"{ns}\". \
-                     Is a KubeFed control plane running in this namespace?"
-                ),
-                "run `kubefedctl init` (or pass --kubefed-namespace)",
-            )
-        })?;
-    let mut config: KubeFedConfig = serde_json::from_value(serde_json::to_value(obj)?)
+    let obj = api.get_opt(KUBEFED_CONFIG_NAME).await.with_context(|| {
+        format!("cannot read KubeFedConfig {ns}/{KUBEFED_CONFIG_NAME} from the host")
+    })?;
+    kubefed_config_of(
+        ns,
+        obj.map(|o| serde_json::to_value(o).expect("objects serialise")),
+    )
+}
+
+/// The control plane's KubeFedConfig (defaults filled) from the object read or cached, if there is one.
+pub fn kubefed_config_of(ns: &str, obj: Option<Value>) -> anyhow::Result<KubeFedConfig> {
+    let obj = obj.ok_or_else(|| {
+        error::precondition(
+            format!(
+                "A KubeFedConfig named \"{KUBEFED_CONFIG_NAME}\" was not found in namespace \"{ns}\". \
+                 Is a KubeFed control plane running in this namespace?"
+            ),
+            "run `kubefedctl init` (or pass --kubefed-namespace)",
+        )
+    })?;
+    let mut config: KubeFedConfig = serde_json::from_value(obj)
         .with_context(|| format!("KubeFedConfig {ns}/{KUBEFED_CONFIG_NAME} is malformed"))?;
     config.fill_defaults();
     Ok(config)
