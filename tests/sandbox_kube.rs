@@ -577,7 +577,7 @@ async fn deployment_scale_subresource_and_metrics() {
         before + 1
     );
     assert!(sb.cluster("c1").unwrap().metrics.render().contains(
-        "apiserver_request_total{code=\"201\",resource=\"deployments\",verb=\"POST\"} 1"
+        "apiserver_request_total{code=\"201\",component=\"apiserver\",dry_run=\"\",group=\"apps\",resource=\"deployments\",scope=\"resource\",subresource=\"\",verb=\"POST\",version=\"v1\"} 1"
     ));
 }
 

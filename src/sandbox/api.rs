@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use serde_json::{json, Value};
 
-use super::cluster::{anonymous, Cluster, CRD_GROUP};
+use super::cluster::{anonymous, Cluster, RequestLabels, CRD_GROUP};
 use super::discovery;
 use super::objects::{self, now_rfc3339};
 use super::patch::{self, ManagerInfo, Scope, TypeSchema};
@@ -87,18 +87,59 @@ pub struct Incoming {
     /// `Impersonate-User` and every `Impersonate-Group` header, when any is present.
     pub impersonate: Option<(String, Vec<String>)>,
     pub body: Bytes,
+    /// The body was longer than [`MAX_REQUEST_BODY_BYTES`] (and `body` is empty).
+    pub body_too_large: bool,
 }
 
-/// Handles one request; returns the reply and the metrics labels (verb, resource).
-pub async fn handle(c: &Arc<Cluster>, req: Incoming) -> (Reply, String, String) {
+/// The real API server's limit on a request body (`MaxRequestBodyBytes`): a longer body is answered
+/// 413 RequestEntityTooLarge by the write handlers, after authentication and authorization.
+pub const MAX_REQUEST_BODY_BYTES: usize = 3 * 1024 * 1024;
+
+fn body_too_large() -> ApiError {
+    ApiError::new(
+        413,
+        "RequestEntityTooLarge",
+        format!("Request entity too large: limit is {MAX_REQUEST_BODY_BYTES}"),
+    )
+}
+
+/// The `apiserver_request_total` labels of a resource request, as the real server cleans them.
+fn request_labels(rp: &ResourcePath, verb: String, query: &Query) -> RequestLabels {
+    let scope = if rp.name.is_some() || verb == "POST" {
+        "resource"
+    } else if rp.namespace.is_some() {
+        "namespace"
+    } else {
+        "cluster"
+    };
+    let mut dry_run: Vec<&str> = query.all("dryRun").iter().map(String::as_str).collect();
+    dry_run.sort_unstable();
+    dry_run.dedup();
+    let dry_run = if dry_run.iter().all(|d| *d == "All") {
+        dry_run.join(",")
+    } else {
+        "invalid".to_string()
+    };
+    RequestLabels {
+        dry_run,
+        group: rp.group.clone(),
+        resource: rp.resource.clone(),
+        scope: scope.to_string(),
+        subresource: rp.subresource.clone().unwrap_or_default(),
+        verb,
+        version: rp.version.clone(),
+    }
+}
+
+/// Handles one request; returns the reply and its metrics labels.
+pub async fn handle(c: &Arc<Cluster>, req: Incoming) -> (Reply, RequestLabels) {
     let user = match &req.token {
         Some(t) => match c.authenticate(t) {
             Some(u) => u,
             None => {
                 return (
                     ApiError::unauthorized().into(),
-                    req.method.clone(),
-                    String::new(),
+                    RequestLabels::non_resource(&req.method),
                 )
             }
         },
@@ -107,26 +148,26 @@ pub async fn handle(c: &Arc<Cluster>, req: Incoming) -> (Reply, String, String) 
     let user = match &req.impersonate {
         Some((name, groups)) => match impersonate(c, &user, name, groups) {
             Ok(u) => u,
-            Err(e) => return (e.into(), req.method.clone(), String::new()),
+            Err(e) => return (e.into(), RequestLabels::non_resource(&req.method)),
         },
         None => user,
     };
     let route = parse_path(&req.path);
     match route {
         Route::Resource(rp) => {
-            let resource = rp.resource.clone();
+            let path = rp.clone();
             let (reply, verb) = match resource_request(c, &req, &user, rp).await {
                 Ok(r) => r,
                 Err((e, verb)) => (e.into(), verb),
             };
-            (reply, verb, resource)
+            (reply, request_labels(&path, verb, &req.query))
         }
         other => {
             let reply = match non_resource(c, &req, &user, other) {
                 Ok(r) => r,
                 Err(e) => e.into(),
             };
-            (reply, req.method.clone(), String::new())
+            (reply, RequestLabels::non_resource(&req.method))
         }
     }
 }
@@ -424,11 +465,17 @@ async fn resource_request(
             format!("{}/{sub}", rt.plural)
         };
         let msg = forbidden_message(user, &attrs, &res);
-        return Err(fail(ApiError::new(403, "Forbidden", msg).with_details(
-            json!({
-                "name": name, "group": rt.group, "kind": rt.plural
-            }),
-        )));
+        // Go leaves an empty name or group out of the details.
+        let mut details = json!({"kind": rt.plural});
+        if !name.is_empty() {
+            details["name"] = json!(name);
+        }
+        if !rt.group.is_empty() {
+            details["group"] = json!(rt.group);
+        }
+        return Err(fail(
+            ApiError::new(403, "Forbidden", msg).with_details(details),
+        ));
     }
     // Collections take no PUT/PATCH; named objects take no POST (except subresources such as token).
     if (rp.name.is_none() && matches!(verb, "update" | "patch"))
@@ -445,23 +492,21 @@ async fn resource_request(
             .any(|(s, verbs, _)| *s == sub && verbs.iter().any(|v| v == verb))
     };
     if !allowed {
-        return Err(fail(ApiError::method_not_allowed(verb, &rt.plural)));
+        // An unsupported verb has no route on a real server: the generic 405.
+        return Err(fail(ApiError::method_unrouted()));
     }
-    let dry_run = {
-        let vals = req.query.all("dryRun");
-        if let Some(bad) = vals.iter().find(|v| v.as_str() != "All") {
-            return Err(fail(ApiError::invalid(
-                "meta.k8s.io",
-                "CreateOptions",
-                "",
-                &[crate::validation::FieldError::not_supported(
-                    "dryRun",
-                    &json!(bad),
-                    &["All"],
-                )],
-            )));
-        }
-        !vals.is_empty()
+    // The write handlers read the body first, before they look at options or the namespace.
+    if req.body_too_large && !matches!(verb, "get" | "list" | "watch") {
+        return Err(fail(body_too_large()));
+    }
+    // Writes take dryRun from their options: the query, or for deletes the DeleteOptions body when there is
+    // one (then the query is not looked at). Reads ignore it.
+    let dry_run = match verb {
+        "delete" | "deletecollection" => dry_run_of(&read_delete_options(req).map_err(fail)?),
+        "create" => query_dry_run(&req.query, "CreateOptions").map_err(fail)?,
+        "update" => query_dry_run(&req.query, "UpdateOptions").map_err(fail)?,
+        "patch" => query_dry_run(&req.query, "PatchOptions").map_err(fail)?,
+        _ => false,
     };
     let ctx = Ctx {
         c,
@@ -504,7 +549,11 @@ async fn resource_request(
 
 /// The object as served at the requested version (CR versions share storage; only apiVersion differs).
 pub fn present(ctx: &Ctx, obj: &Value) -> Value {
-    let mut o = obj.clone();
+    let mut o = if ctx.rt.is_crd() {
+        obj.clone()
+    } else {
+        builtin::convert::from_storage(&ctx.rt.group, &ctx.rt.kind, &ctx.version, obj)
+    };
     o["apiVersion"] = json!(ctx.api_version());
     o["kind"] = json!(ctx.rt.kind);
     o
@@ -695,17 +744,7 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
         .list_page(ctx.group(), ctx.plural(), ns, start, limit, &keep);
     // Later pages repeat the first page's resourceVersion, as the real server does for continued lists.
     let list_rv = token_rv.unwrap_or(page.rv);
-    let out: Vec<Value> = page
-        .items
-        .iter()
-        .map(|obj| {
-            let mut item = obj.as_ref().clone();
-            if ctx.rt.is_crd() {
-                item["apiVersion"] = json!(ctx.api_version());
-            }
-            item
-        })
-        .collect();
+    let out: Vec<Value> = page.items.iter().map(|obj| list_item(ctx, obj)).collect();
     let next = page
         .next
         .as_ref()
@@ -717,6 +756,10 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
         None
     };
     let mut meta = json!({"resourceVersion": list_rv.to_string()});
+    if ctx.rt.is_crd() {
+        // Custom resources are listed as unstructured lists, which always carry the (maybe empty) token.
+        meta["continue"] = json!("");
+    }
     if let Some(n) = next {
         // The token starts at the first item not returned.
         meta["continue"] = json!(n);
@@ -725,8 +768,9 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
         }
     }
     if let Some(tv) = table_version(ctx) {
-        let out: Vec<Value> = out.iter().map(|o| present(ctx, o)).collect();
-        return Ok(Reply::ok(table::render(
+        // Rows are printed from the stored objects, each presented once in the version asked for.
+        let out: Vec<Value> = page.items.iter().map(|o| present(ctx, o)).collect();
+        return Ok(Reply::ok(table::render_list(
             tv,
             &printer(ctx),
             &out,
@@ -742,12 +786,37 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
     })))
 }
 
+/// An object as a list carries it: built-in types without `kind`/`apiVersion` (the typed list's items are
+/// decoded without TypeMeta), custom resources with both (unstructured items keep them).
+fn list_item(ctx: &Ctx, obj: &Value) -> Value {
+    if ctx.rt.is_crd() {
+        let mut item = obj.clone();
+        item["apiVersion"] = json!(ctx.api_version());
+        return item;
+    }
+    // A type served in several versions is converted to the one asked for.
+    let mut item = if ctx.rt.versions.len() > 1 {
+        present(ctx, obj)
+    } else {
+        obj.clone()
+    };
+    if let Some(m) = item.as_object_mut() {
+        m.remove("kind");
+        m.remove("apiVersion");
+    }
+    item
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Writing
 
 /// Decodes a request body by its Content-Type: JSON (also when missing), YAML, or Kubernetes protobuf.
 pub fn decode_body(ctx: &Ctx) -> Result<Value, ApiError> {
-    let ct = ctx.req.content_type.split(';').next().unwrap_or("").trim();
+    decode_request_body(ctx.req)
+}
+
+fn decode_request_body(req: &Incoming) -> Result<Value, ApiError> {
+    let ct = req.content_type.split(';').next().unwrap_or("").trim();
     let unsupported = || {
         ApiError::unsupported_media_type(&[
             "application/json",
@@ -755,18 +824,16 @@ pub fn decode_body(ctx: &Ctx) -> Result<Value, ApiError> {
             "application/vnd.kubernetes.protobuf",
         ])
     };
-    if ctx.req.body.is_empty() {
+    if req.body.is_empty() {
         return Err(ApiError::bad_request("the request body is empty"));
     }
     match ct {
-        "" | "application/json" | "*/*" => serde_json::from_slice(&ctx.req.body).map_err(|e| {
+        "" | "application/json" | "*/*" => serde_json::from_slice(&req.body).map_err(|e| {
             ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
         }),
-        "application/yaml" => {
-            crate::sandbox::yaml_value(&ctx.req.body).map_err(ApiError::bad_request)
-        }
+        "application/yaml" => crate::sandbox::yaml_value(&req.body).map_err(ApiError::bad_request),
         _ if super::protobuf::is_protobuf_content_type(ct) => {
-            super::protobuf::decode(&ctx.req.body).map_err(|_| unsupported())
+            super::protobuf::decode(&req.body).map_err(|_| unsupported())
         }
         _ => Err(unsupported()),
     }
@@ -856,6 +923,17 @@ pub fn admit(ctx: &Ctx, obj: &mut Value, old: Option<&Value>) -> Result<Vec<Stri
             None => vec![],
         },
         None => {
+            if let Some(msg) = builtin::metadata_type_error(&group, &ctx.version, &kind, obj) {
+                return Err(ApiError::bad_request(msg));
+            }
+            // Base64 payloads the Go decoder refuses (Secret data, ConfigMap binaryData).
+            if group.is_empty() && (kind == "Secret" || kind == "ConfigMap") {
+                if let Some(msg) = builtin::decode_error(&group, &ctx.version, &kind, obj) {
+                    return Err(ApiError::bad_request(msg));
+                }
+            }
+            // Before pruning: a quantity written as a JSON number decodes (as Go's Quantity does).
+            builtin::canonicalize_quantities(&group, &kind, obj);
             builtin::normalize(&group, &kind, obj);
             builtin::prune_unknown_fields(&group, &ctx.version, &kind, obj)
         }
@@ -868,8 +946,17 @@ pub fn admit(ctx: &Ctx, obj: &mut Value, old: Option<&Value>) -> Result<Vec<Stri
                     .map(|p| format!("unknown field {p:?}"))
                     .collect::<Vec<_>>()
                     .join(", ");
+                // Built-in kinds fail in the typed decoder, which names the kind and version.
+                let prefix = if ctx.rt.is_crd() {
+                    String::new()
+                } else {
+                    format!(
+                        "{kind} in version {:?} cannot be handled as a {kind}: ",
+                        ctx.version
+                    )
+                };
                 return Err(ApiError::bad_request(format!(
-                    "strict decoding error: {list}"
+                    "{prefix}strict decoding error: {list}"
                 )));
             }
             "Ignore" => {}
@@ -877,7 +964,25 @@ pub fn admit(ctx: &Ctx, obj: &mut Value, old: Option<&Value>) -> Result<Vec<Stri
         }
     }
     if !ctx.rt.is_crd() {
+        // Defaulting, validation and storage see the storage version, as the real server's internal type.
+        if let Some(sv) = builtin::convert::storage_version(&group, &kind) {
+            if sv != ctx.version {
+                *obj = builtin::convert::to_storage(&group, &kind, &ctx.version, obj);
+                obj["apiVersion"] = json!(ctx.rt.api_version(sv));
+            }
+        }
+        // The API server decodes into Go structs: an empty `omitempty` field is as good as absent, for
+        // defaulting too, and is never stored or returned.
+        let api_version = obj["apiVersion"].as_str().unwrap_or_default().to_string();
+        super::protobuf::omit_empty_fields(&api_version, &kind, obj);
+        if let Some(old) = old {
+            builtin::prepare_update(&group, &kind, obj, old);
+        }
+        if group == "batch" && kind == "Job" {
+            builtin::default_job_labels_and_selector(obj, old.is_none());
+        }
         builtin::apply_defaults(&group, &kind, obj);
+        super::protobuf::omit_empty_fields(&api_version, &kind, obj);
     }
     if group == CRD_GROUP && ctx.rt.plural == "customresourcedefinitions" {
         schema::default_crd(obj);
@@ -896,9 +1001,21 @@ pub fn admit(ctx: &Ctx, obj: &mut Value, old: Option<&Value>) -> Result<Vec<Stri
     } else {
         errs.extend(builtin::validate(&group, &kind, obj, old));
     }
+    // ObjectMeta is validated here and again by the kind's own validation; report each error once, as the
+    // real server (which validates ObjectMeta once) does.
+    let mut seen = Vec::new();
+    errs.retain(|e| {
+        let dup = seen.contains(e);
+        if !dup {
+            seen.push(e.clone());
+        }
+        !dup
+    });
     if !errs.is_empty() {
         let name = objects::name(obj).to_string();
-        return Err(ApiError::invalid(&group, &kind, &name, &errs));
+        // events.k8s.io Events are validated as the core Event they are stored as: the error names no group.
+        let error_group = if group == "events.k8s.io" { "" } else { &group };
+        return Err(ApiError::invalid(error_group, &kind, &name, &errs));
     }
     Ok(warnings)
 }
@@ -961,8 +1078,8 @@ fn init_metadata(ctx: &Ctx, obj: &mut Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Carries server-owned metadata over from the stored object and bumps generation when the spec changed.
-fn carry_metadata(ctx: &Ctx, new: &mut Value, old: &Value) {
+/// Carries server-owned metadata over from the stored object.
+fn carry_metadata(new: &mut Value, old: &Value) {
     let old_meta = &old["metadata"];
     {
         let meta = objects::meta_mut(new);
@@ -984,10 +1101,15 @@ fn carry_metadata(ctx: &Ctx, new: &mut Value, old: &Value) {
         }
         meta.remove("selfLink");
     }
+}
+
+/// Bumps generation when the spec changed. Judged on the admitted object (defaulted, empty fields left out),
+/// so a write that only spells the same spec differently changes nothing.
+fn bump_generation(ctx: &Ctx, new: &mut Value, old: &Value) {
     if ctx.rt.tracks_generation {
         let drop_status = ctx.rt.status;
         if objects::spec_part(new, drop_status) != objects::spec_part(old, drop_status) {
-            let g = old_meta["generation"].as_i64().unwrap_or(0) + 1;
+            let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
             objects::meta_mut(new).insert("generation".into(), json!(g));
         }
     }
@@ -999,6 +1121,19 @@ fn store_err(ctx: &Ctx, e: StoreError, name: &str) -> ApiError {
         StoreError::NotFound => ApiError::not_found(ctx.group(), ctx.plural(), name),
         StoreError::Conflict => ApiError::stale(ctx.group(), ctx.plural(), name),
         StoreError::Io(m) => ApiError::internal(m),
+        // What the API server relays from etcd: code 500 and no reason.
+        StoreError::TooLarge { size } => ApiError::new(
+            500,
+            "",
+            if size > super::store::MAX_CLIENT_SEND_BYTES {
+                format!(
+                    "rpc error: code = ResourceExhausted desc = trying to send message larger than max ({size} vs. {})",
+                    super::store::MAX_CLIENT_SEND_BYTES
+                )
+            } else {
+                "etcdserver: request is too large".to_string()
+            },
+        ),
     }
 }
 
@@ -1014,8 +1149,15 @@ fn check_namespace_exists(ctx: &Ctx, name: &str) -> Result<(), ApiError> {
             name,
             &format!("unable to create new content in namespace {} because it is being terminated", ctx.namespace),
         )
-        .with_details(json!({"name": name, "group": ctx.group(), "kind": ctx.plural(),
-            "causes": [{"reason": "NamespaceTerminating", "message": format!("namespace {} is being terminated", ctx.namespace), "field": "metadata.namespace"}]}))),
+        .with_details({
+            let mut d = json!({"name": name, "kind": ctx.plural(),
+                "causes": [{"reason": "NamespaceTerminating", "message": format!("namespace {} is being terminated", ctx.namespace), "field": "metadata.namespace"}]});
+            // Go leaves the core group's empty name out.
+            if !ctx.group().is_empty() {
+                d["group"] = json!(ctx.group());
+            }
+            d
+        })),
         Some(_) => Ok(()),
     }
 }
@@ -1036,6 +1178,7 @@ pub fn create_object(
     mut obj: Value,
     managed: Option<&str>,
 ) -> Result<(Value, Vec<String>), ApiError> {
+    let generated = objects::name(&obj).is_empty();
     init_metadata(ctx, &mut obj)?;
     let name = objects::name(&obj).to_string();
     check_namespace_exists(ctx, &name)?;
@@ -1054,6 +1197,15 @@ pub fn create_object(
         patch::record_update(None, &mut obj, &who, scope_for(ctx), ctx.schema().as_ref());
     }
     if ctx.dry_run {
+        // A dry run is refused as the write would be, without storing anything.
+        if ctx
+            .c
+            .store
+            .get(ctx.group(), ctx.plural(), &ctx.namespace, &name)
+            .is_some()
+        {
+            return Err(ApiError::already_exists(ctx.group(), ctx.plural(), &name));
+        }
         return Ok((present(ctx, &obj), warnings));
     }
     let stored = ctx
@@ -1062,14 +1214,8 @@ pub fn create_object(
         .create(ctx.group(), ctx.plural(), obj)
         .map_err(|e| {
             let mut err = store_err(ctx, e, &name);
-            if err.reason == "AlreadyExists"
-                && ctx
-                    .c
-                    .store
-                    .get(ctx.group(), ctx.plural(), &ctx.namespace, &name)
-                    .is_some()
-            {
-                // generateName collisions say so.
+            if err.reason == "AlreadyExists" && generated {
+                // Only generateName collisions invite a retry.
                 err.details.get_or_insert(json!({}))["retryAfterSeconds"] = json!(1);
             }
             err
@@ -1095,6 +1241,15 @@ pub fn update_object(
 ) -> Result<(Value, bool, Vec<String>), ApiError> {
     let name = ctx.name.clone();
     let scope = scope_for(ctx);
+    // The parts kept from the stored object are taken in the request's version, the one `new` is in.
+    let stored = old;
+    let old_view;
+    let old = if ctx.rt.versions.len() > 1 && !ctx.rt.is_crd() {
+        old_view = present(ctx, stored);
+        &old_view
+    } else {
+        stored
+    };
     // Status rules: the main endpoint keeps the stored status; /status keeps everything but status.
     match scope {
         Scope::MainResource => match old.get("status") {
@@ -1128,7 +1283,7 @@ pub fn update_object(
         merged["spec"]["finalizers"] = new["spec"]["finalizers"].clone();
         new = merged;
     }
-    carry_metadata(ctx, &mut new, old);
+    carry_metadata(&mut new, old);
     // Finalizers cannot be added to an object that is being deleted.
     if objects::is_terminating(old) {
         let old_f = objects::finalizers(old);
@@ -1148,8 +1303,10 @@ pub fn update_object(
             ));
         }
     }
+    let old = stored;
     let mut warnings = admit(ctx, &mut new, Some(old))?;
     hooks::before_update(ctx, &mut new, old)?;
+    bump_generation(ctx, &mut new, old);
     if !apply_done {
         let now = now_rfc3339();
         let manager = ctx.manager();
@@ -1292,10 +1449,14 @@ fn patch(ctx: &Ctx) -> Result<Reply, ApiError> {
         }
         .map_err(|e| match e {
             patch::PatchError::BadRequest(m) => ApiError::bad_request(m),
+            // A failed JSON-patch operation is reported without saying which one, with empty details.
+            patch::PatchError::Invalid(m) if m == patch::JSON_PATCH_REJECTED => {
+                ApiError::new(422, "Invalid", m).with_details(json!({}))
+            }
             patch::PatchError::Invalid(m) => ApiError::new(
                 422,
                 "Invalid",
-                format!("the server rejected our request due to an error in our request: {m}"),
+                format!("{}: {m}", patch::JSON_PATCH_REJECTED),
             ),
         })?;
         let mut new = patched;
@@ -1352,6 +1513,9 @@ fn apply(ctx: &Ctx) -> Result<Reply, ApiError> {
             }
         )));
     }
+    if ctx.rt.crd.is_none() {
+        undeclared_fields(ctx, &config)?;
+    }
     normalize_body(ctx, &mut config, true)?;
     let scope = scope_for(ctx);
     let sub = if ctx.subresource.is_empty() {
@@ -1384,9 +1548,9 @@ fn apply(ctx: &Ctx) -> Result<Reply, ApiError> {
                 .iter()
                 .map(|x| json!({"reason": "FieldManagerConflict", "message": x.message, "field": x.field}))
                 .collect();
-            ApiError::new(409, "Conflict", c.message.clone()).with_details(json!({
-                "name": ctx.name, "group": ctx.group(), "kind": ctx.plural(), "causes": causes
-            }))
+            // An apply conflict names only its causes (apimachinery's NewApplyConflict).
+            ApiError::new(409, "Conflict", c.message.clone())
+                .with_details(json!({"causes": causes}))
         })?;
         match live {
             None => {
@@ -1415,32 +1579,252 @@ fn apply(ctx: &Ctx) -> Result<Reply, ApiError> {
     Err(ApiError::stale(ctx.group(), ctx.plural(), &ctx.name))
 }
 
+/// Server-side apply turns the configuration into a typed object of the built-in kind first, whatever
+/// `fieldValidation` says; a field the type does not declare fails that conversion, and the real server
+/// answers the plain error it gets as a 500 without a reason (`failed to create typed patch object
+/// (ns/name; apps/v1, Kind=Deployment): .spec.foo: field not declared in schema`).
+fn undeclared_fields(ctx: &Ctx, config: &Value) -> Result<(), ApiError> {
+    let mut copy = config.clone();
+    builtin::canonicalize_quantities(&ctx.rt.group, &ctx.rt.kind, &mut copy);
+    let dropped =
+        builtin::prune_unknown_fields(&ctx.rt.group, &ctx.version, &ctx.rt.kind, &mut copy);
+    if dropped.is_empty() {
+        return Ok(());
+    }
+    let schema = ctx.schema();
+    let errors: Vec<String> = dropped
+        .iter()
+        .map(|p| {
+            format!(
+                "{}: field not declared in schema",
+                typed_path(config, p, schema.as_ref())
+            )
+        })
+        .collect();
+    let detail = if errors.len() == 1 {
+        errors[0].clone()
+    } else {
+        format!("errors:\n  {}", errors.join("\n  "))
+    };
+    let meta = &config["metadata"];
+    let text = |k: &str| meta[k].as_str().unwrap_or("").to_string();
+    Err(ApiError::new(
+        500,
+        "",
+        format!(
+            "failed to create typed patch object ({}/{}; {}, Kind={}): {detail}",
+            text("namespace"),
+            text("name"),
+            if ctx.rt.group.is_empty() {
+                format!("/{}", ctx.version)
+            } else {
+                ctx.api_version()
+            },
+            ctx.rt.kind
+        ),
+    ))
+}
+
+/// A dotted path of `value` (`spec.template.spec.containers[0].foo`) as structured-merge-diff prints it:
+/// `.spec.template.spec.containers[name="app"].foo`, list items named by their keys (or `[=value]` in a set).
+fn typed_path(value: &Value, dotted: &str, schema: &dyn TypeSchema) -> String {
+    let mut out = String::new();
+    let mut node = Some(value);
+    let mut fields: Vec<String> = Vec::new();
+    let mut rest = dotted;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            let (idx, tail) = after.split_once(']').unwrap_or((after, ""));
+            rest = tail.strip_prefix('.').unwrap_or(tail);
+            let i: usize = idx.parse().unwrap_or(0);
+            let item = node.and_then(|n| n.get(i));
+            let path: Vec<&str> = fields.iter().map(String::as_str).collect();
+            match (schema.list_type(&path), item) {
+                (patch::ListType::Map(keys), Some(item)) => {
+                    let mut keys = keys.clone();
+                    keys.sort();
+                    let parts: Vec<String> = keys
+                        .iter()
+                        .filter_map(|k| {
+                            let v = item
+                                .get(k)
+                                .cloned()
+                                .or_else(|| schema.key_default(&path, k))?;
+                            Some(format!("{k}={v}"))
+                        })
+                        .collect();
+                    out.push_str(&format!("[{}]", parts.join(",")));
+                }
+                (patch::ListType::Set, Some(item)) => out.push_str(&format!("[={item}]")),
+                _ => out.push_str(&format!("[{i}]")),
+            }
+            node = item;
+            continue;
+        }
+        // The longest key of this object the path continues with (keys may hold dots).
+        let key = node
+            .and_then(Value::as_object)
+            .and_then(|m| {
+                m.keys()
+                    .filter(|k| {
+                        rest.strip_prefix(k.as_str())
+                            .is_some_and(|t| t.is_empty() || t.starts_with(['.', '[']))
+                    })
+                    .max_by_key(|k| k.len())
+                    .cloned()
+            })
+            .unwrap_or_else(|| rest.split(['.', '[']).next().unwrap_or(rest).to_string());
+        rest = &rest[key.len().min(rest.len())..];
+        rest = rest.strip_prefix('.').unwrap_or(rest);
+        out.push('.');
+        out.push_str(&key);
+        node = node.and_then(|n| n.get(&key));
+        fields.push(key);
+    }
+    out
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Deleting
 
-/// DeleteOptions from the body when it has one, else from the query.
-fn delete_options(ctx: &Ctx) -> Result<Value, ApiError> {
-    if !ctx.req.body.is_empty() {
-        let v: Value = decode_body(ctx)?;
-        if v.is_object() {
-            return Ok(v);
+/// `dryRun` of a write from the query: every value must be `All` (422 on the write's options kind otherwise).
+fn query_dry_run(query: &Query, options_kind: &str) -> Result<bool, ApiError> {
+    check_dry_run(query.all("dryRun"), options_kind)
+}
+
+fn check_dry_run(values: &[String], options_kind: &str) -> Result<bool, ApiError> {
+    if values.iter().any(|v| v != "All") {
+        return Err(ApiError::invalid(
+            "meta.k8s.io",
+            options_kind,
+            "",
+            &[crate::validation::FieldError::not_supported(
+                "dryRun",
+                &json!(values),
+                &["All"],
+            )],
+        ));
+    }
+    Ok(!values.is_empty())
+}
+
+/// Whether (validated) DeleteOptions ask for a dry run.
+fn dry_run_of(opts: &Value) -> bool {
+    opts["dryRun"].as_array().is_some_and(|a| !a.is_empty())
+}
+
+/// The DeleteOptions of a delete or deletecollection, as the API server reads them: from the body when there
+/// is one, and then only from it; else from the query (`dryRun`, `propagationPolicy`, `orphanDependents`,
+/// `gracePeriodSeconds`). Validated: field types (400, as Go's decoder words it), `dryRun` values,
+/// `propagationPolicy` values, and not both `propagationPolicy` and `orphanDependents` (422).
+pub fn read_delete_options(req: &Incoming) -> Result<Value, ApiError> {
+    let opts = if req.body.is_empty() {
+        let q = &req.query;
+        let mut o = json!({});
+        let dry: Vec<String> = q.all("dryRun").to_vec();
+        if !dry.is_empty() {
+            o["dryRun"] = json!(dry);
+        }
+        if let Some(p) = q.get("propagationPolicy") {
+            o["propagationPolicy"] = json!(p);
+        }
+        if let Some(p) = q.get("orphanDependents") {
+            o["orphanDependents"] = json!(p == "true");
+        }
+        if let Some(g) = q.get("gracePeriodSeconds") {
+            let g: i64 = g.parse().map_err(|_| {
+                ApiError::bad_request(format!("strconv.ParseInt: parsing {g:?}: invalid syntax"))
+            })?;
+            o["gracePeriodSeconds"] = json!(g);
+        }
+        o
+    } else {
+        let v = decode_request_body(req)?;
+        if !v.is_object() {
+            return Err(ApiError::bad_request(
+                "json: cannot unmarshal into Go value of type v1.DeleteOptions",
+            ));
+        }
+        check_delete_option_types(&v)?;
+        v
+    };
+    let dry: Vec<String> = opts["dryRun"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    check_dry_run(&dry, "DeleteOptions")?;
+    let policy = opts.get("propagationPolicy").and_then(Value::as_str);
+    let orphan = opts.get("orphanDependents").and_then(Value::as_bool);
+    let invalid = |e: crate::validation::FieldError| {
+        ApiError::invalid("meta.k8s.io", "DeleteOptions", "", &[e])
+    };
+    match (policy, orphan) {
+        (Some(p), Some(_)) => {
+            return Err(invalid(crate::validation::FieldError::invalid(
+                "propagationPolicy",
+                &json!(p),
+                "orphanDependents and deletionPropagation cannot be both set",
+            )))
+        }
+        (Some("Orphan" | "Background" | "Foreground") | None, _) => {}
+        (Some(p), None) => {
+            return Err(invalid(crate::validation::FieldError::not_supported(
+                "propagationPolicy",
+                &json!(p),
+                &["Foreground", "Background", "Orphan", "nil"],
+            )))
         }
     }
-    let mut o = json!({});
-    if let Some(p) = ctx.query.get("propagationPolicy") {
-        o["propagationPolicy"] = json!(p);
+    Ok(opts)
+}
+
+/// A DeleteOptions field, how to recognise its JSON type, and its Go type.
+type OptionType = (&'static str, fn(&Value) -> bool, &'static str);
+
+/// Go's decoder refuses a DeleteOptions field of the wrong JSON type with this 400.
+fn check_delete_option_types(v: &Value) -> Result<(), ApiError> {
+    let wrong = |field: &str, got: &Value, want: &str| {
+        let got = match got {
+            Value::String(_) => "string",
+            Value::Number(_) => "number",
+            Value::Bool(_) => "bool",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            Value::Null => "null",
+        };
+        Err(ApiError::bad_request(format!(
+            "json: cannot unmarshal {got} into Go struct field DeleteOptions.{field} of type {want}"
+        )))
+    };
+    let checks: [OptionType; 4] = [
+        (
+            "dryRun",
+            |v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
+            "[]string",
+        ),
+        (
+            "propagationPolicy",
+            Value::is_string,
+            "v1.DeletionPropagation",
+        ),
+        ("orphanDependents", Value::is_boolean, "bool"),
+        ("gracePeriodSeconds", |v| v.is_i64(), "int64"),
+    ];
+    for (field, ok, want) in checks {
+        match v.get(field) {
+            Some(Value::Null) | None => {}
+            Some(x) if ok(x) => {}
+            Some(x) => return wrong(field, x, want),
+        }
     }
-    if let Some(p) = ctx.query.get("orphanDependents") {
-        o["orphanDependents"] = json!(p == "true");
+    match v.get("preconditions") {
+        Some(Value::Null) | None | Some(Value::Object(_)) => Ok(()),
+        Some(x) => wrong("preconditions", x, "v1.Preconditions"),
     }
-    if let Some(p) = ctx
-        .query
-        .get("gracePeriodSeconds")
-        .and_then(|g| g.parse::<i64>().ok())
-    {
-        o["gracePeriodSeconds"] = json!(p);
-    }
-    Ok(o)
 }
 
 /// Deletes one object honouring finalizers and the propagation policy. Returns the reply body.
@@ -1451,30 +1835,24 @@ pub fn delete_object(ctx: &Ctx, name: &str, opts: &Value) -> Result<Value, ApiEr
         .get(ctx.group(), ctx.plural(), &ctx.namespace, name)
         .ok_or_else(|| ApiError::not_found(ctx.group(), ctx.plural(), name))?;
     if let Some(pre) = opts.get("preconditions") {
+        // The API server names the object by its Kind here, and says what may have happened.
+        let mismatch = |why: String| ApiError::conflict(ctx.group(), &ctx.rt.kind, name, &why);
         if let Some(u) = pre.get("uid").and_then(|v| v.as_str()) {
             if u != objects::uid(&obj) {
-                return Err(ApiError::conflict(
-                    ctx.group(),
-                    ctx.plural(),
-                    name,
-                    &format!(
-                        "Precondition failed: UID in precondition: {u}, UID in object meta: {}",
-                        objects::uid(&obj)
-                    ),
-                ));
+                return Err(mismatch(format!(
+                    "the UID in the precondition ({u}) does not match the UID in record ({}). \
+                     The object might have been deleted and then recreated",
+                    objects::uid(&obj)
+                )));
             }
         }
         if let Some(rv) = pre.get("resourceVersion").and_then(|v| v.as_str()) {
             if rv != object_rv(&obj).to_string() {
-                return Err(ApiError::conflict(
-                    ctx.group(),
-                    ctx.plural(),
-                    name,
-                    &format!(
-                        "Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {}",
-                        object_rv(&obj)
-                    ),
-                ));
+                return Err(mismatch(format!(
+                    "the ResourceVersion in the precondition ({rv}) does not match the ResourceVersion in \
+                     record ({}). The object might have been modified",
+                    object_rv(&obj)
+                )));
             }
         }
     }
@@ -1573,7 +1951,7 @@ pub fn delete_object(ctx: &Ctx, name: &str, opts: &Value) -> Result<Value, ApiEr
 }
 
 fn delete(ctx: &Ctx) -> Result<Reply, ApiError> {
-    let opts = delete_options(ctx)?;
+    let opts = read_delete_options(ctx.req)?;
     let body = delete_object(ctx, &ctx.name, &opts)?;
     let code = if body["kind"] != "Status"
         && opts.get("orphanDependents") == Some(&json!(false))
@@ -1588,7 +1966,7 @@ fn delete(ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn delete_collection(ctx: &Ctx) -> Result<Reply, ApiError> {
     let (ls, fs) = parse_selectors(ctx)?;
-    let opts = delete_options(ctx)?;
+    let opts = read_delete_options(ctx.req)?;
     let ns = if ctx.rt.namespaced && !ctx.namespace.is_empty() {
         Some(ctx.namespace.as_str())
     } else {
@@ -1606,7 +1984,7 @@ fn delete_collection(ctx: &Ctx) -> Result<Reply, ApiError> {
             ..ctx.clone_ctx()
         };
         match delete_object(&sub, objects::name(obj), &opts) {
-            Ok(_) => deleted.push(present(ctx, obj)),
+            Ok(_) => deleted.push(list_item(ctx, &present(ctx, obj))),
             Err(e) if e.code == 404 => {}
             Err(e) => return Err(e),
         }

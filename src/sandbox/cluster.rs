@@ -24,39 +24,85 @@ struct IssuedToken {
     expires: jiff::Timestamp,
 }
 
-/// Counters behind `/metrics`: `apiserver_request_total{verb,resource,code}`.
+/// The labels of one `apiserver_request_total` series besides `code` and `component` (always `apiserver`),
+/// in the order Prometheus prints them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RequestLabels {
+    pub dry_run: String,
+    pub group: String,
+    pub resource: String,
+    /// `resource` (named or create), `namespace`, `cluster`, or empty for non-resource requests.
+    pub scope: String,
+    pub subresource: String,
+    /// `GET`, `LIST`, `WATCH`, `POST`, `PUT`, `PATCH`, `APPLY`, `DELETE` (the server's reported verbs).
+    pub verb: String,
+    pub version: String,
+}
+
+impl RequestLabels {
+    /// A request with no resource (discovery, health, metrics) or one refused before routing.
+    pub fn non_resource(verb: &str) -> RequestLabels {
+        RequestLabels {
+            verb: verb.to_string(),
+            ..RequestLabels::default()
+        }
+    }
+}
+
+/// Counters behind `/metrics`: `apiserver_request_total` with the real server's label set.
 #[derive(Default)]
 pub struct Metrics {
-    counts: Mutex<BTreeMap<(String, String, u16), u64>>,
+    counts: Mutex<BTreeMap<(u16, RequestLabels), u64>>,
 }
 
 impl Metrics {
-    pub fn record(&self, verb: &str, resource: &str, code: u16) {
+    pub fn record(&self, labels: RequestLabels, code: u16) {
         let mut m = self.counts.lock().unwrap_or_else(|p| p.into_inner());
-        *m.entry((verb.to_string(), resource.to_string(), code))
-            .or_default() += 1;
+        *m.entry((code, labels)).or_default() += 1;
     }
-    /// Prometheus text exposition.
+    /// Prometheus text exposition, as v1.37 prints the counter.
     pub fn render(&self) -> String {
         let m = self.counts.lock().unwrap_or_else(|p| p.into_inner());
         let mut out = String::from(
-            "# HELP apiserver_request_total Counter of apiserver requests broken out for each verb, resource and HTTP response code.\n# TYPE apiserver_request_total counter\n",
+            "# HELP apiserver_request_total [STABLE] Counter of apiserver requests broken out for each verb, dry run value, group, version, resource, scope, component, and HTTP response code.\n# TYPE apiserver_request_total counter\n",
         );
-        for ((verb, resource, code), n) in m.iter() {
+        for ((code, l), n) in m.iter() {
             out.push_str(&format!(
-                "apiserver_request_total{{code=\"{code}\",resource=\"{resource}\",verb=\"{verb}\"}} {n}\n"
+                "apiserver_request_total{{code=\"{code}\",component=\"apiserver\",dry_run=\"{}\",group=\"{}\",resource=\"{}\",scope=\"{}\",subresource=\"{}\",verb=\"{}\",version=\"{}\"}} {n}\n",
+                l.dry_run, l.group, l.resource, l.scope, l.subresource, l.verb, l.version
             ));
         }
         out
     }
+    /// Requests that change stored state: POST, PUT, PATCH, APPLY and DELETE, except the reviews
+    /// (TokenReview, SubjectAccessReview, SelfSubjectRulesReview, ...), which are questions asked with a
+    /// POST and store nothing.
+    pub fn writes(&self) -> u64 {
+        self.stored(&["POST", "PUT", "PATCH", "APPLY", "DELETE"])
+    }
+
+    /// Requests with one of `verbs` that may change stored state: the reviews are left out.
+    pub fn stored(&self, verbs: &[&str]) -> u64 {
+        let m = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        m.iter()
+            .filter(|((_, l), _)| verbs.contains(&l.verb.as_str()) && !is_review(&l.resource))
+            .map(|(_, n)| *n)
+            .sum()
+    }
+
     /// Total requests with one of `verbs` (for tests: "how many writes did that pass send?").
     pub fn total(&self, verbs: &[&str]) -> u64 {
         let m = self.counts.lock().unwrap_or_else(|p| p.into_inner());
         m.iter()
-            .filter(|((v, _, _), _)| verbs.contains(&v.as_str()))
+            .filter(|((_, l), _)| verbs.contains(&l.verb.as_str()))
             .map(|(_, n)| *n)
             .sum()
     }
+}
+
+/// Whether a resource is one of the review types: asked with a POST, stored nowhere.
+pub fn is_review(resource: &str) -> bool {
+    resource.ends_with("reviews")
 }
 
 pub struct Cluster {
@@ -380,10 +426,20 @@ pub fn crd_resource_type(crd: &Value) -> Option<ResourceType> {
         namespaced: spec["scope"] == "Namespaced",
         short_names: strs(&names["shortNames"]),
         categories: strs(&names["categories"]),
-        verbs: super::registry::ALL_VERBS
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        // The order the real server lists a custom resource's verbs in.
+        verbs: [
+            "delete",
+            "deletecollection",
+            "get",
+            "list",
+            "patch",
+            "create",
+            "update",
+            "watch",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         status: subs["status"].is_object(),
         scale: subs["scale"].as_object().map(|s| ScaleSpec {
             spec_replicas_path: s
@@ -413,6 +469,7 @@ pub fn crd_resource_type(crd: &Value) -> Option<ResourceType> {
             schemas,
             printer_columns,
             preserve_unknown_root: false,
+            storage_version: storage["name"].as_str().unwrap_or_default().to_string(),
         }),
     })
 }

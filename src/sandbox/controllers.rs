@@ -14,8 +14,10 @@ use super::objects;
 
 const MANAGER: &str = "kube-controller-manager";
 
-/// Runs until the cluster is dropped (the task holds only a weak reference).
+/// Runs until the cluster is dropped (the task holds only a weak reference). A pass runs when a deletion
+/// wakes it, or every 500 ms when something was written since the last pass: an idle cluster costs nothing.
 pub async fn run(cluster: std::sync::Weak<Cluster>) {
+    let mut seen_rv = None;
     loop {
         let Some(c) = cluster.upgrade() else { return };
         let woken = tokio::time::timeout(Duration::from_millis(500), c.controllers.notified())
@@ -25,8 +27,16 @@ pub async fn run(cluster: std::sync::Weak<Cluster>) {
         if woken {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+        let rv = c.store.current_rv();
+        if !woken && seen_rv == Some(rv) {
+            continue;
+        }
         let c2 = c.clone();
-        let _ = tokio::task::spawn_blocking(move || pass(&c2)).await;
+        let wrote = tokio::task::spawn_blocking(move || pass(&c2))
+            .await
+            .unwrap_or(false);
+        // What a pass wrote may need another pass (a dependent deleted, then its owner's finalizer).
+        seen_rv = (!wrote).then_some(rv);
     }
 }
 
@@ -159,27 +169,42 @@ fn owner_uids(obj: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+fn has_owner_references(obj: &Value) -> bool {
+    obj["metadata"]["ownerReferences"]
+        .as_array()
+        .is_some_and(|refs| !refs.is_empty())
+}
+
+/// A terminating owner that waits for its dependents (`orphan` or `foregroundDeletion`).
+fn waits_for_dependents(obj: &Value) -> bool {
+    objects::is_terminating(obj)
+        && obj["metadata"]["finalizers"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|f| f == "orphan" || f == "foregroundDeletion"))
+}
+
+/// Owner-reference garbage collection. Its cost follows the dependents and waiting owners, not the number
+/// of objects stored: one scan picks them out, a second finds the owners they name.
 fn garbage_collect(c: &Arc<Cluster>) -> bool {
     let mut wrote = false;
-    let all = c.store.all_objects();
-    // uid → (group, resource, object)
-    let by_uid: BTreeMap<String, (String, String, Arc<Value>)> = all
+    let dependents = c.store.select(has_owner_references);
+    let waiting = c.store.select(waits_for_dependents);
+    if dependents.is_empty() && waiting.is_empty() {
+        return false;
+    }
+    let referenced: BTreeSet<String> = dependents
         .iter()
-        .map(|(g, r, o)| {
-            (
-                objects::uid(o).to_string(),
-                (g.clone(), r.clone(), o.clone()),
-            )
-        })
+        .flat_map(|(_, _, o)| owner_uids(o))
         .collect();
-    let mut referenced: BTreeSet<String> = BTreeSet::new();
-    for (g, r, obj) in all.iter().filter(|(_, _, o)| {
-        o["metadata"]["ownerReferences"]
-            .as_array()
-            .is_some_and(|refs| !refs.is_empty())
-    }) {
+    // uid → (group, resource, object), for the owners named by a dependent
+    let by_uid: BTreeMap<String, (String, String, Arc<Value>)> = c
+        .store
+        .select(|o| referenced.contains(objects::uid(o)))
+        .into_iter()
+        .map(|(g, r, o)| (objects::uid(&o).to_string(), (g, r, o)))
+        .collect();
+    for (g, r, obj) in &dependents {
         let owners = owner_uids(obj);
-        referenced.extend(owners.iter().cloned());
         let mut keep = Vec::new();
         let mut delete = false;
         let mut foreground = false;
@@ -244,36 +269,25 @@ fn garbage_collect(c: &Arc<Cluster>) -> bool {
             );
         }
     }
-    // Owners waiting on their dependents: drop `orphan` / `foregroundDeletion` when no dependent refers to them.
-    for (g, r, obj) in all.iter().filter(|(_, _, o)| objects::is_terminating(o)) {
-        let fins = objects::finalizers(obj);
-        if !fins
-            .iter()
-            .any(|f| f == "orphan" || f == "foregroundDeletion")
-        {
+    // Owners waiting on their dependents: drop `orphan` / `foregroundDeletion` when no dependent refers to
+    // them (as of this pass's scan; a dependent deleted just now is seen by the next pass).
+    for (g, r, obj) in &waiting {
+        if referenced.contains(objects::uid(obj)) {
             continue;
         }
-        let uid = objects::uid(obj);
-        let still_referenced = c
+        let fins = objects::finalizers(obj);
+        let rest: Vec<String> = fins
+            .into_iter()
+            .filter(|f| f != "orphan" && f != "foregroundDeletion")
+            .collect();
+        if let Some(cur) = c
             .store
-            .all_objects()
-            .iter()
-            .any(|(_, _, o)| owner_uids(o).iter().any(|u| u == uid));
-        if !still_referenced {
-            let rest: Vec<String> = fins
-                .into_iter()
-                .filter(|f| f != "orphan" && f != "foregroundDeletion")
-                .collect();
-            if let Some(cur) = c
-                .store
-                .get(g, r, objects::namespace(obj), objects::name(obj))
-            {
-                let mut new = cur.as_ref().clone();
-                objects::set_finalizers(&mut new, &rest);
-                wrote |= write(c, g, r, &cur, new, "");
-            }
+            .get(g, r, objects::namespace(obj), objects::name(obj))
+        {
+            let mut new = cur.as_ref().clone();
+            objects::set_finalizers(&mut new, &rest);
+            wrote |= write(c, g, r, &cur, new, "");
         }
     }
-    let _ = referenced;
     wrote
 }

@@ -63,6 +63,21 @@ pub fn group(reg: &Registry, name: &str) -> Option<Value> {
     })
 }
 
+/// `storageVersionHash`: the first 8 bytes of SHA-256 over the storage `group/version/kind`, base64, as the
+/// real server computes it. Clients only compare it for changes; CustomResourceDefinitions are still stored
+/// as v1beta1.
+fn storage_version_hash(t: &ResourceType) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let version = if t.group == "apiextensions.k8s.io" && t.kind == "CustomResourceDefinition" {
+        "v1beta1"
+    } else {
+        t.storage_version()
+    };
+    let digest = sha2::Sha256::digest(format!("{}/{version}/{}", t.group, t.kind).as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(&digest[..8])
+}
+
 fn resource_entries(t: &ResourceType) -> Vec<Value> {
     let mut main = json!({
         "name": t.plural,
@@ -71,6 +86,9 @@ fn resource_entries(t: &ResourceType) -> Vec<Value> {
         "kind": t.kind,
         "verbs": t.verbs,
     });
+    if !t.virtual_only {
+        main["storageVersionHash"] = json!(storage_version_hash(t));
+    }
     if !t.short_names.is_empty() {
         main["shortNames"] = json!(t.short_names);
     }
@@ -107,10 +125,15 @@ pub fn resource_list(reg: &Registry, group: &str, version: &str) -> Option<Value
     } else {
         format!("{group}/{version}")
     };
-    let resources: Vec<Value> = types.iter().flat_map(|t| resource_entries(t)).collect();
-    Some(
-        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}),
-    )
+    // Sorted by name as the real server lists them (a subresource right after its resource).
+    let mut resources: Vec<Value> = types.iter().flat_map(|t| resource_entries(t)).collect();
+    resources.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+    // The core list carries no apiVersion; group lists do.
+    Some(if group.is_empty() {
+        json!({"kind": "APIResourceList", "groupVersion": gv, "resources": resources})
+    } else {
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources})
+    })
 }
 
 pub const AGGREGATED_CONTENT_TYPE: &str =
@@ -140,9 +163,15 @@ pub fn wants_aggregated(accept: &str) -> bool {
 }
 
 fn aggregated_resource(t: &ResourceType, version: &str) -> Value {
+    // Real servers leave a built-in's own group and version out of responseKind (CRDs fill them in).
+    let (own_group, own_version) = if t.is_crd() {
+        (t.group.clone(), version.to_string())
+    } else {
+        (String::new(), String::new())
+    };
     let mut r = json!({
         "resource": t.plural,
-        "responseKind": {"group": t.group, "version": version, "kind": t.kind},
+        "responseKind": {"group": own_group, "version": own_version, "kind": t.kind},
         "scope": if t.namespaced { "Namespaced" } else { "Cluster" },
         "singularResource": t.singular,
         "verbs": t.verbs,
@@ -153,11 +182,15 @@ fn aggregated_resource(t: &ResourceType, version: &str) -> Value {
     if !t.categories.is_empty() {
         r["categories"] = json!(t.categories);
     }
-    let subs: Vec<Value> = t
-        .subresources()
+    let mut subresources = t.subresources();
+    if !t.is_crd() {
+        // Built-in subresources are listed by name (`scale` before `status`).
+        subresources.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+    let subs: Vec<Value> = subresources
         .into_iter()
         .map(|(sub, verbs, resp)| {
-            let (g, v, k) = resp.unwrap_or((t.group.clone(), version.to_string(), t.kind.clone()));
+            let (g, v, k) = resp.unwrap_or((own_group.clone(), own_version.clone(), t.kind.clone()));
             json!({"subresource": sub, "responseKind": {"group": g, "version": v, "kind": k}, "verbs": verbs})
         })
         .collect();

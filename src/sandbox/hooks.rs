@@ -1,5 +1,6 @@
 //! Type-specific behaviour around writes, as the real API server's strategies and controllers do it:
-//! namespaces, CRDs (establishment, serving), ServiceAccount tokens, Service IPs, review APIs, TokenRequest.
+//! namespaces, CRDs (establishment, serving), ServiceAccount tokens, Service IPs and load balancers, review
+//! APIs, TokenRequest.
 
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
@@ -60,6 +61,7 @@ pub fn before_create(ctx: &Ctx, obj: &mut Value) -> Result<(), ApiError> {
     }
     if is(ctx, "", "services") {
         allocate_service_addresses(ctx, obj, None)?;
+        assign_load_balancer(ctx, obj);
     }
     if is(ctx, "", "pods") {
         // The pod strategy replaces whatever status the client sent.
@@ -101,6 +103,17 @@ pub fn pod_qos_class(spec: &Value) -> &'static str {
 }
 
 pub fn before_update(ctx: &Ctx, new: &mut Value, old: &Value) -> Result<(), ApiError> {
+    if is(ctx, "", "namespaces") && ctx.subresource != "finalize" {
+        // A Namespace's spec.finalizers change only through /finalize.
+        match old["spec"].get("finalizers") {
+            Some(f) => new["spec"]["finalizers"] = f.clone(),
+            None => {
+                if let Some(spec) = new.get_mut("spec").and_then(Value::as_object_mut) {
+                    spec.remove("finalizers");
+                }
+            }
+        }
+    }
     if is(ctx, "", "namespaces") {
         let name = objects::name(new).to_string();
         objects::meta_mut(new)
@@ -111,11 +124,13 @@ pub fn before_update(ctx: &Ctx, new: &mut Value, old: &Value) -> Result<(), ApiE
     }
     if is(ctx, "", "services") && ctx.subresource.is_empty() {
         allocate_service_addresses(ctx, new, Some(old))?;
+        assign_load_balancer(ctx, new);
     }
     Ok(())
 }
 
-/// Allocates a ClusterIP from 10.96.0.0/12 and node ports, or carries them over from the stored Service.
+/// Allocates a ClusterIP from 10.96.0.0/12 and node ports where the Service has none (on update, what the stored
+/// Service had is carried over before validation: `builtin::prepare_update`).
 fn allocate_service_addresses(
     ctx: &Ctx,
     svc: &mut Value,
@@ -125,44 +140,6 @@ fn allocate_service_addresses(
         .as_str()
         .unwrap_or("ClusterIP")
         .to_string();
-    if let Some(old) = old {
-        for k in ["clusterIP", "clusterIPs"] {
-            if svc["spec"][k].is_null() && !old["spec"][k].is_null() {
-                svc["spec"][k] = old["spec"][k].clone();
-            }
-        }
-        if let (Some(new_ports), Some(old_ports)) = (
-            svc["spec"]["ports"].as_array_mut(),
-            old["spec"]["ports"].as_array(),
-        ) {
-            for p in new_ports.iter_mut() {
-                if p["nodePort"].is_null() {
-                    if let Some(op) = old_ports
-                        .iter()
-                        .find(|o| o["port"] == p["port"] && o["protocol"] == p["protocol"])
-                    {
-                        if !op["nodePort"].is_null() {
-                            p["nodePort"] = op["nodePort"].clone();
-                        }
-                    }
-                }
-            }
-        }
-        if old["spec"]["clusterIP"] != svc["spec"]["clusterIP"]
-            && !old["spec"]["clusterIP"].is_null()
-        {
-            return Err(ApiError::invalid(
-                "",
-                "Service",
-                objects::name(svc),
-                &[FieldError::invalid(
-                    "spec.clusterIPs[0]",
-                    &svc["spec"]["clusterIP"],
-                    "may not change once set",
-                )],
-            ));
-        }
-    }
     if spec_type == "ExternalName" {
         return Ok(());
     }
@@ -216,10 +193,13 @@ fn allocate_service_addresses(
         }
     }
     if spec_type == "NodePort" || spec_type == "LoadBalancer" {
+        // Taken: other Services' node ports and the ones this Service keeps or asks for.
+        let own = svc["spec"]["ports"].as_array().cloned().unwrap_or_default();
         let used: BTreeSet<i64> = services
             .iter()
             .filter(|s| objects::uid(s) != objects::uid(svc))
             .flat_map(|s| s["spec"]["ports"].as_array().cloned().unwrap_or_default())
+            .chain(own)
             .filter_map(|p| p["nodePort"].as_i64())
             .collect();
         let mut next = 30000i64;
@@ -236,6 +216,52 @@ fn allocate_service_addresses(
         }
     }
     Ok(())
+}
+
+/// Where the next load-balancer address search starts: shared by every cluster of the process, so that
+/// members of one sandbox hand out different addresses.
+static NEXT_LOAD_BALANCER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// The cloud controller's part: a `type: LoadBalancer` Service gets `status.loadBalancer.ingress` with an
+/// address of 192.0.2.0/24 (TEST-NET-1, never routed) no other Service of the cluster has, and keeps it;
+/// any other type has none. The status a client sets through `/status` is left as it is.
+fn assign_load_balancer(ctx: &Ctx, svc: &mut Value) {
+    if svc["spec"]["type"] != "LoadBalancer" {
+        if svc["status"]["loadBalancer"]["ingress"].is_array() {
+            svc["status"]["loadBalancer"] = json!({});
+        }
+        return;
+    }
+    let has_ingress = svc["status"]["loadBalancer"]["ingress"]
+        .as_array()
+        .is_some_and(|i| !i.is_empty());
+    if has_ingress {
+        return;
+    }
+    let _guard = ctx.c.alloc_lock.lock().unwrap_or_else(|p| p.into_inner());
+    let (_, services) = ctx.c.store.list("", "services", None);
+    let taken: BTreeSet<String> = services
+        .iter()
+        .filter(|s| objects::uid(s) != objects::uid(svc))
+        .flat_map(|s| {
+            s["status"]["loadBalancer"]["ingress"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|i| i["ip"].as_str().map(String::from))
+        .collect();
+    let start = NEXT_LOAD_BALANCER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let ip = (0..254u32)
+        .map(|i| Ipv4Addr::new(192, 0, 2, ((start + i) % 254 + 1) as u8).to_string())
+        .find(|ip| !taken.contains(ip));
+    // 254 load balancers in one cluster: the rest stay pending, as with an exhausted cloud quota.
+    if let Some(ip) = ip {
+        if !svc["status"].is_object() {
+            svc["status"] = json!({});
+        }
+        svc["status"]["loadBalancer"] = json!({"ingress": [{"ip": ip}]});
+    }
 }
 
 pub fn before_delete(ctx: &Ctx, obj: &Value) -> Result<(), ApiError> {
@@ -422,7 +448,11 @@ pub fn populate_namespace(c: &Cluster, ns: &str) {
     let _ = c.store.create("", "serviceaccounts", sa);
     let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
         "name": "kube-root-ca.crt", "namespace": ns, "uid": objects::new_uid(), "creationTimestamp": now,
-        "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
+        "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."},
+        // What the root-CA publisher's create records on a real cluster.
+        "managedFields": [{"manager": "kube-controller-manager", "operation": "Update", "apiVersion": "v1",
+            "time": now, "fieldsType": "FieldsV1", "fieldsV1": {"f:data": {".": {}, "f:ca.crt": {}},
+                "f:metadata": {"f:annotations": {".": {}, "f:kubernetes.io/description": {}}}}}]},
         "data": {"ca.crt": c.ca_pem}});
     let _ = c.store.create("", "configmaps", cm);
 }
@@ -662,6 +692,7 @@ impl SystemRequest {
                 user_agent: manager.into(),
                 impersonate: None,
                 body: Bytes::new(),
+                body_too_large: false,
             },
             user: UserInfo {
                 name: ADMIN_USER.into(),

@@ -5,6 +5,7 @@ pub mod api;
 pub mod builtin;
 pub mod cluster;
 pub mod controllers;
+pub mod datadir;
 pub mod discovery;
 pub mod hooks;
 pub mod objects;
@@ -67,6 +68,31 @@ fn validate_cluster_name(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Refuses (as invalid input, before anything is read or written) a data dir that group or others can write to.
+fn refuse_shared_data_dir(dir: &Path, clusters: &[String]) -> Result<()> {
+    let found = datadir::writable_by_others(dir, clusters)
+        .with_context(|| format!("checking the permissions of {}", dir.display()))?;
+    let Some(w) = found else {
+        return Ok(());
+    };
+    let (what, private) = if w.path.is_dir() {
+        ("directory", "700")
+    } else {
+        ("file", "600")
+    };
+    Err(crate::error::invalid_input(format!(
+        "the data {what} {} can be written by other users (mode {:04o}); it would hold every Secret of the \
+         clusters, member credentials included, and their CA keys and admin tokens",
+        w.path.display(),
+        w.mode
+    ))
+    .with_hint(format!(
+        "make it private with `chmod {private} {}`, or pass a --data-dir only you can write to",
+        w.path.display()
+    ))
+    .into())
+}
+
 /// Credentials kept on disk so a persistent cluster keeps its CA, serving certificate, admin token and port.
 fn load_or_create_identity(
     name: &str,
@@ -119,6 +145,13 @@ pub fn write_private_file(path: &Path, bytes: &[u8]) -> Result<()> {
         let mut f = opts
             .open(&tmp)
             .with_context(|| format!("writing {}", tmp.display()))?;
+        // A temporary file left by a crash keeps its old mode when reopened.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("writing {}", tmp.display()))?;
+        }
         f.write_all(bytes)?;
         f.sync_all()?;
     }
@@ -138,6 +171,9 @@ impl Sandbox {
             if !seen.insert(n) {
                 bail!("cluster name {n:?} is given twice");
             }
+        }
+        if let Some(dir) = &opts.data_dir {
+            refuse_shared_data_dir(dir, &opts.clusters)?;
         }
         tls::install_crypto_provider();
         let mut clusters = Vec::new();

@@ -1434,10 +1434,106 @@ fn decode_map(val: MapVal, occ: &[Wire<'_>]) -> Result<Map<String, Value>, Strin
     Ok(sorted.into_iter().collect())
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Go's omitempty on JSON objects
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Removes from a JSON object of a kind this module knows the empty fields Go's JSON encoder leaves out
+/// (`omitempty` on a non-pointer field: `""`, `0`, `false`, `[]`, `{}` maps, `null`; `null` for an
+/// `omitempty` pointer), as the API server does by decoding every object into its Go struct: a
+/// RoleBinding subject's `apiGroup: ""`, `labels: {}`, `data: {}`, `args: []`… are never stored or
+/// returned. Structs are kept (Go renders them even empty), and so are fields this module has no table for.
+/// Returns whether the kind is known.
+pub fn omit_empty_fields(api_version: &str, kind: &str, obj: &mut Value) -> bool {
+    let Some(message) = top_level_message(api_version, kind) else {
+        return false;
+    };
+    if let Value::Object(m) = obj {
+        omit_empty_in(message, m);
+    }
+    true
+}
+
+fn omit_empty_in(message: &str, obj: &mut Map<String, Value>) {
+    let Some(fields) = schema(message) else {
+        return;
+    };
+    for f in fields {
+        if let Ty::Inline(inner) = f.ty {
+            omit_empty_in(inner, obj);
+            continue;
+        }
+        let Some(v) = obj.get_mut(f.name) else {
+            continue;
+        };
+        let omits = matches!(f.mode, E | P);
+        let empty = match v {
+            Value::Null => true,
+            Value::Array(items) if f.repeated => {
+                if let Ty::Msg(inner) = f.ty {
+                    for item in items.iter_mut() {
+                        if let Value::Object(m) = item {
+                            omit_empty_in(inner, m);
+                        }
+                    }
+                }
+                items.is_empty() && f.mode == E
+            }
+            Value::Object(m) => match f.ty {
+                Ty::Map(_) => m.is_empty() && f.mode == E,
+                Ty::Msg(inner) => {
+                    omit_empty_in(inner, m);
+                    false
+                }
+                _ => false,
+            },
+            scalar if is_scalar(f.ty) && !f.repeated => f.mode == E && is_zero(scalar),
+            _ => false,
+        };
+        if omits && empty {
+            obj.remove(f.name);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn go_omits_empty_fields_but_keeps_structs_pointers_and_unknown_ones() {
+        let mut rb = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+            "metadata": {"name": "rb", "namespace": "", "labels": {}, "annotations": {"a": ""}, "finalizers": []},
+            "subjects": [{"kind": "ServiceAccount", "name": "default", "apiGroup": "", "namespace": "ns"}],
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": ""}, "extra": ""});
+        assert!(omit_empty_fields(
+            "rbac.authorization.k8s.io/v1",
+            "RoleBinding",
+            &mut rb
+        ));
+        assert_eq!(
+            rb,
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+                "metadata": {"name": "rb", "annotations": {"a": ""}},
+                "subjects": [{"kind": "ServiceAccount", "name": "default", "namespace": "ns"}],
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": ""}, "extra": ""})
+        );
+        let mut d = json!({"spec": {"replicas": 0, "paused": false, "template": {"metadata": {}, "spec": {
+            "nodeSelector": {}, "containers": [{"name": "c", "image": "i", "args": [], "workingDir": "",
+                "resources": {}, "securityContext": {}}]}}}});
+        assert!(omit_empty_fields("apps/v1", "Deployment", &mut d));
+        assert_eq!(
+            d,
+            json!({"spec": {"replicas": 0, "template": {"metadata": {}, "spec": {
+                "containers": [{"name": "c", "image": "i", "resources": {}, "securityContext": {}}]}}}})
+        );
+        assert!(!omit_empty_fields(
+            "example.com/v1",
+            "Widget",
+            &mut json!({})
+        ));
+    }
 
     fn hex(parts: &[&str]) -> Vec<u8> {
         let s: String = parts.concat();

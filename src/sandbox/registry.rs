@@ -68,9 +68,18 @@ pub struct CrdInfo {
     /// Each version's `additionalPrinterColumns` (absent: the default Age column).
     pub printer_columns: BTreeMap<String, Vec<Value>>,
     pub preserve_unknown_root: bool,
+    /// The version marked `storage: true`.
+    pub storage_version: String,
 }
 
 impl ResourceType {
+    /// The version objects are stored in: a CRD's storage version, else the preferred one.
+    pub fn storage_version(&self) -> &str {
+        match &self.crd {
+            Some(c) if !c.storage_version.is_empty() => &c.storage_version,
+            _ => &self.versions[0],
+        }
+    }
     pub fn api_version(&self, version: &str) -> String {
         if self.group.is_empty() {
             version.to_string()
@@ -151,8 +160,16 @@ impl B {
         self.0.short_names = s.iter().map(|s| s.to_string()).collect();
         self
     }
-    fn all(mut self) -> B {
-        self.0.categories = vec!["all".into()];
+    fn all(self) -> B {
+        self.category("all")
+    }
+    /// A further served version, after the preferred one (objects are converted to and from the first).
+    fn also_version(mut self, v: &str) -> B {
+        self.0.versions.push(v.into());
+        self
+    }
+    fn category(mut self, c: &str) -> B {
+        self.0.categories = vec![c.into()];
         self
     }
     fn status(mut self) -> B {
@@ -195,6 +212,7 @@ impl B {
 /// The order in which built-in groups are listed by `/apis` (a fixed priority, as real servers do).
 pub const BUILTIN_GROUP_ORDER: &[&str] = &[
     "apps",
+    "events.k8s.io",
     "authentication.k8s.io",
     "authorization.k8s.io",
     "autoscaling",
@@ -202,8 +220,12 @@ pub const BUILTIN_GROUP_ORDER: &[&str] = &[
     "networking.k8s.io",
     "policy",
     "rbac.authorization.k8s.io",
+    "storage.k8s.io",
+    "admissionregistration.k8s.io",
     "apiextensions.k8s.io",
+    "scheduling.k8s.io",
     "coordination.k8s.io",
+    "discovery.k8s.io",
 ];
 
 /// The built-in resource table (apiserver.md §2.1).
@@ -348,6 +370,7 @@ pub fn builtin_types() -> Vec<ResourceType> {
             "HorizontalPodAutoscaler",
             true,
         )
+        .also_version("v1")
         .short(&["hpa"])
         .all()
         .status()
@@ -376,6 +399,13 @@ pub fn builtin_types() -> Vec<ResourceType> {
         )
         .short(&["netpol"])
         .gen(),
+        B::new(
+            "networking.k8s.io",
+            "v1",
+            "ingressclasses",
+            "IngressClass",
+            false,
+        ),
         // policy
         B::new(
             "policy",
@@ -399,22 +429,62 @@ pub fn builtin_types() -> Vec<ResourceType> {
         B::new(rbac, "v1", "roles", "Role", true),
         B::new(rbac, "v1", "rolebindings", "RoleBinding", true),
         // apiextensions
-        {
-            let mut b = B::new(
-                "apiextensions.k8s.io",
-                "v1",
-                "customresourcedefinitions",
-                "CustomResourceDefinition",
-                false,
-            )
-            .short(&["crd", "crds"])
-            .status()
-            .gen();
-            b.0.categories = vec!["api-extensions".into()];
-            b
-        },
+        B::new(
+            "apiextensions.k8s.io",
+            "v1",
+            "customresourcedefinitions",
+            "CustomResourceDefinition",
+            false,
+        )
+        .short(&["crd", "crds"])
+        .status()
+        .gen()
+        .category("api-extensions"),
         // coordination
         B::new("coordination.k8s.io", "v1", "leases", "Lease", true),
+        // events.k8s.io: stored apart from core/v1 events (a real server shares one store between them)
+        B::new("events.k8s.io", "v1", "events", "Event", true).short(&["ev"]),
+        // storage, scheduling, discovery
+        B::new(
+            "storage.k8s.io",
+            "v1",
+            "storageclasses",
+            "StorageClass",
+            false,
+        )
+        .short(&["sc"]),
+        B::new(
+            "scheduling.k8s.io",
+            "v1",
+            "priorityclasses",
+            "PriorityClass",
+            false,
+        )
+        .short(&["pc"]),
+        B::new(
+            "discovery.k8s.io",
+            "v1",
+            "endpointslices",
+            "EndpointSlice",
+            true,
+        ),
+        // admission webhooks: stored, never called
+        B::new(
+            "admissionregistration.k8s.io",
+            "v1",
+            "validatingwebhookconfigurations",
+            "ValidatingWebhookConfiguration",
+            false,
+        )
+        .category("api-extensions"),
+        B::new(
+            "admissionregistration.k8s.io",
+            "v1",
+            "mutatingwebhookconfigurations",
+            "MutatingWebhookConfiguration",
+            false,
+        )
+        .category("api-extensions"),
     ]
     .into_iter()
     .map(|b| b.0)

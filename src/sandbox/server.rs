@@ -14,15 +14,16 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
-use super::api::{self, Incoming, Reply};
-use super::cluster::Cluster;
+use super::api::{self, Incoming, Reply, MAX_REQUEST_BODY_BYTES};
+use super::cluster::{Cluster, RequestLabels};
 use super::request::Query;
 use super::status::ApiError;
 
 pub type Body = BoxBody<Bytes, Infallible>;
 
-/// Largest request body accepted (the real server's limit is 3 MiB for most objects; leave room for lists).
-const MAX_BODY: usize = 16 * 1024 * 1024;
+/// How much of an over-long body is read (and dropped) before answering 413, so that a client still sending
+/// reads the answer rather than a reset connection; past this the connection is dropped.
+const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 
 /// Serves `cluster` on `listener` until `stop` turns true; then every open connection is dropped.
 pub async fn serve(
@@ -97,18 +98,13 @@ async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Bo
             Some((user, groups))
         }
     };
-    let body = match http_body_util::Limited::new(req.into_body(), MAX_BODY)
-        .collect()
-        .await
-    {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            let e = ApiError::new(
-                413,
-                "RequestEntityTooLarge",
-                "the request body is too large",
-            );
-            cluster.metrics.record(&method, "", 413);
+    let (body, body_too_large) = match read_body(req.into_body()).await {
+        Ok(b) => b,
+        Err(()) => {
+            let e = ApiError::bad_request("the request body could not be read");
+            cluster
+                .metrics
+                .record(RequestLabels::non_resource(&method), e.code);
             return json_response(e.code, &e.to_status(), &[], None);
         }
     };
@@ -122,13 +118,14 @@ async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Bo
         user_agent,
         impersonate,
         body,
+        body_too_large,
     };
-    let (reply, verb, resource) = api::handle(cluster, incoming).await;
+    let (reply, labels) = api::handle(cluster, incoming).await;
     let code = match &reply {
         Reply::Json { code, .. } | Reply::Raw { code, .. } => *code,
         Reply::Stream(_) => 200,
     };
-    cluster.metrics.record(&verb, &resource, code);
+    cluster.metrics.record(labels, code);
     match reply {
         Reply::Json {
             code,
@@ -156,6 +153,28 @@ async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Bo
                 .expect("valid response")
         }
     }
+}
+
+/// The request body, or (empty, true) when it is longer than the API server accepts. Err when the body could
+/// not be read (the client went away) or runs past the drain limit.
+async fn read_body(mut body: HyperBody) -> Result<(Bytes, bool), ()> {
+    let mut buf = bytes::BytesMut::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| ())?.into_data() else {
+            continue;
+        };
+        total += data.len();
+        if total <= MAX_REQUEST_BODY_BYTES {
+            buf.extend_from_slice(&data);
+        } else if total > DRAIN_LIMIT {
+            return Err(());
+        }
+    }
+    if total > MAX_REQUEST_BODY_BYTES {
+        return Ok((Bytes::new(), true));
+    }
+    Ok((buf.freeze(), false))
 }
 
 fn json_response(

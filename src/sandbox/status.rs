@@ -94,6 +94,7 @@ impl ApiError {
             "MethodNotAllowed",
             "the server does not allow this method on the requested resource",
         )
+        .with_details(json!({}))
     }
     pub fn already_exists(group: &str, resource: &str, name: &str) -> Self {
         let q = qualified_resource(group, resource);
@@ -170,10 +171,9 @@ impl ApiError {
         if !self.reason.is_empty() {
             m.insert("reason".into(), json!(self.reason));
         }
+        // Routing errors carry an empty `details: {}`, as the real server's do.
         if let Some(d) = &self.details {
-            if d.as_object().map(|o| !o.is_empty()).unwrap_or(false) {
-                m.insert("details".into(), d.clone());
-            }
+            m.insert("details".into(), d.clone());
         }
         m.insert("code".into(), json!(self.code));
         Value::Object(m)

@@ -2,8 +2,8 @@
 //! resourceVersion counter, a bounded event log for watches, and an optional write-ahead log on disk.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Write};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -44,6 +44,12 @@ pub struct Event {
     pub previous: Option<Arc<Value>>,
 }
 
+/// etcd's default `--max-request-bytes` (1.5 MiB): it refuses to store a larger object ("etcdserver: request
+/// is too large").
+pub const MAX_REQUEST_BYTES: usize = 1536 * 1024;
+/// The API server's etcd client sends no gRPC message over 2 MiB.
+pub const MAX_CLIENT_SEND_BYTES: usize = 2 * 1024 * 1024;
+
 /// Why a commit was refused.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StoreError {
@@ -51,7 +57,21 @@ pub enum StoreError {
     NotFound,
     /// The object changed since the caller read it.
     Conflict,
+    /// The object is larger than etcd stores: `size` is the bytes its write would send (key and value).
+    TooLarge {
+        size: usize,
+    },
     Io(String),
+}
+
+/// Refuses an object whose write (key and value) would be more than etcd accepts.
+fn check_size(key: &[&str], obj: &Value) -> Result<(), StoreError> {
+    let value = serde_json::to_vec(obj).map_err(|e| StoreError::Io(e.to_string()))?;
+    let size = value.len() + key.iter().map(|k| k.len() + 1).sum::<usize>();
+    if size > MAX_REQUEST_BYTES {
+        return Err(StoreError::TooLarge { size });
+    }
+    Ok(())
 }
 
 type Bucket = BTreeMap<(String, String), Arc<Value>>;
@@ -62,7 +82,57 @@ struct Inner {
     log: VecDeque<Arc<Event>>,
     /// Highest RV that fell out of the log (watches from below it are expired).
     compacted_rv: u64,
-    wal: Option<File>,
+    wal: Option<Wal>,
+}
+
+/// The write-ahead log of a persistent store and what it takes to compact it.
+struct Wal {
+    file: File,
+    dir: PathBuf,
+    /// Bytes appended since the last snapshot.
+    bytes: u64,
+    /// Size of the last snapshot written.
+    snapshot_bytes: u64,
+    /// The log is compacted once it holds more than this.
+    compact_at: u64,
+}
+
+/// The log is compacted into a new snapshot once it is larger than the last snapshot and at least this: disk
+/// use stays under twice the data plus this, and compaction costs at most one snapshot per this many bytes
+/// written.
+pub const WAL_COMPACTION_FLOOR: u64 = 1024 * 1024;
+
+impl Wal {
+    fn threshold(snapshot_bytes: u64) -> u64 {
+        snapshot_bytes.max(WAL_COMPACTION_FLOOR)
+    }
+}
+
+/// Writes every object as `snapshot.json` (atomically: a temporary file, fsync, rename, fsync of the
+/// directory) and returns its size. Readers skip log records at or below `rv`.
+fn write_snapshot(
+    dir: &Path,
+    rv: u64,
+    objects: &BTreeMap<(String, String), Bucket>,
+) -> std::io::Result<u64> {
+    let tmp = dir.join("snapshot.json.tmp");
+    let mut recs = Vec::new();
+    for ((g, r), bucket) in objects {
+        for ((ns, n), obj) in bucket {
+            recs.push(json!({"op": "put", "g": g, "r": r, "ns": ns, "n": n, "obj": obj.as_ref()}));
+        }
+    }
+    let bytes = serde_json::to_vec(&json!({"rv": rv, "objects": recs}))?;
+    {
+        let mut f = super::datadir::open_private(&tmp, true)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, dir.join("snapshot.json"))?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(bytes.len() as u64)
 }
 
 /// The store. Cheap to share behind an `Arc`.
@@ -101,7 +171,7 @@ impl Store {
     fn build(
         rv: u64,
         objects: BTreeMap<(String, String), Bucket>,
-        wal: Option<File>,
+        wal: Option<Wal>,
         dir: Option<PathBuf>,
     ) -> Store {
         let (events, _) = broadcast::channel(16_384);
@@ -119,9 +189,10 @@ impl Store {
     }
 
     /// Opens (or creates) a persistent store in `dir`: replays `snapshot.json` and `wal.jsonl`, then compacts them
-    /// into a fresh snapshot. Every acknowledged write is appended to the WAL before the caller is answered.
+    /// into a fresh snapshot. Every acknowledged write is appended to the WAL before the caller is answered, and
+    /// the WAL is compacted again whenever it outgrows the snapshot (see [`WAL_COMPACTION_FLOOR`]).
     pub fn open(dir: &Path) -> std::io::Result<Store> {
-        std::fs::create_dir_all(dir)?;
+        super::datadir::create_private_dir(dir)?;
         let snap_path = dir.join("snapshot.json");
         let wal_path = dir.join("wal.jsonl");
         let mut objects: BTreeMap<(String, String), Bucket> = BTreeMap::new();
@@ -134,6 +205,7 @@ impl Store {
                 apply_record(&mut objects, rec);
             }
         }
+        let snapshot_rv = rv;
         if wal_path.exists() {
             for line in BufReader::new(File::open(&wal_path)?).lines() {
                 let line = line?;
@@ -141,42 +213,69 @@ impl Store {
                 let Ok(rec) = serde_json::from_str::<Value>(&line) else {
                     break;
                 };
-                rv = rv.max(rec["rv"].as_u64().unwrap_or(0));
+                let rec_rv = rec["rv"].as_u64().unwrap_or(0);
+                // Records the snapshot already holds (a crash between a compaction's snapshot and its
+                // truncation of the log) are not replayed.
+                if rec_rv <= snapshot_rv {
+                    continue;
+                }
+                rv = rv.max(rec_rv);
                 apply_record(&mut objects, &rec);
             }
         }
         rv = rv.max(wall_clock_ms());
         // Compact: write the snapshot atomically, then start an empty WAL.
-        let tmp = dir.join("snapshot.json.tmp");
-        {
-            let mut f = File::create(&tmp)?;
-            let mut recs = Vec::new();
-            for ((g, r), bucket) in &objects {
-                for ((ns, n), obj) in bucket {
-                    recs.push(
-                        json!({"op": "put", "g": g, "r": r, "ns": ns, "n": n, "obj": obj.as_ref()}),
-                    );
-                }
-            }
-            serde_json::to_writer(&mut f, &json!({"rv": rv, "objects": recs}))?;
-            f.sync_all()?;
-        }
-        std::fs::rename(&tmp, &snap_path)?;
-        let wal = OpenOptions::new()
-            .create(true)
-            .write(true)
-            .truncate(true)
-            .open(&wal_path)?;
-        wal.sync_all()?;
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
+        let snapshot_bytes = write_snapshot(dir, rv, &objects)?;
+        let file = super::datadir::open_private(&wal_path, true)?;
+        file.sync_all()?;
+        let wal = Wal {
+            file,
+            dir: dir.to_path_buf(),
+            bytes: 0,
+            snapshot_bytes,
+            compact_at: Wal::threshold(snapshot_bytes),
+        };
         Ok(Store::build(
             rv,
             objects,
             Some(wal),
             Some(dir.to_path_buf()),
         ))
+    }
+
+    /// Compacts the WAL into a new snapshot once it has outgrown the last one. Called after a write is in
+    /// both the log and the map, under the lock. A failure leaves the log as it is (every write is still in
+    /// it) and is retried after as many bytes again.
+    fn maybe_compact(inner: &mut Inner) {
+        let Some(wal) = inner.wal.as_mut() else {
+            return;
+        };
+        if wal.bytes <= wal.compact_at {
+            return;
+        }
+        let result = write_snapshot(&wal.dir, inner.rv, &inner.objects).and_then(|n| {
+            wal.file.set_len(0)?;
+            wal.file.seek(SeekFrom::Start(0))?;
+            Ok(n)
+        });
+        match result {
+            Ok(n) => {
+                wal.bytes = 0;
+                wal.snapshot_bytes = n;
+                wal.compact_at = Wal::threshold(n);
+            }
+            Err(_) => wal.compact_at = wal.bytes.saturating_mul(2),
+        }
+    }
+
+    /// Bytes on disk: the last snapshot and the WAL (0 for an in-memory store).
+    pub fn disk_bytes(&self) -> u64 {
+        let inner = self.lock();
+        inner
+            .wal
+            .as_ref()
+            .map(|w| w.snapshot_bytes + w.bytes)
+            .unwrap_or(0)
     }
 
     pub fn data_dir(&self) -> Option<&Path> {
@@ -290,13 +389,20 @@ impl Store {
         out
     }
 
-    /// Every stored object: (group, resource, object). For controllers that scan (GC).
-    pub fn all_objects(&self) -> Vec<(String, String, Arc<Value>)> {
+    /// The stored objects `keep` accepts: (group, resource, object). One pass under the lock that clones
+    /// only what it returns, so a controller that scans for a few objects costs little however many are
+    /// stored.
+    pub fn select(
+        &self,
+        mut keep: impl FnMut(&Value) -> bool,
+    ) -> Vec<(String, String, Arc<Value>)> {
         let inner = self.lock();
         let mut out = Vec::new();
         for ((g, r), b) in &inner.objects {
             for obj in b.values() {
-                out.push((g.clone(), r.clone(), obj.clone()));
+                if keep(obj) {
+                    out.push((g.clone(), r.clone(), obj.clone()));
+                }
             }
         }
         out
@@ -310,6 +416,7 @@ impl Store {
         mut obj: Value,
     ) -> Result<Arc<Value>, StoreError> {
         let (ns, name) = ns_name(&obj);
+        check_size(&[group, resource, &ns, &name], &obj)?;
         let mut inner = self.lock();
         let bucket_key = (group.to_string(), resource.to_string());
         if inner
@@ -338,6 +445,7 @@ impl Store {
             .entry(bucket_key)
             .or_default()
             .insert((ns, name), obj.clone());
+        Store::maybe_compact(&mut inner);
         Ok(obj)
     }
 
@@ -350,6 +458,7 @@ impl Store {
         expected_rv: u64,
     ) -> Result<Arc<Value>, StoreError> {
         let (ns, name) = ns_name(&obj);
+        check_size(&[group, resource, &ns, &name], &obj)?;
         let mut inner = self.lock();
         let key = (ns.clone(), name.clone());
         let current = inner
@@ -380,6 +489,7 @@ impl Store {
             .entry((group.to_string(), resource.to_string()))
             .or_default()
             .insert(key, obj.clone());
+        Store::maybe_compact(&mut inner);
         Ok(obj)
     }
 
@@ -425,6 +535,7 @@ impl Store {
         {
             b.remove(&key);
         }
+        Store::maybe_compact(&mut inner);
         Ok(last)
     }
 
@@ -442,6 +553,8 @@ impl Store {
         previous: Option<Arc<Value>>,
     ) -> Result<(), StoreError> {
         if let Some(wal) = inner.wal.as_mut() {
+            let wal_bytes = &mut wal.bytes;
+            let wal = &mut wal.file;
             let rec = if kind == EventType::Deleted {
                 json!({"rv": rv, "op": "del", "g": group, "r": resource, "ns": ns, "n": name})
             } else {
@@ -452,6 +565,7 @@ impl Store {
             // One write per record: after it returns the record is in the kernel and survives kill -9.
             wal.write_all(&line)
                 .map_err(|e| StoreError::Io(e.to_string()))?;
+            *wal_bytes += line.len() as u64;
         }
         inner.rv = rv;
         let ev = Arc::new(Event {
@@ -596,6 +710,24 @@ mod tests {
     }
 
     #[test]
+    fn objects_larger_than_etcd_stores_are_refused_and_not_kept() {
+        let s = Store::in_memory();
+        let mut big = cm("a", "x");
+        big["data"] = json!({"k": "v".repeat(MAX_REQUEST_BYTES)});
+        assert!(matches!(
+            s.create("", "configmaps", big.clone()),
+            Err(StoreError::TooLarge { size }) if size > MAX_REQUEST_BYTES
+        ));
+        assert!(s.get("", "configmaps", "a", "x").is_none());
+        let small = s.create("", "configmaps", cm("a", "x")).unwrap();
+        assert!(matches!(
+            s.update("", "configmaps", big, object_rv(&small)),
+            Err(StoreError::TooLarge { .. })
+        ));
+        assert_eq!(s.get("", "configmaps", "a", "x").unwrap(), small);
+    }
+
+    #[test]
     fn update_with_stale_rv_conflicts() {
         let s = Store::in_memory();
         let a = s.create("", "configmaps", cm("a", "x")).unwrap();
@@ -634,6 +766,58 @@ mod tests {
             s.watch(Some(object_rv(&a) - 5)).is_err(),
             "RVs before the log start are expired"
         );
+    }
+
+    #[test]
+    fn the_log_is_compacted_while_running_and_a_reopen_recovers_the_last_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let wal = dir.path().join("wal.jsonl");
+        let s = Store::open(dir.path()).unwrap();
+        let mut obj = s.create("", "configmaps", cm("a", "hot")).unwrap();
+        let mut written = 0u64;
+        for i in 0..400 {
+            let mut next = cm("a", "hot");
+            next["data"] = json!({"i": i.to_string(), "pad": "p".repeat(8 * 1024)});
+            obj = s.update("", "configmaps", next, object_rv(&obj)).unwrap();
+            written += 8 * 1024;
+            let on_disk = std::fs::metadata(&wal).unwrap().len();
+            assert!(
+                on_disk <= WAL_COMPACTION_FLOOR + 16 * 1024,
+                "after {written} bytes written the log holds {on_disk}"
+            );
+        }
+        assert!(written > 3 * WAL_COMPACTION_FLOOR);
+        assert!(s.disk_bytes() < 2 * WAL_COMPACTION_FLOOR);
+        let last_rv = object_rv(&obj);
+        drop(s);
+        let s = Store::open(dir.path()).unwrap();
+        let hot = s.get("", "configmaps", "a", "hot").unwrap();
+        assert_eq!(hot["data"]["i"], "399");
+        assert_eq!(object_rv(&hot), last_rv);
+    }
+
+    #[test]
+    fn log_records_a_snapshot_already_holds_are_not_replayed() {
+        // A crash after a compaction's snapshot, before it truncated the log: the log's records are older.
+        let dir = tempfile::tempdir().unwrap();
+        let mut x = cm("a", "x");
+        x["data"] = json!({"v": "2"});
+        let snap = json!({"rv": 100, "objects": [{"op": "put", "g": "", "r": "configmaps", "ns": "a", "n": "x", "obj": x}]});
+        std::fs::write(dir.path().join("snapshot.json"), snap.to_string()).unwrap();
+        let mut old = cm("a", "x");
+        old["data"] = json!({"v": "1"});
+        let log = [
+            json!({"rv": 50, "op": "put", "g": "", "r": "configmaps", "ns": "a", "n": "x", "obj": old}),
+            json!({"rv": 60, "op": "del", "g": "", "r": "configmaps", "ns": "a", "n": "x"}),
+            json!({"rv": 101, "op": "put", "g": "", "r": "configmaps", "ns": "a", "n": "y", "obj": cm("a", "y")}),
+        ]
+        .iter()
+        .map(|r| format!("{r}\n"))
+        .collect::<String>();
+        std::fs::write(dir.path().join("wal.jsonl"), log).unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        assert_eq!(s.get("", "configmaps", "a", "x").unwrap()["data"]["v"], "2");
+        assert!(s.get("", "configmaps", "a", "y").is_some());
     }
 
     #[test]

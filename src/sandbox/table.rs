@@ -167,6 +167,19 @@ fn builtin_columns(group: &str, plural: &str) -> Option<&'static [Col]> {
         m.insert(("apps", "daemonsets"), leak(vec![n, int_col("Desired", "The desired number of nodes that should be running the daemon pod."), int_col("Current", "The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod."), int_col("Ready", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and ready."), int_col("Up-to-date", "The total number of nodes that are running updated daemon pod"), int_col("Available", "The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)"), s("Node Selector", "NodeSelector is a selector which must be true for the pod to fit on a node."), age, containers, images, selector]));
         m.insert(("networking.k8s.io", "ingresses"), leak(vec![n, s("Class", "The name of the IngressClass resource that should be used for ingress."), s("Hosts", "Hosts that incoming requests are matched against before the ingress rule"), s("Address", "Address is a list containing ingress points for the load-balancer"), s("Ports", "Ports of TLS configurations that open"), age]));
         m.insert(("coordination.k8s.io", "leases"), leak(vec![n, s("Holder", "The holder of the lease."), age]));
+        m.insert(("autoscaling", "horizontalpodautoscalers"), leak(vec![n, s("Reference", "scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count."), s("Targets", "metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).  The desired replica count is calculated multiplying the ratio between the target value and the current value by the current number of pods.  Ergo, metrics used must decrease as the pod count is increased, and vice-versa.  See the individual metric source types for more information about how each type of metric must respond. If not set, the default metric will be set to 80% average CPU utilization."), s("MinPods", "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.  It defaults to 1 pod.  minReplicas is allowed to be 0 if the alpha feature gate HPAScaleToZero is enabled and at least one Object or External metric is configured.  Scaling is active as long as at least one metric value is available."), s("MaxPods", "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas."), s("Replicas", "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler."), age]));
+        m.insert(("policy", "poddisruptionbudgets"), leak(vec![n, s("Min Available", "The minimum number of pods that must be available."), s("Max Unavailable", "The maximum number of pods that may be unavailable."), int_col("Allowed Disruptions", "Calculated number of pods that may be disrupted at this time."), age]));
+        m.insert(("networking.k8s.io", "networkpolicies"), leak(vec![n, s("Pod-Selector", "podSelector selects the pods to which this NetworkPolicy object applies. The array of rules is applied to any pods selected by this field. An empty selector matches all pods in the policy's namespace. Multiple network policies can select the same set of pods. In this case, the ingress rules for each are combined additively. This field is optional. If it is not specified, it defaults to an empty selector."), age]));
+        m.insert(("networking.k8s.io", "ingressclasses"), leak(vec![n, s("Controller", "Controller that is responsible for handling this class"), s("Parameters", "A reference to a resource with additional parameters"), age]));
+        m.insert(("storage.k8s.io", "storageclasses"), leak(vec![n, s("Provisioner", "provisioner indicates the type of the provisioner."), s("ReclaimPolicy", "reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete."), s("VolumeBindingMode", "volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature."), s("AllowVolumeExpansion", "allowVolumeExpansion shows whether the storage class allow volume expand."), age]));
+        // PreemptionPolicy has priority 0 in v1.37's printer although its cell is filled only for wide output
+        // (which the server always asks for).
+        m.insert(("scheduling.k8s.io", "priorityclasses"), leak(vec![n, int_col("Value", "value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec."), ("Global-Default", "boolean", "", "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.", 0), age, s("PreemptionPolicy", "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.")]));
+        m.insert(("discovery.k8s.io", "endpointslices"), leak(vec![n, s("AddressType", "addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation. The following address types are currently supported: * IPv4: Represents an IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified Domain Name. (Deprecated) The EndpointSlice controller only generates, and kube-proxy only processes, slices of addressType \"IPv4\" and \"IPv6\". No semantics are defined for the \"FQDN\" type."), s("Ports", "ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. Each slice may include a maximum of 100 ports. Services always have at least 1 port, so EndpointSlices generated by the EndpointSlice controller will likewise always have at least 1 port. EndpointSlices used for other purposes may have an empty ports list."), s("Endpoints", "endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints."), age]));
+        let webhooks = leak(vec![n, int_col("Webhooks", "Webhooks indicates the number of webhooks registered in this configuration"), age]);
+        m.insert(("admissionregistration.k8s.io", "validatingwebhookconfigurations"), webhooks);
+        m.insert(("admissionregistration.k8s.io", "mutatingwebhookconfigurations"), webhooks);
+        m.insert(("events.k8s.io", "events"), m[&("", "events")]);
         m
     });
     tables.get(&(group, plural)).copied()
@@ -650,12 +663,241 @@ fn builtin_cells(group: &str, plural: &str, obj: &Value, now: Timestamp) -> Vec<
                 n_name(obj),
             ]
         }
+        ("autoscaling", "horizontalpodautoscalers") if obj["apiVersion"] == "autoscaling/v1" => {
+            // Printed from the storage form, as the server prints from its internal type.
+            let mut stored = super::builtin::convert::to_storage(
+                "autoscaling",
+                "HorizontalPodAutoscaler",
+                "v1",
+                obj,
+            );
+            stored["apiVersion"] = json!("autoscaling/v2");
+            builtin_cells(group, plural, &stored, now)
+        }
+        ("autoscaling", "horizontalpodautoscalers") => {
+            let target = &spec["scaleTargetRef"];
+            let min = match spec["minReplicas"].as_i64() {
+                Some(m) => m.to_string(),
+                None => "<unset>".into(),
+            };
+            vec![
+                n,
+                json!(format!(
+                    "{}/{}",
+                    target["kind"].as_str().unwrap_or(""),
+                    target["name"].as_str().unwrap_or("")
+                )),
+                json!(hpa_targets(&spec["metrics"], &status["currentMetrics"])),
+                json!(min),
+                json!(int(&spec["maxReplicas"])),
+                json!(int(&status["currentReplicas"])),
+                a,
+            ]
+        }
+        ("policy", "poddisruptionbudgets") => {
+            let int_or_string = |v: &Value| match v {
+                Value::Null => "N/A".to_string(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            vec![
+                n,
+                json!(int_or_string(&spec["minAvailable"])),
+                json!(int_or_string(&spec["maxUnavailable"])),
+                json!(int(&status["disruptionsAllowed"])),
+                a,
+            ]
+        }
+        ("networking.k8s.io", "networkpolicies") => {
+            vec![n, json!(or_none(selector_string(&spec["podSelector"]))), a]
+        }
+        ("networking.k8s.io", "ingressclasses") => {
+            let mut name = name(obj).to_string();
+            if obj["metadata"]["annotations"]["ingressclass.kubernetes.io/is-default-class"]
+                == "true"
+            {
+                name.push_str(" (default)");
+            }
+            let p = &spec["parameters"];
+            let params = if p.is_object() {
+                let mut s = p["kind"].as_str().unwrap_or("").to_string();
+                if let Some(g) = p["apiGroup"].as_str() {
+                    s = format!("{s}.{g}");
+                }
+                format!("{s}/{}", p["name"].as_str().unwrap_or(""))
+            } else {
+                "<none>".into()
+            };
+            vec![
+                json!(name),
+                json!(spec["controller"].as_str().unwrap_or("")),
+                json!(params),
+                a,
+            ]
+        }
+        ("storage.k8s.io", "storageclasses") => vec![
+            n,
+            json!(obj["provisioner"].as_str().unwrap_or("")),
+            json!(obj["reclaimPolicy"].as_str().unwrap_or("Delete")),
+            json!(obj["volumeBindingMode"].as_str().unwrap_or("Immediate")),
+            json!(obj["allowVolumeExpansion"].as_bool().unwrap_or(false)),
+            a,
+        ],
+        ("scheduling.k8s.io", "priorityclasses") => vec![
+            n,
+            json!(int(&obj["value"])),
+            json!(obj["globalDefault"].as_bool().unwrap_or(false)),
+            a,
+            json!(obj["preemptionPolicy"].as_str().unwrap_or("")),
+        ],
+        ("discovery.k8s.io", "endpointslices") => {
+            let ports = obj["ports"].as_array().into_iter().flatten().map(|p| {
+                match (p["port"].as_i64(), p["name"].as_str()) {
+                    (Some(n), _) => n.to_string(),
+                    (None, Some(nm)) => nm.to_string(),
+                    _ => "*".to_string(),
+                }
+            });
+            let addresses = obj["endpoints"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|e| e["addresses"].as_array().into_iter().flatten())
+                .map(|a| a.as_str().unwrap_or("").to_string());
+            vec![
+                n,
+                json!(obj["addressType"].as_str().unwrap_or("")),
+                json!(list_with_more(ports.collect())),
+                json!(list_with_more(addresses.collect())),
+                a,
+            ]
+        }
+        ("admissionregistration.k8s.io", _) => vec![n, json!(count(&obj["webhooks"])), a],
+        ("events.k8s.io", "events") => builtin_cells("", "events", &core_event(obj), now),
         ("coordination.k8s.io", "leases") => vec![
             n,
             json!(spec["holderIdentity"].as_str().unwrap_or("<none>")),
             a,
         ],
         _ => vec![n, a],
+    }
+}
+
+/// An events.k8s.io/v1 Event under core/v1 field names, as the server prints both from one internal type.
+fn core_event(obj: &Value) -> Value {
+    let mut e = obj.clone();
+    let renames = [
+        ("regarding", "involvedObject"),
+        ("note", "message"),
+        ("reportingController", "reportingComponent"),
+        ("deprecatedSource", "source"),
+        ("deprecatedFirstTimestamp", "firstTimestamp"),
+        ("deprecatedLastTimestamp", "lastTimestamp"),
+        ("deprecatedCount", "count"),
+    ];
+    if let Value::Object(m) = &mut e {
+        for (from, to) in renames {
+            if let Some(v) = m.remove(from) {
+                m.insert(to.into(), v);
+            }
+        }
+    }
+    e
+}
+
+/// Go's `listWithMoreString` for the EndpointSlice columns: at most three entries, then `+ N more...`.
+fn list_with_more(items: Vec<String>) -> String {
+    const MAX: usize = 3;
+    if items.len() > MAX {
+        return format!("{} + {} more...", items[..MAX].join(","), items.len() - MAX);
+    }
+    let s = items.join(",");
+    if s.is_empty() {
+        "<unset>".into()
+    } else {
+        s
+    }
+}
+
+/// A quantity as Go prints it (the stored form is already canonical).
+fn quantity(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "0".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The HPA printer's TARGETS (`formatHPAMetrics`): `<current>/<target>` per metric, two at most.
+fn hpa_targets(specs: &Value, statuses: &Value) -> String {
+    let specs = specs.as_array().map(Vec::as_slice).unwrap_or_default();
+    if specs.is_empty() {
+        return "<none>".into();
+    }
+    let status = |i: usize, key: &str| -> Option<&Value> {
+        statuses.get(i).map(|s| &s[key]).filter(|v| v.is_object())
+    };
+    let list: Vec<String> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let ty = spec["type"].as_str().unwrap_or("");
+            let key = match ty {
+                "External" => "external",
+                "Pods" => "pods",
+                "Object" => "object",
+                "Resource" => "resource",
+                "ContainerResource" => "containerResource",
+                _ => return "<unknown type>".to_string(),
+            };
+            let src = &spec[key];
+            let target = &src["target"];
+            let current = status(i, key).map(|s| &s["current"]);
+            let cur = |k: &str| {
+                current
+                    .filter(|c| !c[k].is_null() || k == "value")
+                    .map_or("<unknown>".to_string(), |c| quantity(&c[k]))
+            };
+            match ty {
+                "External" | "Object" if !target["averageValue"].is_null() => format!(
+                    "{}/{} (avg)",
+                    cur("averageValue"),
+                    quantity(&target["averageValue"])
+                ),
+                "External" | "Object" => {
+                    format!("{}/{}", cur("value"), quantity(&target["value"]))
+                }
+                "Pods" => format!(
+                    "{}/{}",
+                    current.map_or("<unknown>".to_string(), |c| quantity(&c["averageValue"])),
+                    quantity(&target["averageValue"])
+                ),
+                _ => {
+                    let res = src["name"].as_str().unwrap_or("");
+                    if !target["averageValue"].is_null() {
+                        format!(
+                            "{res}: {}/{}",
+                            current
+                                .map_or("<unknown>".to_string(), |c| quantity(&c["averageValue"])),
+                            quantity(&target["averageValue"])
+                        )
+                    } else {
+                        let now = current
+                            .and_then(|c| c["averageUtilization"].as_i64())
+                            .map_or("<unknown>".to_string(), |u| format!("{u}%"));
+                        let want = target["averageUtilization"]
+                            .as_i64()
+                            .map_or("<auto>".to_string(), |u| format!("{u}%"));
+                        format!("{res}: {now}/{want}")
+                    }
+                }
+            }
+        })
+        .collect();
+    if list.len() > 2 {
+        format!("{} + {} more...", list[..2].join(", "), list.len() - 2)
+    } else {
+        list.join(", ")
     }
 }
 
@@ -789,6 +1031,51 @@ pub fn render(
         "columnDefinitions": printer.columns(),
         "rows": rows,
     })
+}
+
+/// A Table for a list: as [`render`], and the StorageClass printer's list pass that marks the effective default
+/// class (the newest one annotated as default; on a tie, the first name) `NAME (default)`.
+pub fn render_list(
+    table_version: &str,
+    printer: &Printer,
+    objects: &[Value],
+    list_meta: Value,
+    include_object: &str,
+) -> Value {
+    let mut table = render(table_version, printer, objects, list_meta, include_object);
+    let is_storage_class = matches!(printer, Printer::Builtin { group, plural }
+        if group == "storage.k8s.io" && plural == "storageclasses");
+    if !is_storage_class {
+        return table;
+    }
+    let is_default = |o: &Value| {
+        let a = &o["metadata"]["annotations"];
+        a["storageclass.kubernetes.io/is-default-class"] == "true"
+            || a["storageclass.beta.kubernetes.io/is-default-class"] == "true"
+    };
+    let created = |o: &Value| {
+        o["metadata"]["creationTimestamp"]
+            .as_str()
+            .and_then(|t| t.parse::<Timestamp>().ok())
+    };
+    let mut best: Option<usize> = None;
+    for (i, o) in objects.iter().enumerate().filter(|(_, o)| is_default(o)) {
+        best = match best {
+            None => Some(i),
+            Some(b) => {
+                let (ct, bt) = (created(o), created(&objects[b]));
+                if ct > bt || (ct == bt && name(o) < name(&objects[b])) {
+                    Some(i)
+                } else {
+                    Some(b)
+                }
+            }
+        };
+    }
+    if let Some(i) = best {
+        table["rows"][i]["cells"][0] = json!(format!("{} (default)", name(&objects[i])));
+    }
+    table
 }
 
 #[cfg(test)]

@@ -76,8 +76,13 @@ pub async fn start(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             ctx.query.get("includeObject").unwrap_or("").to_string(),
         )
     });
+    let (group, version, crd) = (ctx.rt.group.clone(), ctx.version.clone(), ctx.rt.is_crd());
     let present = move |obj: &Value| -> Value {
-        let mut o = obj.clone();
+        let mut o = if crd {
+            obj.clone()
+        } else {
+            super::builtin::convert::from_storage(&group, &kind, &version, obj)
+        };
         o["apiVersion"] = json!(api_version);
         o["kind"] = json!(kind);
         match &table {

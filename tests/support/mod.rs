@@ -359,3 +359,50 @@ pub fn federated(kind: &str) -> ApiResource {
         &format!("federated{}s", kind.to_lowercase()),
     )
 }
+
+/// One raw request through `client`, with `headers`: the status code, the body as JSON (`Null` when it is
+/// not JSON) and the body as text. Every test that talks HTTP to a server goes through this.
+pub async fn request(
+    client: &kube::Client,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Vec<u8>,
+) -> (u16, Value, String) {
+    let mut b = http::Request::builder().method(method).uri(path);
+    for (name, value) in headers {
+        b = b.header(*name, *value);
+    }
+    let res = client
+        .send(b.body(kube::client::Body::from(body)).unwrap())
+        .await
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    let code = res.status().as_u16();
+    let bytes = res.into_body().collect_bytes().await.unwrap();
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    (
+        code,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        text,
+    )
+}
+
+/// A request with a JSON body (its Content-Type `content_type`) or none: the status code and the answer
+/// as JSON.
+pub async fn send_json(
+    client: &kube::Client,
+    method: &str,
+    path: &str,
+    content_type: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let (headers, bytes) = match body {
+        Some(v) => (
+            vec![("content-type", content_type)],
+            serde_json::to_vec(&v).unwrap(),
+        ),
+        None => (vec![], vec![]),
+    };
+    let (code, value, _) = request(client, method, path, &headers, bytes).await;
+    (code, value)
+}

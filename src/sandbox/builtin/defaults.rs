@@ -3,6 +3,7 @@
 
 use base64::Engine;
 use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Inserts `value` under `key` when absent or null.
 fn default(m: &mut Map<String, Value>, key: &str, value: Value) {
@@ -179,6 +180,7 @@ fn default_job(metadata: Option<&Map<String, Value>>, spec: &mut Map<String, Val
     if spec.get("podFailurePolicy").is_none_or(Value::is_null) {
         default(spec, "podReplacementPolicy", json!("TerminatingOrFailed"));
     }
+    default(spec, "manualSelector", json!(false));
     let manual = spec.get("manualSelector").and_then(Value::as_bool) == Some(true);
     let uid = metadata.and_then(|m| m.get("uid")).and_then(Value::as_str);
     let name = metadata.and_then(|m| m.get("name")).and_then(Value::as_str);
@@ -200,6 +202,56 @@ fn default_job(metadata: Option<&Map<String, Value>>, spec: &mut Map<String, Val
         }
     }
     default_pod_template(spec);
+}
+
+/// What a Job's create adds before defaulting is judged: Go's `SetDefaults_Job` gives a Job without labels
+/// its template's labels map (the same map, so the labels generated next show on the Job too), and, unless
+/// `manualSelector` is true, `generateSelector` adds the `controller-uid`/`job-name` labels (both spellings)
+/// the template lacks and `batch.kubernetes.io/controller-uid` to the selector's `matchLabels`, even to a
+/// selector the user gave (which validation then refuses). On update only the labels are defaulted.
+pub fn default_job_labels_and_selector(job: &mut Value, create: bool) {
+    let Some(o) = job.as_object_mut() else {
+        return;
+    };
+    let template_labels_set = o
+        .get("spec")
+        .and_then(|s| s.get("template"))
+        .and_then(|t| t.get("metadata"))
+        .and_then(|m| m.get("labels"))
+        .is_some_and(Value::is_object);
+    let job_labels_empty = o
+        .get("metadata")
+        .and_then(|m| m.get("labels"))
+        .and_then(Value::as_object)
+        .is_none_or(|l| l.is_empty());
+    let meta = o.get("metadata").cloned().unwrap_or_default();
+    let (uid, name) = (
+        meta["uid"].as_str().unwrap_or("").to_string(),
+        meta["name"].as_str().unwrap_or("").to_string(),
+    );
+    let spec = obj(o, "spec");
+    let manual = spec.get("manualSelector").and_then(Value::as_bool) == Some(true);
+    if create && !manual && !uid.is_empty() {
+        let labels = obj(obj(obj(spec, "template"), "metadata"), "labels");
+        for (k, v) in [
+            ("batch.kubernetes.io/job-name", &name),
+            ("job-name", &name),
+            ("batch.kubernetes.io/controller-uid", &uid),
+            ("controller-uid", &uid),
+        ] {
+            default(labels, k, json!(v));
+        }
+        let selector = obj(spec, "selector");
+        default(
+            obj(selector, "matchLabels"),
+            "batch.kubernetes.io/controller-uid",
+            json!(uid),
+        );
+    }
+    if template_labels_set && job_labels_empty {
+        let labels = spec["template"]["metadata"]["labels"].clone();
+        obj(o, "metadata").insert("labels".into(), labels);
+    }
 }
 
 fn default_service(spec: &mut Map<String, Value>) {
@@ -258,14 +310,14 @@ fn default_service(spec: &mut Map<String, Value>) {
 }
 
 fn default_binding(o: &mut Map<String, Value>) {
+    // A ServiceAccount subject's group is "", which Go leaves out.
     for s in each_item(o, "subjects") {
-        let group = match s.get("kind").and_then(Value::as_str) {
-            Some("ServiceAccount") => "",
-            Some("User" | "Group") => "rbac.authorization.k8s.io",
-            _ => continue,
-        };
-        if is_empty_or_absent(s, "apiGroup") {
-            s.insert("apiGroup".into(), json!(group));
+        if matches!(
+            s.get("kind").and_then(Value::as_str),
+            Some("User" | "Group")
+        ) && is_empty_or_absent(s, "apiGroup")
+        {
+            s.insert("apiGroup".into(), json!("rbac.authorization.k8s.io"));
         }
     }
     if let Some(r) = obj_if_present(o, "roleRef") {
@@ -341,7 +393,8 @@ pub fn apply_defaults(group: &str, kind: &str, obj_value: &mut Value) {
                 let labels = obj(obj(o, "metadata"), "labels");
                 labels.insert("kubernetes.io/metadata.name".into(), json!(name));
             }
-            default(obj(o, "spec"), "finalizers", json!(["kubernetes"]));
+            // spec.finalizers gets `kubernetes` on create only (hooks::before_create): the namespace
+            // controller empties it through /finalize, and defaulting must not bring it back.
             default(obj(o, "status"), "phase", json!("Active"));
         }
         ("", "Secret") if is_empty_or_absent(o, "type") => {
@@ -426,7 +479,55 @@ pub fn apply_defaults(group: &str, kind: &str, obj_value: &mut Value) {
         ("rbac.authorization.k8s.io", "ClusterRoleBinding" | "RoleBinding") => default_binding(o),
         ("autoscaling", "HorizontalPodAutoscaler") => default_hpa(obj(o, "spec")),
         ("networking.k8s.io", "NetworkPolicy") => default_network_policy(obj(o, "spec")),
+        ("networking.k8s.io", "IngressClass") => {
+            if let Some(p) = obj_if_present(obj(o, "spec"), "parameters") {
+                default(p, "scope", json!("Cluster"));
+            }
+        }
+        ("storage.k8s.io", "StorageClass") => {
+            default(o, "reclaimPolicy", json!("Delete"));
+            default(o, "volumeBindingMode", json!("Immediate"));
+        }
+        ("scheduling.k8s.io", "PriorityClass") => {
+            // `value` is a plain int32 in Go: absent decodes as 0 and is always written out.
+            default(o, "value", json!(0));
+            default(o, "preemptionPolicy", json!("PreemptLowerPriority"));
+        }
+        ("discovery.k8s.io", "EndpointSlice") => {
+            for p in each_item(o, "ports") {
+                default(p, "name", json!(""));
+                default(p, "protocol", json!("TCP"));
+            }
+        }
+        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration") => {
+            default_webhooks(o, false)
+        }
+        ("admissionregistration.k8s.io", "MutatingWebhookConfiguration") => {
+            default_webhooks(o, true)
+        }
         _ => {}
+    }
+}
+
+/// Each webhook of a Validating/MutatingWebhookConfiguration (`SetDefaults_ValidatingWebhook` and friends).
+fn default_webhooks(o: &mut Map<String, Value>, mutating: bool) {
+    for w in each_item(o, "webhooks") {
+        default(w, "failurePolicy", json!("Fail"));
+        default(w, "matchPolicy", json!("Equivalent"));
+        default(w, "namespaceSelector", json!({}));
+        default(w, "objectSelector", json!({}));
+        default(w, "timeoutSeconds", json!(10));
+        if mutating {
+            default(w, "reinvocationPolicy", json!("Never"));
+        }
+        for r in each_item(w, "rules") {
+            default(r, "scope", json!("*"));
+        }
+        if let Some(svc) =
+            obj_if_present(w, "clientConfig").and_then(|c| obj_if_present(c, "service"))
+        {
+            default(svc, "port", json!(443));
+        }
     }
 }
 
@@ -462,15 +563,41 @@ pub fn normalize(group: &str, kind: &str, obj_value: &mut Value) {
     }
 }
 
-fn needs_cluster_ip(spec: &Value) -> bool {
+fn service_type(spec: &Value) -> &str {
     spec.get("type")
         .and_then(Value::as_str)
+        .filter(|t| !t.is_empty())
         .unwrap_or("ClusterIP")
-        != "ExternalName"
 }
 
-/// Carries into an update the server-allocated values the client omitted: a Service's `clusterIP`/`clusterIPs`,
-/// `ipFamilies`/`ipFamilyPolicy`, `nodePort`s (matched by port and protocol) and `healthCheckNodePort`.
+fn needs_cluster_ip(spec: &Value) -> bool {
+    service_type(spec) != "ExternalName"
+}
+
+fn needs_node_port(spec: &Value) -> bool {
+    matches!(service_type(spec), "NodePort" | "LoadBalancer")
+}
+
+fn needs_health_check_node_port(spec: &Value) -> bool {
+    service_type(spec) == "LoadBalancer"
+        && spec.get("externalTrafficPolicy").and_then(Value::as_str) == Some("Local")
+}
+
+fn node_ports(spec: &Value) -> BTreeSet<i64> {
+    spec.get("ports")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("nodePort").and_then(Value::as_i64))
+        .filter(|n| *n != 0)
+        .collect()
+}
+
+/// Carries into an update the server-allocated values the client omitted, as the API server's Service
+/// storage does before validating (`patchAllocatedValues`): `clusterIP`/`clusterIPs` while both versions
+/// need one; each port's `nodePort` from the stored port of the same name while both need node ports,
+/// unless another port of the update already uses it; `healthCheckNodePort`; and `ipFamilies`/
+/// `ipFamilyPolicy`. So `kubectl replace` or a PUT of a manifest without them keeps what was allocated.
 /// Call before [`apply_defaults`] and validation on update.
 pub fn prepare_update(group: &str, kind: &str, obj_value: &mut Value, old: &Value) {
     if !(group.is_empty() && kind == "Service") {
@@ -484,48 +611,64 @@ pub fn prepare_update(group: &str, kind: &str, obj_value: &mut Value, old: &Valu
     };
     let spec = obj(o, "spec");
     let new_spec = Value::Object(spec.clone());
-    if !(needs_cluster_ip(old_spec) && needs_cluster_ip(&new_spec)) {
-        return;
-    }
-    if is_empty_or_absent(spec, "clusterIP") {
-        for key in ["clusterIP", "clusterIPs"] {
-            if let Some(v) = old_spec.get(key) {
-                spec.insert(key.into(), v.clone());
+    if needs_cluster_ip(old_spec) && needs_cluster_ip(&new_spec) {
+        if is_empty_or_absent(spec, "clusterIP") {
+            if let Some(v) = old_spec.get("clusterIP") {
+                spec.insert("clusterIP".into(), v.clone());
+            }
+        }
+        let same_ip = spec.get("clusterIP") == old_spec.get("clusterIP");
+        if is_empty_or_absent(spec, "clusterIPs") && same_ip {
+            if let Some(v) = old_spec.get("clusterIPs") {
+                spec.insert("clusterIPs".into(), v.clone());
+            }
+        }
+        for key in ["ipFamilies", "ipFamilyPolicy"] {
+            if is_empty_or_absent(spec, key) {
+                if let Some(v) = old_spec.get(key) {
+                    spec.insert(key.into(), v.clone());
+                }
             }
         }
     }
-    for key in ["ipFamilies", "ipFamilyPolicy", "healthCheckNodePort"] {
-        if is_empty_or_absent(spec, key) {
-            if let Some(v) = old_spec.get(key) {
-                spec.insert(key.into(), v.clone());
+    if needs_node_port(old_spec) && needs_node_port(&new_spec) {
+        // A node port the update already gives to some port is not handed to another.
+        let used: BTreeSet<i64> = node_ports(old_spec)
+            .intersection(&node_ports(&new_spec))
+            .copied()
+            .collect();
+        let by_name: BTreeMap<&str, &Value> = old_spec
+            .get("ports")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                let np = p.get("nodePort")?;
+                Some((p.get("name").and_then(Value::as_str).unwrap_or(""), np))
+            })
+            .collect();
+        for p in each_item(spec, "ports") {
+            let unset = p
+                .get("nodePort")
+                .and_then(Value::as_i64)
+                .is_none_or(|n| n == 0);
+            if !unset {
+                continue;
+            }
+            let name = p.get("name").and_then(Value::as_str).unwrap_or("");
+            if let Some(np) = by_name.get(name) {
+                if np.as_i64().is_some_and(|n| !used.contains(&n)) {
+                    p.insert("nodePort".into(), (*np).clone());
+                }
             }
         }
     }
-    let old_ports: Vec<&Value> = old_spec
-        .get("ports")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
-    for p in each_item(spec, "ports") {
-        let has = p
-            .get("nodePort")
-            .and_then(Value::as_i64)
-            .is_some_and(|n| n != 0);
-        if has {
-            continue;
-        }
-        let protocol = p
-            .get("protocol")
-            .and_then(Value::as_str)
-            .unwrap_or("TCP")
-            .to_string();
-        let port = p.get("port").cloned();
-        let found = old_ports.iter().find(|op| {
-            op.get("port") == port.as_ref()
-                && op.get("protocol").and_then(Value::as_str).unwrap_or("TCP") == protocol
-        });
-        if let Some(np) = found.and_then(|op| op.get("nodePort")) {
-            p.insert("nodePort".into(), np.clone());
+    if needs_health_check_node_port(old_spec)
+        && needs_health_check_node_port(&new_spec)
+        && is_empty_or_absent(spec, "healthCheckNodePort")
+    {
+        if let Some(v) = old_spec.get("healthCheckNodePort") {
+            spec.insert("healthCheckNodePort".into(), v.clone());
         }
     }
 }
@@ -623,13 +766,13 @@ mod tests {
     }
 
     #[test]
-    fn namespace_defaults_label_finalizer_phase() {
+    fn namespace_defaults_label_and_phase() {
         let mut n = json!({"metadata": {"name": "team-a"}});
         apply_defaults("", "Namespace", &mut n);
         assert_eq!(
             n,
             json!({"metadata": {"name": "team-a", "labels": {"kubernetes.io/metadata.name": "team-a"}},
-                "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
+                "status": {"phase": "Active"}})
         );
     }
 
@@ -719,7 +862,7 @@ mod tests {
         apply_defaults("rbac.authorization.k8s.io", "ClusterRoleBinding", &mut b);
         assert_eq!(b["roleRef"]["apiGroup"], "rbac.authorization.k8s.io");
         assert_eq!(b["subjects"][0]["apiGroup"], "rbac.authorization.k8s.io");
-        assert_eq!(b["subjects"][1]["apiGroup"], "");
+        assert!(b["subjects"][1].get("apiGroup").is_none());
     }
 
     #[test]
@@ -732,5 +875,29 @@ mod tests {
         assert_eq!(new["spec"]["clusterIP"], "10.96.0.7");
         assert_eq!(new["spec"]["clusterIPs"], json!(["10.96.0.7"]));
         assert_eq!(new["spec"]["ports"][0]["nodePort"], 30080);
+    }
+
+    #[test]
+    fn node_ports_follow_port_names_and_are_never_given_twice() {
+        let old = json!({"spec": {"type": "NodePort", "clusterIP": "10.96.0.7", "clusterIPs": ["10.96.0.7"],
+            "ports": [{"name": "http", "port": 80, "nodePort": 30080}, {"name": "https", "port": 443, "nodePort": 30443}]}});
+        // http moved to another port number; https's node port is taken by the new metrics port.
+        let mut new = json!({"spec": {"type": "NodePort", "ports": [{"name": "http", "port": 8080},
+            {"name": "metrics", "port": 9090, "nodePort": 30443}, {"name": "https", "port": 443}]}});
+        prepare_update("", "Service", &mut new, &old);
+        let ports = &new["spec"]["ports"];
+        assert_eq!(ports[0]["nodePort"], 30080);
+        assert_eq!(ports[1]["nodePort"], 30443);
+        assert!(ports[2].get("nodePort").is_none());
+        // Turned into a ClusterIP Service: it keeps its IP and gets no node port.
+        let mut new =
+            json!({"spec": {"type": "ClusterIP", "ports": [{"name": "http", "port": 80}]}});
+        prepare_update("", "Service", &mut new, &old);
+        assert_eq!(new["spec"]["clusterIP"], "10.96.0.7");
+        assert!(new["spec"]["ports"][0].get("nodePort").is_none());
+        // An ExternalName Service gets no cluster IP.
+        let mut new = json!({"spec": {"type": "ExternalName", "externalName": "example.com"}});
+        prepare_update("", "Service", &mut new, &old);
+        assert!(new["spec"].get("clusterIP").is_none());
     }
 }

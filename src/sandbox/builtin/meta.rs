@@ -1,4 +1,5 @@
-//! ObjectMeta validation shared by every kind (apimachinery `ValidateObjectMeta`) and Go `%#v`-style value rendering.
+//! ObjectMeta validation shared by every kind (apimachinery `ValidateObjectMeta`) and the rendering of field
+//! error values as the API server prints them (JSON, as Go's encoder writes it).
 
 use super::names;
 use super::NameRule;
@@ -8,7 +9,7 @@ use serde_json::Value;
 /// Total bytes of annotation keys plus values a server accepts.
 const TOTAL_ANNOTATION_SIZE_LIMIT: usize = 256 * 1024;
 
-/// An Invalid error whose value is already rendered (Go structs and maps print with `%#v`).
+/// An Invalid error whose value is already rendered (lists, maps and structs print as JSON).
 pub(crate) fn invalid_raw(
     field: impl Into<String>,
     rendered: String,
@@ -22,38 +23,23 @@ pub(crate) fn invalid_raw(
     }
 }
 
-/// Go `%#v` of a `map[string]string` (keys sorted, as fmt prints maps).
+/// A `map[string]string` field error value as the API server prints it: JSON with sorted keys (Go's
+/// encoder sorts map keys), `null` when absent.
 pub(crate) fn go_string_map(v: Option<&Value>) -> String {
     match v.and_then(Value::as_object) {
-        None => "map[string]string(nil)".to_string(),
+        None => "null".to_string(),
         Some(m) => {
-            let mut entries: Vec<(&String, String)> = m
-                .iter()
-                .map(|(k, v)| (k, v.as_str().unwrap_or_default().to_string()))
-                .collect();
-            entries.sort();
-            let body = entries
-                .iter()
-                .map(|(k, v)| format!("{k:?}:{v:?}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!("map[string]string{{{body}}}")
+            let sorted: std::collections::BTreeMap<&String, &Value> = m.iter().collect();
+            serde_json::to_string(&sorted).unwrap_or_default()
         }
     }
 }
 
-/// Go `%#v` of a `[]string`.
+/// A `[]string` field error value as the API server prints it: compact JSON, `null` when absent.
 pub(crate) fn go_string_slice(v: Option<&Value>) -> String {
     match v.and_then(Value::as_array) {
-        None => "[]string(nil)".to_string(),
-        Some(items) => format!(
-            "[]string{{{}}}",
-            items
-                .iter()
-                .map(|s| format!("{:?}", s.as_str().unwrap_or_default()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        None => "null".to_string(),
+        Some(items) => serde_json::to_string(items).unwrap_or_default(),
     }
 }
 
@@ -359,7 +345,7 @@ mod tests {
             NameRule::Dns1123Subdomain,
             false,
         );
-        assert_eq!(text(&errs), "metadata.finalizers: Invalid value: []string{\"orphan\", \"foregroundDeletion\"}: finalizer orphan and foregroundDeletion cannot be both set");
+        assert_eq!(text(&errs), "metadata.finalizers: Invalid value: [\"orphan\",\"foregroundDeletion\"]: finalizer orphan and foregroundDeletion cannot be both set");
     }
 
     #[test]
@@ -371,11 +357,11 @@ mod tests {
     }
 
     #[test]
-    fn go_map_rendering_sorts_keys() {
+    fn map_values_render_as_json_with_sorted_keys() {
         assert_eq!(
             go_string_map(Some(&json!({"b": "2", "a": "1"}))),
-            "map[string]string{\"a\":\"1\", \"b\":\"2\"}"
+            "{\"a\":\"1\",\"b\":\"2\"}"
         );
-        assert_eq!(go_string_map(None), "map[string]string(nil)");
+        assert_eq!(go_string_map(None), "null");
     }
 }

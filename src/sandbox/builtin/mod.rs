@@ -1,14 +1,18 @@
 //! Built-in type semantics of the sandbox: defaults, validation, unknown-field pruning, immutable fields.
 
+pub mod convert;
 mod defaults;
 mod meta;
 pub(crate) mod names;
 pub(crate) mod prune;
+mod quantities;
 mod validate;
+mod validate_groups;
 
-pub use defaults::{apply_defaults, normalize, prepare_update};
+pub use defaults::{apply_defaults, default_job_labels_and_selector, normalize, prepare_update};
 pub use meta::validate_object_meta;
-pub use prune::{decode_error, prune_unknown_fields};
+pub use prune::{decode_error, metadata_type_error, prune_unknown_fields};
+pub use quantities::canonicalize_quantities;
 pub use validate::validate;
 
 /// Which rule `metadata.name` (and `generateName`) must satisfy.
@@ -104,6 +108,12 @@ pub fn is_namespaced(group: &str, kind: &str) -> Option<bool> {
         ("networking.k8s.io", "Ingress" | "NetworkPolicy") => true,
         ("policy", "PodDisruptionBudget") => true,
         ("autoscaling", "HorizontalPodAutoscaler") => true,
+        ("networking.k8s.io", "IngressClass") => false,
+        ("events.k8s.io", "Event") => true,
+        ("discovery.k8s.io", "EndpointSlice") => true,
+        ("storage.k8s.io", "StorageClass") => false,
+        ("scheduling.k8s.io", "PriorityClass") => false,
+        ("admissionregistration.k8s.io", _) => false,
         _ => return None,
     })
 }

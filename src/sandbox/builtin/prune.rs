@@ -1,6 +1,9 @@
 //! Unknown-field pruning of built-in kinds by a round trip through the k8s-openapi struct of the kind.
 
-use k8s_openapi::api::{apps, autoscaling, batch, coordination, core, networking, policy, rbac};
+use k8s_openapi::api::{
+    admissionregistration, apps, autoscaling, batch, coordination, core, discovery, events,
+    networking, policy, rbac, scheduling, storage,
+};
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1 as apiextensions;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::{de::DeserializeOwned, Serialize};
@@ -52,6 +55,20 @@ fn round_trip_for(group: &str, version: &str, kind: &str) -> Option<RoundTrip> {
         ("policy", "v1", "PodDisruptionBudget") => round_trip::<policy::v1::PodDisruptionBudget>,
         ("autoscaling", "v2", "HorizontalPodAutoscaler") => {
             round_trip::<autoscaling::v2::HorizontalPodAutoscaler>
+        }
+        ("autoscaling", "v1", "HorizontalPodAutoscaler") => {
+            round_trip::<autoscaling::v1::HorizontalPodAutoscaler>
+        }
+        ("networking.k8s.io", "v1", "IngressClass") => round_trip::<networking::v1::IngressClass>,
+        ("storage.k8s.io", "v1", "StorageClass") => round_trip::<storage::v1::StorageClass>,
+        ("scheduling.k8s.io", "v1", "PriorityClass") => round_trip::<scheduling::v1::PriorityClass>,
+        ("discovery.k8s.io", "v1", "EndpointSlice") => round_trip::<discovery::v1::EndpointSlice>,
+        ("events.k8s.io", "v1", "Event") => round_trip::<events::v1::Event>,
+        ("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration") => {
+            round_trip::<admissionregistration::v1::ValidatingWebhookConfiguration>
+        }
+        ("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration") => {
+            round_trip::<admissionregistration::v1::MutatingWebhookConfiguration>
         }
         _ => return None,
     })
@@ -189,6 +206,72 @@ fn base64_error(s: &str) -> Option<String> {
     }
 }
 
+/// The JSON type of a value as Go's decoder names it in an `UnmarshalTypeError`.
+fn go_json_type(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "bool",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Null => "null",
+    }
+}
+
+/// Where a built-in kind embeds an ObjectMeta besides its own `metadata`.
+fn embedded_metas(group: &str, kind: &str) -> &'static [&'static str] {
+    match (group, kind) {
+        ("", "ReplicationController" | "PodTemplate")
+        | ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
+        | ("batch", "Job") => &["metadata", "spec.template.metadata"],
+        ("batch", "CronJob") => &[
+            "metadata",
+            "spec.jobTemplate.metadata",
+            "spec.jobTemplate.spec.template.metadata",
+        ],
+        _ => &["metadata"],
+    }
+}
+
+/// The 400 a real server gives for a label or annotation that is not a string (or a `labels` that is not a
+/// map): its typed decoder stops at the first such value, in Go's words
+/// (`ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal bool into Go struct
+/// field ObjectMeta.metadata.labels of type string`). None when every one is a string.
+pub fn metadata_type_error(group: &str, version: &str, kind: &str, obj: &Value) -> Option<String> {
+    let prefix = format!("{kind} in version \"{version}\" cannot be handled as a {kind}");
+    for path in embedded_metas(group, kind) {
+        let Some(meta) = path.split('.').try_fold(obj, |v, k| v.get(k)) else {
+            continue;
+        };
+        let Some(meta) = meta.as_object() else {
+            continue;
+        };
+        // Document order, as the decoder meets them.
+        for (key, value) in meta {
+            if key != "labels" && key != "annotations" {
+                continue;
+            }
+            let field = format!("{path}.{key}");
+            let wrong = |got: &Value, want: &str| {
+                Some(format!(
+                    "{prefix}: json: cannot unmarshal {} into Go struct field ObjectMeta.{field} of type {want}",
+                    go_json_type(got)
+                ))
+            };
+            match value {
+                Value::Null => {}
+                Value::Object(m) => {
+                    if let Some(v) = m.values().find(|v| !(v.is_string() || v.is_null())) {
+                        return wrong(v, "string");
+                    }
+                }
+                other => return wrong(other, "map[string]string"),
+            }
+        }
+    }
+    None
+}
+
 /// The 400 message a real server gives for a body it cannot decode into the kind (bad base64 in Secret `data` /
 /// ConfigMap `binaryData`, wrong JSON types): `Secret in version "v1" cannot be handled as a Secret: …`.
 /// None when the body decodes (or the kind is unknown here). Type-error wording after the colon is serde's, not Go's.
@@ -309,16 +392,16 @@ mod tests {
     }
 
     #[test]
-    fn hpa_v2_known_and_v1_ignored() {
+    fn hpa_v2_and_v1_known() {
         let mut h = json!({"spec": {"maxReplicas": 3, "scaleTargetRef": {"kind": "Deployment", "name": "x"}, "nope": 1}});
         assert_eq!(
             prune_unknown_fields("autoscaling", "v2", "HorizontalPodAutoscaler", &mut h),
             vec!["spec.nope"]
         );
-        let mut h1 = json!({"spec": {"nope": 1}});
-        assert!(
-            prune_unknown_fields("autoscaling", "v1", "HorizontalPodAutoscaler", &mut h1)
-                .is_empty()
+        let mut h1 = json!({"spec": {"maxReplicas": 3, "scaleTargetRef": {"kind": "Deployment", "name": "x"}, "nope": 1}});
+        assert_eq!(
+            prune_unknown_fields("autoscaling", "v1", "HorizontalPodAutoscaler", &mut h1),
+            vec!["spec.nope"]
         );
     }
 
@@ -351,6 +434,22 @@ mod tests {
         );
         assert_eq!(base64_error("aGVs\nbG8="), None);
         assert_eq!(base64_error(""), None);
+    }
+
+    #[test]
+    fn non_string_labels_are_refused_in_go_words() {
+        let cm = json!({"metadata": {"name": "b", "annotations": {"a": "x"}, "labels": {"ok": "1", "x": true}}});
+        assert_eq!(
+            metadata_type_error("", "v1", "ConfigMap", &cm).unwrap(),
+            "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string"
+        );
+        let d = json!({"metadata": {"name": "d"}, "spec": {"template": {"metadata": {"annotations": "x"}}}});
+        assert_eq!(
+            metadata_type_error("apps", "v1", "Deployment", &d).unwrap(),
+            "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field ObjectMeta.spec.template.metadata.annotations of type map[string]string"
+        );
+        let fine = json!({"metadata": {"name": "b", "labels": {"x": "true"}, "annotations": null}});
+        assert_eq!(metadata_type_error("", "v1", "ConfigMap", &fine), None);
     }
 
     #[test]

@@ -48,31 +48,45 @@ fn semantic_eq(a: Option<&Value>, b: Option<&Value>) -> bool {
     }
 }
 
-/// Go `%#v` of a `*metav1.LabelSelector`.
+/// A `*metav1.LabelSelector` field error value as the API server prints it: its JSON (empty fields left out),
+/// `null` when absent.
 fn go_label_selector(sel: Option<&Value>) -> String {
     let Some(sel) = sel.filter(|v| v.is_object()) else {
-        return "(*v1.LabelSelector)(nil)".to_string();
+        return "null".to_string();
     };
-    let exprs = match sel.get("matchExpressions").and_then(Value::as_array) {
-        None => "[]v1.LabelSelectorRequirement(nil)".to_string(),
-        Some(items) => format!(
-            "[]v1.LabelSelectorRequirement{{{}}}",
-            items
-                .iter()
-                .map(|r| format!(
-                    "v1.LabelSelectorRequirement{{Key:{:?}, Operator:{:?}, Values:{}}}",
-                    str_at(r, "key"),
-                    str_at(r, "operator"),
-                    go_string_slice(r.get("values"))
-                ))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    format!(
-        "&v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{exprs}}}",
-        go_string_map(sel.get("matchLabels"))
-    )
+    let mut out = serde_json::Map::new();
+    if let Some(m) = sel
+        .get("matchLabels")
+        .filter(|m| m.as_object().is_some_and(|m| !m.is_empty()))
+    {
+        out.insert(
+            "matchLabels".into(),
+            serde_json::from_str(&go_string_map(Some(m))).unwrap_or_default(),
+        );
+    }
+    if let Some(items) = sel
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+    {
+        let exprs: Vec<Value> = items
+            .iter()
+            .map(|r| {
+                let mut e = serde_json::Map::new();
+                e.insert("key".into(), s(str_at(r, "key")));
+                e.insert("operator".into(), s(str_at(r, "operator")));
+                if let Some(v) = r
+                    .get("values")
+                    .filter(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+                {
+                    e.insert("values".into(), v.clone());
+                }
+                Value::Object(e)
+            })
+            .collect();
+        out.insert("matchExpressions".into(), Value::Array(exprs));
+    }
+    Value::Object(out).to_string()
 }
 
 fn not_supported(field: impl Into<String>, value: &str, supported: &[&str]) -> FieldError {
@@ -500,6 +514,36 @@ fn validate_replication_controller(spec: &Value) -> Vec<FieldError> {
     errs
 }
 
+/// On create, unless `manualSelector` is true, the selector (which the server has extended with
+/// `batch.kubernetes.io/controller-uid`) must select the labels the server generates for the Job's pods:
+/// a selector of the user's own is refused, as Kubernetes' `validateGeneratedSelector` does.
+fn validate_generated_job_selector(meta: &Value, spec: &Value) -> Vec<FieldError> {
+    if spec.get("manualSelector").and_then(Value::as_bool) == Some(true) {
+        return Vec::new();
+    }
+    let Some(sel) = spec.get("selector").filter(|v| v.is_object()) else {
+        return Vec::new();
+    };
+    let (uid, name) = (str_at(meta, "uid"), str_at(meta, "name"));
+    let expected: std::collections::BTreeMap<String, String> = [
+        ("batch.kubernetes.io/controller-uid", uid),
+        ("batch.kubernetes.io/job-name", name),
+        ("controller-uid", uid),
+        ("job-name", name),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    match crate::selector::LabelSelector::from_structured(sel) {
+        Ok(s) if !s.matches(&expected) => vec![invalid_raw(
+            "spec.selector",
+            go_label_selector(Some(sel)),
+            "`selector` not auto-generated",
+        )],
+        _ => Vec::new(),
+    }
+}
+
 fn validate_job_spec(spec: &Value, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     for f in [
@@ -698,9 +742,10 @@ fn is_valid_ip(ip: &str) -> bool {
     ip.parse::<std::net::IpAddr>().is_ok()
 }
 
-/// Go `%#v` of the duplicate-port key `core.ServicePort{Protocol, Port}`.
+/// The duplicate-port key (an internal `core.ServicePort` holding only protocol and port) as the API server
+/// prints it: JSON with Go's field names, the internal type having no JSON tags.
 fn go_service_port_key(protocol: &str, port: i64) -> String {
-    format!("core.ServicePort{{Name:\"\", Protocol:{protocol:?}, AppProtocol:(*string)(nil), Port:{port}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}")
+    format!("{{\"Name\":\"\",\"Protocol\":{protocol:?},\"AppProtocol\":null,\"Port\":{port},\"TargetPort\":0,\"NodePort\":0}}")
 }
 
 fn validate_service(spec: &Value) -> Vec<FieldError> {
@@ -1008,10 +1053,10 @@ fn validate_binding(obj: &Value, cluster: bool) -> Vec<FieldError> {
     errs
 }
 
-/// Go `%#v` of an `rbac.RoleRef`.
+/// An internal `rbac.RoleRef` as the API server prints it: JSON with Go's field names.
 fn go_role_ref(r: &Value) -> String {
     format!(
-        "rbac.RoleRef{{APIGroup:{:?}, Kind:{:?}, Name:{:?}}}",
+        "{{\"APIGroup\":{:?},\"Kind\":{:?},\"Name\":{:?}}}",
         str_at(r, "apiGroup"),
         str_at(r, "kind"),
         str_at(r, "name")
@@ -1077,6 +1122,9 @@ pub fn validate(group: &str, kind: &str, obj: &Value, old: Option<&Value>) -> Ve
             if str_at(spec, "selector").is_empty() && spec.get("selector").is_none() {
                 errs.push(FieldError::required("spec.selector", ""));
             }
+            if old.is_none() {
+                errs.extend(validate_generated_job_selector(meta, spec));
+            }
             errs.extend(validate_job_spec(spec, "spec"));
             if let Some(old_spec) = old_spec {
                 if !semantic_eq(spec.get("selector"), old_spec.get("selector")) {
@@ -1109,7 +1157,9 @@ pub fn validate(group: &str, kind: &str, obj: &Value, old: Option<&Value>) -> Ve
                 }
             }
         }
-        _ => {}
+        _ => {
+            errs.extend(super::validate_groups::validate(group, kind, obj, old).unwrap_or_default())
+        }
     }
     errs
 }
@@ -1195,7 +1245,7 @@ mod tests {
         d["spec"]["template"]["metadata"]["labels"] = json!({"app": "other", "tier": "x"});
         assert_eq!(
             text(&validate("apps", "Deployment", &d, None)),
-            "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\", \"tier\":\"x\"}: `selector` does not match template `labels`"
+            "spec.template.metadata.labels: Invalid value: {\"app\":\"other\",\"tier\":\"x\"}: `selector` does not match template `labels`"
         );
     }
 
@@ -1205,7 +1255,7 @@ mod tests {
         d["spec"]["selector"] = json!({});
         assert_eq!(
             text(&validate("apps", "Deployment", &d, None)),
-            "spec.selector: Invalid value: &v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment"
+            "spec.selector: Invalid value: {}: empty selector is invalid for deployment"
         );
     }
 
@@ -1260,7 +1310,7 @@ mod tests {
         d["spec"]["template"]["metadata"]["labels"]["v"] = json!("2");
         assert_eq!(
             text(&validate("apps", "Deployment", &d, Some(&old))),
-            "spec.selector: Invalid value: &v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"web\", \"v\":\"2\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable"
+            "spec.selector: Invalid value: {\"matchLabels\":{\"app\":\"web\",\"v\":\"2\"}}: field is immutable"
         );
         assert!(validate("apps", "Deployment", &deployment(), Some(&old)).is_empty());
     }
@@ -1276,7 +1326,7 @@ mod tests {
         d["spec"]["selector"] = json!({"matchExpressions": [{"key": "app", "operator": "In"}]});
         assert_eq!(
             text(&validate("apps", "Deployment", &d, None)),
-            "[spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn', spec.selector: Invalid value: &v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:\"app\", Operator:\"In\", Values:[]string(nil)}}}: invalid label selector]"
+            "[spec.selector.matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn', spec.selector: Invalid value: {\"matchExpressions\":[{\"key\":\"app\",\"operator\":\"In\"}]}: invalid label selector]"
         );
     }
 
@@ -1346,12 +1396,12 @@ mod tests {
     }
 
     #[test]
-    fn service_duplicate_port_renders_go_struct() {
+    fn service_duplicate_port_renders_as_json() {
         let mut svc = json!({"metadata": {"name": "web", "namespace": "d"}, "spec": {"ports": [{"name": "a", "port": 80}, {"name": "b", "port": 80}]}});
         apply_defaults("", "Service", &mut svc);
         assert_eq!(
             text(&validate("", "Service", &svc, None)),
-            "spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"
+            "spec.ports[1]: Duplicate value: {\"Name\":\"\",\"Protocol\":\"TCP\",\"AppProtocol\":null,\"Port\":80,\"TargetPort\":0,\"NodePort\":0}"
         );
     }
 
@@ -1364,7 +1414,7 @@ mod tests {
         apply_defaults("", "Service", &mut new);
         assert_eq!(
             text(&validate("", "Service", &new, Some(&old))),
-            "spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.9\"}: may not change once set"
+            "spec.clusterIPs[0]: Invalid value: [\"10.96.0.9\"]: may not change once set"
         );
     }
 
@@ -1443,7 +1493,7 @@ mod tests {
         new["roleRef"]["name"] = json!("r2");
         assert_eq!(
             text(&validate("rbac.authorization.k8s.io", "RoleBinding", &new, Some(&old))),
-            "roleRef: Invalid value: rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"Role\", Name:\"r2\"}: cannot change roleRef"
+            "roleRef: Invalid value: {\"APIGroup\":\"rbac.authorization.k8s.io\",\"Kind\":\"Role\",\"Name\":\"r2\"}: cannot change roleRef"
         );
     }
 

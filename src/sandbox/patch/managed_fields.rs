@@ -218,9 +218,36 @@ fn write_entries(obj: &mut Value, entries: &[Entry]) {
     if entries.is_empty() {
         meta.shift_remove("managedFields");
     } else {
+        // The real field manager stores entries sorted by operation (Apply before Update), then time (to the
+        // second; none sorts first), manager, apiVersion and subresource.
+        let mut sorted: Vec<&Entry> = entries.iter().collect();
+        sorted.sort_by(|a, b| {
+            let time = |e: &Entry| {
+                e.time
+                    .as_ref()
+                    .and_then(Value::as_str)
+                    .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                    .map(|t| t.as_second())
+                    .unwrap_or(0)
+            };
+            (
+                a.operation.as_str(),
+                time(a),
+                a.manager.as_str(),
+                a.api_version.as_str(),
+                a.subresource.as_deref().unwrap_or(""),
+            )
+                .cmp(&(
+                    b.operation.as_str(),
+                    time(b),
+                    b.manager.as_str(),
+                    b.api_version.as_str(),
+                    b.subresource.as_deref().unwrap_or(""),
+                ))
+        });
         meta.insert(
             "managedFields".into(),
-            Value::Array(entries.iter().map(Entry::encode).collect()),
+            Value::Array(sorted.into_iter().map(Entry::encode).collect()),
         );
     }
 }
@@ -1202,15 +1229,15 @@ mod tests {
     }
 
     #[test]
-    fn managed_fields_keep_their_order_and_new_managers_append() {
+    fn managed_fields_are_sorted_by_operation_then_time_then_manager() {
         let live = stored(apply_cm(None, cm(json!({"a": "1"})), "first", T0));
         let second = apply_cm(Some(&live), cm(json!({"b": "1"})), "second", T1);
+        let names =
+            |o: &Value| -> Vec<Value> { managed(o).iter().map(|e| e["manager"].clone()).collect() };
+        assert_eq!(names(&second), vec![json!("first"), json!("second")]);
+        // first's new change is the latest: it now sorts after second, as the real field manager sorts.
         let third = apply_cm(Some(&second), cm(json!({"a": "1", "c": "1"})), "first", T2);
-        let names: Vec<Value> = managed(&third)
-            .iter()
-            .map(|e| e["manager"].clone())
-            .collect();
-        assert_eq!(names, vec![json!("first"), json!("second")]);
+        assert_eq!(names(&third), vec![json!("second"), json!("first")]);
     }
 
     #[test]
