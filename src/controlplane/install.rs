@@ -60,15 +60,20 @@ pub fn kubefed_config_manifest(scope: &str, ns: &str, existing: Option<&Value>) 
 }
 
 /// Every manifest of the control plane in install order: the namespace, the CRDs (control plane,
-/// then the federated types'), the KubeFedConfig, then the FederatedTypeConfigs.
+/// with `dns` the multi-cluster DNS ones, then the federated types'), the KubeFedConfig, then the
+/// FederatedTypeConfigs.
 pub fn manifests(
     scope: &str,
     ns: &str,
     default_types: bool,
+    dns: bool,
     existing_config: Option<&Value>,
 ) -> Vec<Value> {
     let mut out = vec![namespace_manifest(ns)];
     out.extend(crds::control_plane_crds());
+    if dns {
+        out.extend(crds::dns_crds());
+    }
     let types = if default_types {
         typeconfig::default_types()
     } else {
@@ -294,7 +299,7 @@ mod tests {
 
     #[test]
     fn manifests_start_with_the_namespace_then_crds_then_config_then_type_configs() {
-        let m = manifests(SCOPE_CLUSTER, NS, true, None);
+        let m = manifests(SCOPE_CLUSTER, NS, true, false, None);
         let k = kinds(&m);
         assert_eq!(k[0], "Namespace");
         let first_non_crd = 1 + k[1..]
@@ -316,8 +321,23 @@ mod tests {
     }
 
     #[test]
+    fn enable_dns_adds_the_four_dns_crds_after_the_control_plane_ones() {
+        let plain = manifests(SCOPE_CLUSTER, NS, false, false, None);
+        let m = manifests(SCOPE_CLUSTER, NS, false, true, None);
+        assert_eq!(m.len(), plain.len() + 4);
+        let at = 1 + crds::control_plane_crds().len();
+        let names: Vec<&str> = m[at..at + 4]
+            .iter()
+            .map(|c| c["metadata"]["name"].as_str().unwrap())
+            .collect();
+        assert!(names
+            .iter()
+            .all(|n| n.ends_with(".multiclusterdns.kubefed.io")));
+    }
+
+    #[test]
     fn without_default_types_only_the_control_plane_is_installed() {
-        let m = manifests(SCOPE_NAMESPACED, NS, false, None);
+        let m = manifests(SCOPE_NAMESPACED, NS, false, false, None);
         assert!(!kinds(&m).contains(&"FederatedTypeConfig".to_string()));
         assert_eq!(m.len(), 1 + crds::control_plane_crds().len() + 1);
         let config = m.last().unwrap();
@@ -328,14 +348,14 @@ mod tests {
 
     #[test]
     fn every_manifest_is_a_type_the_installer_knows() {
-        for m in manifests(SCOPE_CLUSTER, NS, true, None) {
+        for m in manifests(SCOPE_CLUSTER, NS, true, false, None) {
             assert!(Resource::of(&m).is_some(), "{}", m["kind"]);
         }
     }
 
     #[test]
     fn type_configs_live_in_the_kubefed_namespace() {
-        let m = manifests(SCOPE_CLUSTER, "fed", true, None);
+        let m = manifests(SCOPE_CLUSTER, "fed", true, false, None);
         for ftc in m.iter().filter(|m| m["kind"] == "FederatedTypeConfig") {
             assert_eq!(ftc["metadata"]["namespace"], "fed");
         }

@@ -169,12 +169,127 @@ fn binding(kind: &str, role_kind: &str, name: &str, names: &JoinNames) -> Value 
     })
 }
 
+/// The annotation on a KubeFedCluster joined with `--least-privilege`: the name of its member role, which
+/// `enable` and `disable` keep in step with the enabled types.
+pub const LEAST_PRIVILEGE_ANNOTATION: &str = "kubefedctl.io/least-privilege-role";
+
+/// What the member role grants the control plane's ServiceAccount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberRbac {
+    /// KubeFed's role: everything, everywhere.
+    Everything,
+    /// Exactly what the engine needs for these target types (plus namespaces and the health check).
+    LeastPrivilege(Vec<crate::engine::permissions::Target>),
+}
+
+impl MemberRbac {
+    /// The rules of the member's ClusterRole (`cluster_role`) or, for a Namespaced plane, its Role.
+    pub fn rules(&self, cluster_role: bool) -> Vec<Value> {
+        match self {
+            MemberRbac::Everything if cluster_role => vec![
+                policy_rule_all(),
+                json!({"nonResourceURLs": ["*"], "verbs": ["get"]}),
+            ],
+            MemberRbac::Everything => vec![policy_rule_all()],
+            MemberRbac::LeastPrivilege(targets) => {
+                crate::engine::permissions::least_privilege_rules(targets, cluster_role)
+            }
+        }
+    }
+}
+
+/// The target types of the enabled FederatedTypeConfigs, for a least-privilege member role.
+pub async fn enabled_targets(
+    host: &kube::Client,
+    ns: &str,
+) -> anyhow::Result<Vec<crate::engine::permissions::Target>> {
+    let mut out: Vec<crate::engine::permissions::Target> =
+        resources::list(host, &Resource::federated_type_config(), Some(ns))
+            .await?
+            .iter()
+            .filter_map(|f| {
+                serde_json::from_value::<crate::kubefed::types::FederatedTypeConfigSpec>(
+                    f["spec"].clone(),
+                )
+                .ok()
+            })
+            .map(|spec| {
+                crate::engine::permissions::Target::new(
+                    &spec.target_type.group,
+                    &spec.target_type.plural_name,
+                )
+            })
+            .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Brings the role of every member joined with `--least-privilege` in step with the enabled types (after
+/// `enable` or `disable`), through `members` (the operator's access to each). Lines go to `report`; the
+/// members that could not be updated are returned with why.
+pub async fn refresh_least_privilege_roles(
+    host: &kube::Client,
+    ns: &str,
+    members: &BTreeMap<String, super::teardown::MemberAccess>,
+    dry_run: bool,
+    report: &mut dyn FnMut(String),
+) -> anyhow::Result<Vec<(String, String)>> {
+    let registered = resources::list(host, &Resource::kubefed_cluster(), Some(ns)).await?;
+    let joined: Vec<(String, String)> = registered
+        .iter()
+        .filter_map(|k| {
+            let role = k["metadata"]["annotations"][LEAST_PRIVILEGE_ANNOTATION].as_str()?;
+            Some((name_of(k).to_string(), role.to_string()))
+        })
+        .collect();
+    if joined.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rbac = MemberRbac::LeastPrivilege(enabled_targets(host, ns).await?);
+    let namespaced = read_scope(host, ns).await? == crate::kubefed::SCOPE_NAMESPACED;
+    let mut failures = Vec::new();
+    for (cluster, role) in joined {
+        let desired = if namespaced {
+            json!({"apiVersion": format!("{RBAC_GROUP}/v1"), "kind": "Role",
+                "metadata": {"name": role, "namespace": ns}, "rules": rbac.rules(false)})
+        } else {
+            json!({"apiVersion": format!("{RBAC_GROUP}/v1"), "kind": "ClusterRole",
+                "metadata": {"name": role}, "rules": rbac.rules(true)})
+        };
+        let member = match members.get(&cluster) {
+            Some(Ok(m)) => m,
+            Some(Err(why)) => {
+                failures.push((cluster, why.clone()));
+                continue;
+            }
+            None => {
+                failures.push((cluster, "no kubeconfig context reaches it".into()));
+                continue;
+            }
+        };
+        let written = async {
+            let live = resources::get(member, &res_of(&desired), ns_of(&desired), &role).await?;
+            write_member_object(member, &desired, live.as_ref(), dry_run).await
+        }
+        .await;
+        match written {
+            Ok(change) => report(format!(
+                "cluster {cluster}: {}",
+                change_line(&res_of(&desired).reference(&role), change, dry_run)
+            )),
+            Err(e) => failures.push((cluster, crate::error::chain_text(&e))),
+        }
+    }
+    Ok(failures)
+}
+
 /// What join creates in the member, in creation order: the namespace, the ServiceAccount, its token
 /// Secret, then the RBAC for `scope` (roles before their bindings).
 ///
 /// The Namespaced health-check role grants `get` on `/healthz`; KubeFed writes the verb `Get`, which
 /// RBAC never matches, so its health checks only worked through the default public-info role.
-pub fn member_manifests(names: &JoinNames, scope: &str) -> Vec<Value> {
+pub fn member_manifests(names: &JoinNames, scope: &str, rbac: &MemberRbac) -> Vec<Value> {
     let sa = names.service_account();
     let ns = &names.namespace;
     let mut out = vec![
@@ -207,7 +322,7 @@ pub fn member_manifests(names: &JoinNames, scope: &str) -> Vec<Value> {
             "apiVersion": format!("{RBAC_GROUP}/v1"),
             "kind": "Role",
             "metadata": {"name": role, "namespace": ns},
-            "rules": [policy_rule_all()]
+            "rules": rbac.rules(false)
         }));
         out.push(json!({
             "apiVersion": format!("{RBAC_GROUP}/v1"),
@@ -225,10 +340,7 @@ pub fn member_manifests(names: &JoinNames, scope: &str) -> Vec<Value> {
             "apiVersion": format!("{RBAC_GROUP}/v1"),
             "kind": "ClusterRole",
             "metadata": {"name": role},
-            "rules": [
-                policy_rule_all(),
-                {"nonResourceURLs": ["*"], "verbs": ["get"]}
-            ]
+            "rules": rbac.rules(true)
         }));
         out.push(binding("ClusterRoleBinding", "ClusterRole", &role, names));
     }
@@ -348,6 +460,8 @@ pub struct JoinRequest {
     pub labels: BTreeMap<String, String>,
     pub dry_run: bool,
     pub token_timeout: Duration,
+    /// Grant the member role only what the enabled types need, instead of KubeFed's everything-role.
+    pub least_privilege: bool,
 }
 
 fn name_of(obj: &Value) -> &str {
@@ -402,7 +516,12 @@ pub async fn join(
     let scope = read_scope(host, ns).await?;
 
     // Read everything first, so a refusal leaves both clusters untouched.
-    let member_objs = member_manifests(names, &scope);
+    let rbac = if req.least_privilege {
+        MemberRbac::LeastPrivilege(enabled_targets(host, ns).await?)
+    } else {
+        MemberRbac::Everything
+    };
+    let member_objs = member_manifests(names, &scope, &rbac);
     let mut member_live = Vec::new();
     for obj in &member_objs {
         let live = resources::get(member, &res_of(obj), ns_of(obj), name_of(obj)).await?;
@@ -505,7 +624,10 @@ pub async fn join(
     };
 
     let ca = ca_bundle(&req.member, secret_ca.as_deref())?;
-    let desired = kubefed_cluster(names, &req.member, ca, &secret_name, &req.labels);
+    let mut desired = kubefed_cluster(names, &req.member, ca, &secret_name, &req.labels);
+    if req.least_privilege {
+        desired["metadata"]["annotations"] = json!({LEAST_PRIVILEGE_ANNOTATION: names.role()});
+    }
     let change = plan_change(&desired, kfc_live.as_ref());
     if !req.dry_run {
         match change {
@@ -698,7 +820,7 @@ mod tests {
 
     #[test]
     fn service_account_refuses_automount_and_enforces_mountable_secrets() {
-        let m = member_manifests(&names(), SCOPE_CLUSTER);
+        let m = member_manifests(&names(), SCOPE_CLUSTER, &MemberRbac::Everything);
         let sa = m.iter().find(|o| o["kind"] == "ServiceAccount").unwrap();
         assert_eq!(sa["metadata"]["name"], "member1-host");
         assert_eq!(sa["automountServiceAccountToken"], false);
@@ -710,7 +832,7 @@ mod tests {
 
     #[test]
     fn token_secret_is_named_after_the_service_account() {
-        let m = member_manifests(&names(), SCOPE_CLUSTER);
+        let m = member_manifests(&names(), SCOPE_CLUSTER, &MemberRbac::Everything);
         let s = m.iter().find(|o| o["kind"] == "Secret").unwrap();
         assert_eq!(s["type"], "kubernetes.io/service-account-token");
         assert_eq!(s["metadata"]["name"], "member1-host");
@@ -722,7 +844,7 @@ mod tests {
 
     #[test]
     fn cluster_scope_grants_everything_through_one_cluster_role() {
-        let m = member_manifests(&names(), SCOPE_CLUSTER);
+        let m = member_manifests(&names(), SCOPE_CLUSTER, &MemberRbac::Everything);
         let kinds: Vec<&str> = m.iter().map(|o| o["kind"].as_str().unwrap()).collect();
         assert_eq!(
             kinds,
@@ -749,7 +871,7 @@ mod tests {
 
     #[test]
     fn namespaced_scope_confines_to_the_kubefed_namespace_plus_health_check() {
-        let m = member_manifests(&names(), SCOPE_NAMESPACED);
+        let m = member_manifests(&names(), SCOPE_NAMESPACED, &MemberRbac::Everything);
         let kinds: Vec<&str> = m.iter().map(|o| o["kind"].as_str().unwrap()).collect();
         assert_eq!(
             kinds,

@@ -246,7 +246,22 @@ pub async fn list(
     res: &Resource,
     ns: Option<&str>,
 ) -> anyhow::Result<Vec<Value>> {
-    match res.api(client, ns).list(&ListParams::default()).await {
+    list_selected(client, res, ns, None).await
+}
+
+/// LIST a type's objects matching a label selector (all of them when `None`), in `ns` or in all
+/// namespaces; empty when the type is not served.
+pub async fn list_selected(
+    client: &kube::Client,
+    res: &Resource,
+    ns: Option<&str>,
+    labels: Option<&str>,
+) -> anyhow::Result<Vec<Value>> {
+    let params = match labels {
+        Some(l) => ListParams::default().labels(l),
+        None => ListParams::default(),
+    };
+    match res.api(client, ns).list(&params).await {
         Ok(list) => list
             .items
             .into_iter()

@@ -8,6 +8,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde_json::{json, Value};
 
+use crate::engine::actions::ADOPTED_ANNOTATION;
 use crate::error;
 use crate::kubefed::types::FederatedTypeConfigSpec;
 use crate::kubefed::{crds, FTC_FINALIZER, KUBEFED_CONFIG_NAME, ORPHAN_ANNOTATION, SYNC_FINALIZER};
@@ -32,6 +33,8 @@ pub struct TeardownOptions {
     pub release_timeout: Duration,
     /// How long deleted CRDs and the namespace may take to disappear.
     pub gone_timeout: Duration,
+    /// Delete adopted member objects (the host's own originals among them) instead of releasing them.
+    pub delete_adopted: bool,
 }
 
 /// What did not go to plan; the rest was removed.
@@ -160,12 +163,295 @@ async fn federated_objects(
     Ok(out)
 }
 
+/// What a teardown would do to the objects it propagated in one member cluster.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberPlan {
+    pub cluster: String,
+    /// Managed objects the engine would delete.
+    pub delete: usize,
+    /// Managed objects it would release (unlabel and leave): orphaned, adopted, not owned by a
+    /// federated object, or the host's own namespace.
+    pub release: usize,
+    /// The adopted objects among those released (or deleted, with `--delete-adopted`): objects that
+    /// existed before they were federated, such as the host's own originals.
+    pub adopted: Vec<String>,
+    /// Why the cluster could not be read (its objects are then neither counted nor touched until it is).
+    pub error: Option<String>,
+}
+
+impl MemberPlan {
+    /// `cluster "m1": 12 objects will be deleted, 3 released (adopted, released: configmaps shop/a, …)`.
+    pub fn summary(&self, delete_adopted: bool) -> String {
+        if let Some(e) = &self.error {
+            return format!(
+                "cluster {:?}: cannot be read ({e}); nothing there is counted",
+                self.cluster
+            );
+        }
+        let mut out = format!(
+            "cluster {:?}: {} will be deleted, {} released",
+            self.cluster,
+            count(self.delete, "object"),
+            self.release
+        );
+        if !self.adopted.is_empty() {
+            const SHOWN: usize = 5;
+            let mut names: Vec<String> = self.adopted.iter().take(SHOWN).cloned().collect();
+            if self.adopted.len() > SHOWN {
+                names.push(format!("and {} more", self.adopted.len() - SHOWN));
+            }
+            let fate = if delete_adopted {
+                "deleted"
+            } else {
+                "released"
+            };
+            out.push_str(&format!(" (adopted, {fate}: {})", names.join(", ")));
+        }
+        out
+    }
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// What a teardown would remove, counted before anything is: federated objects by type, and per
+/// member what the propagation engine would delete or release there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TeardownPlan {
+    /// `(federated type reference, objects)`.
+    pub federated: Vec<(String, usize)>,
+    pub members: Vec<MemberPlan>,
+    pub type_configs: usize,
+}
+
+impl TeardownPlan {
+    /// The lines shown before confirming (and on stderr with `--yes`).
+    pub fn summary_lines(&self, delete_adopted: bool) -> Vec<String> {
+        let total: usize = self.federated.iter().map(|(_, n)| n).sum();
+        let mut lines = vec![format!(
+            "{} and {} will be removed from the host",
+            count(total, "federated object"),
+            count(self.type_configs, "federated type")
+        )];
+        lines.extend(self.members.iter().map(|m| m.summary(delete_adopted)));
+        lines
+    }
+}
+
+/// How the engine would treat one managed member object at teardown.
+fn member_fate(
+    obj: &Value,
+    owned: bool,
+    orphan: bool,
+    delete_adopted: bool,
+    host_namespace: bool,
+) -> (bool, bool) {
+    let adopted = obj["metadata"]["annotations"][ADOPTED_ANNOTATION] == "true";
+    let released = orphan || !owned || host_namespace || (adopted && !delete_adopted);
+    (!released, adopted)
+}
+
+/// Counts, without changing anything, what a teardown would delete and release: the federated objects,
+/// and in each member (read with the credentials the engine uses) the managed objects of every
+/// federated type.
+pub async fn plan(
+    host: &kube::Client,
+    opts: &TeardownOptions,
+    delete_adopted: bool,
+) -> anyhow::Result<TeardownPlan> {
+    let ns = opts.namespace.as_str();
+    let ftcs = resources::list(host, &Resource::federated_type_config(), Some(ns)).await?;
+    let configs = resources::list(host, &Resource::kubefed_config(), None).await?;
+    let within = is_namespaced_plane(&configs, ns).then_some(ns);
+    let federated = federated_objects(host, &ftcs, within).await?;
+    let mut plan = TeardownPlan {
+        federated: federated
+            .iter()
+            .map(|(res, objs)| (res.reference(""), objs.len()))
+            .map(|(r, n)| (r.trim_end_matches('/').to_string(), n))
+            .collect(),
+        type_configs: ftcs.len(),
+        ..Default::default()
+    };
+    // Federated objects by target type: the `(namespace, name)` each one propagates.
+    let mut owned: BTreeMap<String, std::collections::BTreeSet<(String, String)>> = BTreeMap::new();
+    let specs: Vec<FederatedTypeConfigSpec> = ftcs
+        .iter()
+        .filter_map(|f| serde_json::from_value(f["spec"].clone()).ok())
+        .collect();
+    for (spec, (_, objs)) in specs.iter().zip(&federated) {
+        let target = &spec.target_type;
+        let is_namespace = target.group.is_empty() && target.plural_name == "namespaces";
+        let keys = owned
+            .entry(target.plural_name.clone() + "." + &target.group)
+            .or_default();
+        for o in objs {
+            let (ons, name) = (ns_of(o).unwrap_or_default(), name_of(o));
+            keys.insert(if is_namespace {
+                (String::new(), name.to_string())
+            } else if target.scope == "Namespaced" {
+                (ons.to_string(), name.to_string())
+            } else {
+                (String::new(), name.to_string())
+            });
+        }
+    }
+    let host_namespaces: BTreeMap<String, String> =
+        resources::list(host, &Resource::namespace(), None)
+            .await?
+            .iter()
+            .map(|n| {
+                (
+                    name_of(n).to_string(),
+                    n["metadata"]["uid"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+    let members = crate::engine::clusters::load_members(
+        host,
+        ns,
+        &crate::engine::clusters::ClientCache::new(),
+    )
+    .await?;
+    for member in members {
+        let mut mp = MemberPlan {
+            cluster: member.name.clone(),
+            ..Default::default()
+        };
+        let client = match &member.client {
+            Ok(c) => c.clone(),
+            Err(e) => {
+                mp.error = Some(e.clone());
+                plan.members.push(mp);
+                continue;
+            }
+        };
+        for spec in &specs {
+            let target = &spec.target_type;
+            let res = Resource::new(
+                &target.group,
+                &target.version,
+                &target.kind,
+                &target.plural_name,
+                target.scope == "Namespaced",
+            );
+            let is_namespace = target.group.is_empty() && target.plural_name == "namespaces";
+            let listed = resources::list_selected(
+                &client,
+                &res,
+                within,
+                Some(&format!("{}=true", crate::engine::desired::MANAGED_LABEL)),
+            )
+            .await;
+            let objs = match listed {
+                Ok(o) => o,
+                Err(e) => {
+                    mp.error = Some(crate::error::chain_text(&e));
+                    break;
+                }
+            };
+            let keys = owned.get(&(target.plural_name.clone() + "." + &target.group));
+            for o in &objs {
+                let key = (
+                    ns_of(o).unwrap_or_default().to_string(),
+                    name_of(o).to_string(),
+                );
+                let is_owned = keys.is_some_and(|k| k.contains(&key));
+                let host_namespace = is_namespace
+                    && host_namespaces.get(name_of(o)).map(String::as_str)
+                        == o["metadata"]["uid"].as_str();
+                let (deleted, adopted) =
+                    member_fate(o, is_owned, opts.orphan, delete_adopted, host_namespace);
+                if deleted {
+                    mp.delete += 1;
+                } else {
+                    mp.release += 1;
+                }
+                if adopted && is_owned && !opts.orphan {
+                    mp.adopted.push(format!(
+                        "{} {}",
+                        res.plural,
+                        resources::qualified(ns_of(o), name_of(o))
+                    ));
+                }
+            }
+        }
+        if mp.error.is_some() {
+            mp.delete = 0;
+            mp.release = 0;
+            mp.adopted.clear();
+        }
+        plan.members.push(mp);
+    }
+    Ok(plan)
+}
+
+/// Every object a teardown would remove from the host, as `<kind>/<name> deleted (dry run)` lines, in the
+/// order it removes them; member cleanup is one line per registered cluster.
+pub async fn dry_run_lines(
+    host: &kube::Client,
+    opts: &TeardownOptions,
+) -> anyhow::Result<Vec<String>> {
+    let ns = opts.namespace.as_str();
+    let line = |reference: String| change_line(&reference, Change::Deleted, true);
+    let ftc_res = Resource::federated_type_config();
+    let ftcs = resources::list(host, &ftc_res, Some(ns)).await?;
+    let configs = resources::list(host, &Resource::kubefed_config(), None).await?;
+    let others = other_planes(&configs, ns);
+    let within = is_namespaced_plane(&configs, ns).then_some(ns);
+    let other_ftcs: Vec<Value> = resources::list(host, &ftc_res, None)
+        .await?
+        .into_iter()
+        .filter(|f| ns_of(f) != Some(ns))
+        .collect();
+    let mut out = Vec::new();
+    for (res, objs) in federated_objects(host, &ftcs, within).await? {
+        for o in objs {
+            out.push(line(resources::qualified(
+                ns_of(&o),
+                &res.reference(name_of(&o)),
+            )));
+        }
+    }
+    out.extend(ftcs.iter().map(|f| line(ftc_res.reference(name_of(f)))));
+    for name in crds_not_used_elsewhere(federated_crd_names(&ftcs), &other_ftcs) {
+        out.push(line(Resource::crd().reference(&name)));
+    }
+    let kfc_res = Resource::kubefed_cluster();
+    for kfc in resources::list(host, &kfc_res, Some(ns)).await? {
+        let cluster = name_of(&kfc);
+        out.push(format!(
+            "cluster {cluster:?}: its kubefed namespace, ServiceAccount and roles would be removed (dry run)"
+        ));
+        if let Some(secret) = kfc["spec"]["secretRef"]["name"].as_str() {
+            out.push(line(Resource::secret().reference(secret)));
+        }
+        out.push(line(kfc_res.reference(cluster)));
+    }
+    if configs.iter().any(|c| ns_of(c) == Some(ns)) {
+        out.push(line(
+            Resource::kubefed_config().reference(KUBEFED_CONFIG_NAME),
+        ));
+    }
+    if others.is_empty() {
+        for crd in crds::control_plane_crds() {
+            out.push(line(Resource::crd().reference(name_of(&crd))));
+        }
+    }
+    out.push(line(Resource::namespace().reference(ns)));
+    Ok(out)
+}
+
 /// Gives the propagation engine a pass so it deletes (or, for orphaned objects, unlabels) what the
 /// deleted federated objects propagated and releases their finalizer. Objects it cannot release
 /// (a placed member is unreachable) are released by [`teardown`] after the wait, and reported.
-async fn engine_pass(host: &kube::Client, ns: &str) -> anyhow::Result<bool> {
+async fn engine_pass(host: &kube::Client, ns: &str, delete_adopted: bool) -> anyhow::Result<bool> {
     let opts = crate::engine::runner::RunOptions {
         kubefed_namespace: ns.to_string(),
+        delete_adopted,
+        // Deleting everything is what teardown was confirmed for.
+        max_deletions: crate::engine::deletions::MaxDeletions::Unlimited,
         ..Default::default()
     };
     crate::engine::runner::reconcile_once(host, &opts).await?;
@@ -283,7 +569,7 @@ pub async fn teardown(
                         .push((cluster.clone(), failures.join("; "))),
                     Err(e) => out
                         .member_failures
-                        .push((cluster.clone(), format!("{e:#}"))),
+                        .push((cluster.clone(), crate::error::chain_text(&e))),
                 }
             }
             Some(Err(why)) => out.member_failures.push((cluster.clone(), why.clone())),
@@ -330,6 +616,18 @@ pub async fn teardown(
         }
         crd_names.push(name);
     }
+    // The multi-cluster DNS CRDs are there only when init ran with --enable-dns.
+    for crd in crds::dns_crds().iter().filter(|_| others.is_empty()) {
+        let name = name_of(crd).to_string();
+        if resources::delete(host, &Resource::crd(), None, &name).await? {
+            report(change_line(
+                &Resource::crd().reference(&name),
+                Change::Deleted,
+                false,
+            ));
+            crd_names.push(name);
+        }
+    }
     let ns_deleted = resources::delete(host, &Resource::namespace(), None, ns).await?;
     if ns_deleted {
         report(change_line(
@@ -356,7 +654,7 @@ async fn release_federated_objects(
     let mut delay = Duration::from_millis(50);
     let mut announced = false;
     loop {
-        let engine_ran = engine_pass(host, &opts.namespace).await?;
+        let engine_ran = engine_pass(host, &opts.namespace, opts.delete_adopted).await?;
         let remaining: Vec<(Resource, Value)> = federated_objects(host, ftcs, within)
             .await?
             .into_iter()

@@ -44,6 +44,87 @@ pub fn member_removals(names: &JoinNames) -> Vec<Removal> {
     ]
 }
 
+/// What unjoin did (or, in a dry run, would do) with the objects the control plane manages in the member.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ManagedObjects {
+    /// Unlabelled and left in place.
+    pub released: usize,
+    /// Deleted (`--delete-managed`).
+    pub deleted: usize,
+    /// Adopted objects among the released: they existed before they were federated, so even
+    /// `--delete-managed` leaves them.
+    pub adopted: usize,
+}
+
+impl ManagedObjects {
+    /// `cluster m1: 12 managed objects released (unlabelled, left in place), 3 deleted`.
+    pub fn summary(&self, cluster: &str, dry_run: bool) -> String {
+        let (released, deleted) = if dry_run {
+            ("would be released", "would be deleted")
+        } else {
+            ("released", "deleted")
+        };
+        let mut out = format!(
+            "cluster {cluster}: {} managed object(s) {released} (unlabelled, left in place)",
+            self.released
+        );
+        if self.adopted > 0 {
+            out.push_str(&format!(", {} of them adopted originals", self.adopted));
+        }
+        if self.deleted > 0 {
+            out.push_str(&format!(", {} {deleted}", self.deleted));
+        }
+        out
+    }
+}
+
+/// Leaves the member clean of the control plane's marks: every object of an enabled type labelled
+/// `kubefed.io/managed=true` is released (label and adoption record removed) or, with `delete`, deleted
+/// — adopted ones are released either way. `ftcs` are the host's FederatedTypeConfigs.
+pub async fn release_managed(
+    member: &kube::Client,
+    ftcs: &[Value],
+    delete: bool,
+    dry_run: bool,
+) -> anyhow::Result<ManagedObjects> {
+    use crate::engine::actions::ADOPTED_ANNOTATION;
+    use crate::engine::desired::MANAGED_LABEL;
+    let mut out = ManagedObjects::default();
+    for ftc in ftcs {
+        let Ok(spec) = serde_json::from_value::<crate::kubefed::types::FederatedTypeConfigSpec>(
+            ftc["spec"].clone(),
+        ) else {
+            continue;
+        };
+        let res = Resource::from_kubefed(&spec.target_type);
+        let selector = format!("{MANAGED_LABEL}=true");
+        for obj in resources::list_selected(member, &res, None, Some(&selector)).await? {
+            let ns = obj["metadata"]["namespace"]
+                .as_str()
+                .filter(|n| !n.is_empty());
+            let name = obj["metadata"]["name"].as_str().unwrap_or_default();
+            let adopted = obj["metadata"]["annotations"][ADOPTED_ANNOTATION] == "true";
+            if delete && !adopted {
+                if !dry_run {
+                    resources::delete(member, &res, ns, name).await?;
+                }
+                out.deleted += 1;
+            } else {
+                if !dry_run {
+                    let patch = serde_json::json!({"metadata": {
+                        "labels": {MANAGED_LABEL: null},
+                        "annotations": {ADOPTED_ANNOTATION: null},
+                    }});
+                    resources::merge_patch(member, &res, ns, name, &patch).await?;
+                }
+                out.released += 1;
+                out.adopted += usize::from(adopted);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Whether the member's kubefed namespace is the host's own (same object, same UID): then it stays.
 pub fn is_same_namespace(member_ns: Option<&Value>, host_ns: Option<&Value>) -> bool {
     let uid = |ns: Option<&Value>| {
@@ -72,7 +153,7 @@ pub async fn clean_member(
     let mut failures = Vec::new();
     let mut fail = |e: anyhow::Error| -> anyhow::Result<()> {
         if keep_going {
-            failures.push(format!("{e:#}"));
+            failures.push(crate::error::chain_text(&e));
             Ok(())
         } else {
             Err(e)

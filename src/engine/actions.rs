@@ -10,6 +10,10 @@ use super::status::ClusterPropagationStatus;
 pub const ORPHAN_ANNOTATION: &str = "kubefed.io/orphan";
 pub const DELETE_OPTION_ANNOTATION: &str = "kubefed.io/deleteoption";
 pub const SYNC_FINALIZER: &str = "kubefed.io/sync-controller";
+/// Set on a member object when the engine adopts it (it existed before it was federated, e.g. the host's
+/// own original when the host is joined as a member): such an object is released (unlabelled), never
+/// deleted, when its federated object goes or stops placing it there.
+pub const ADOPTED_ANNOTATION: &str = "kubefed.io/adopted";
 
 /// What is known about one cluster when reconciling one federated object.
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +32,9 @@ pub struct ClusterFacts<'a> {
     pub is_host_namespace: bool,
     /// How the target type's server stores objects, for comparing live with desired.
     pub storage: Storage,
+    /// Adopted objects (`kubefed.io/adopted`) are deleted like created ones instead of released
+    /// (`teardown --delete-adopted`).
+    pub delete_adopted: bool,
     /// The live object is the very version last propagated for the current template and overrides (its
     /// PropagatedVersion), so it needs no write whatever the comparison says.
     pub version_matches: bool,
@@ -106,6 +113,28 @@ pub fn managed_label(live: &Value) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
+/// Whether the engine adopted this member object rather than created it.
+pub fn is_adopted(live: &Value) -> bool {
+    live.pointer("/metadata/annotations")
+        .and_then(|a| a.get(ADOPTED_ANNOTATION))
+        .and_then(Value::as_str)
+        == Some("true")
+}
+
+/// Marks a desired object as adopted, so the apply that takes the object over (and every later one) keeps
+/// the record.
+pub fn mark_adopted(desired: &mut Value) {
+    let Some(meta) = desired.get_mut("metadata").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let annotations = meta
+        .entry("annotations")
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Some(a) = annotations.as_object_mut() {
+        a.insert(ADOPTED_ANNOTATION.into(), Value::String("true".into()));
+    }
+}
+
 fn is_managed(live: &Value) -> bool {
     managed_label(live) == Some("true")
 }
@@ -138,7 +167,7 @@ pub fn decide(f: &ClusterFacts<'_>) -> ClusterAction {
         if is_terminating(live) {
             return Report(S::WaitingForRemoval);
         }
-        return if f.is_host_namespace {
+        return if f.is_host_namespace || (is_adopted(live) && !f.delete_adopted) {
             RemoveManagedLabel
         } else {
             Delete
@@ -273,6 +302,7 @@ mod tests {
             is_host_namespace: false,
             storage: Storage::BuiltIn { secret: false },
             version_matches: false,
+            delete_adopted: false,
         }
     }
 
@@ -368,6 +398,28 @@ mod tests {
             decide(&facts(false, Some(&terminating), None)),
             ClusterAction::Report(S::WaitingForRemoval)
         );
+    }
+
+    #[test]
+    fn an_adopted_object_is_released_not_deleted_when_unselected() {
+        let live = json!({"metadata": {"labels": {MANAGED_LABEL: "true"},
+            "annotations": {ADOPTED_ANNOTATION: "true"}}});
+        let mut f = facts(false, Some(&live), None);
+        assert_eq!(decide(&f), ClusterAction::RemoveManagedLabel);
+        let created = json!({"metadata": {"labels": {MANAGED_LABEL: "true"}}});
+        f.live = Some(&created);
+        assert_eq!(decide(&f), ClusterAction::Delete);
+    }
+
+    #[test]
+    fn adoption_is_recorded_on_the_desired_object() {
+        let mut d = json!({"metadata": {"name": "a", "annotations": {"x": "y"}}});
+        mark_adopted(&mut d);
+        assert!(is_adopted(&d));
+        assert_eq!(d["metadata"]["annotations"]["x"], "y");
+        let mut bare = json!({"metadata": {"name": "a"}});
+        mark_adopted(&mut bare);
+        assert!(is_adopted(&bare));
     }
 
     #[test]

@@ -40,9 +40,15 @@ impl Listing {
 
     /// The object at `key`, as this process last knows it.
     pub fn get(&self, key: &ObjectKey) -> Option<Value> {
+        self.get_entry(key).map(|(v, _)| v)
+    }
+
+    /// The object at `key`, and whether it is whole: a metadata-only cache holds just what tells whether
+    /// an object changed, so comparing its content with a template takes a GET.
+    pub fn get_entry(&self, key: &ObjectKey) -> Option<(Value, bool)> {
         match self {
-            Listing::Listed(m) => m.get(key).cloned(),
-            Listing::Cached(c) => c.get(key),
+            Listing::Listed(m) => m.get(key).cloned().map(|v| (v, true)),
+            Listing::Cached(c) => c.get_entry(key),
         }
     }
 
@@ -51,6 +57,18 @@ impl Listing {
             Listing::Listed(m) => m.keys().cloned().collect(),
             Listing::Cached(c) => c.keys(),
         }
+    }
+
+    /// How many objects it holds.
+    pub fn len(&self) -> usize {
+        match self {
+            Listing::Listed(m) => m.len(),
+            Listing::Cached(c) => c.store.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -71,6 +89,8 @@ pub struct CachedListing {
     /// Where this process's own writes to these objects are remembered, under `source`.
     pub written: Arc<Written>,
     pub source: String,
+    /// The store holds only metadata (see [`Listing::get_entry`]).
+    pub metadata_only: bool,
 }
 
 impl CachedListing {
@@ -84,11 +104,17 @@ impl CachedListing {
     }
 
     pub fn get(&self, key: &ObjectKey) -> Option<Value> {
+        self.get_entry(key).map(|(v, _)| v)
+    }
+
+    /// The object, and whether it is whole (this process's own write is; a metadata-only store's is not).
+    pub fn get_entry(&self, key: &ObjectKey) -> Option<(Value, bool)> {
         let cached = self
             .store
             .get(&self.object_ref(key))
             .map(|o| to_value(&o, &self.resource));
-        self.written.resolve(&self.source, key, cached)
+        let (value, written) = self.written.resolve_entry(&self.source, key, cached);
+        value.map(|v| (v, written || !self.metadata_only))
     }
 
     pub fn keys(&self) -> Vec<ObjectKey> {
@@ -127,6 +153,12 @@ pub fn versions_source(namespaced: bool) -> &'static str {
 /// An object as JSON with its `apiVersion` and `kind` (lists and some watch events leave them out).
 pub fn to_value(o: &DynamicObject, resource: &ApiResource) -> Value {
     let mut v = serde_json::to_value(o).expect("objects serialise");
+    fill_type_meta(&mut v, resource);
+    v
+}
+
+/// Gives an object without a `kind` the `apiVersion` and `kind` of `resource`.
+pub fn fill_type_meta(v: &mut Value, resource: &ApiResource) {
     if v.get("kind")
         .and_then(Value::as_str)
         .is_none_or(str::is_empty)
@@ -134,7 +166,6 @@ pub fn to_value(o: &DynamicObject, resource: &ApiResource) -> Value {
         v["apiVersion"] = Value::String(resource.api_version.clone());
         v["kind"] = Value::String(resource.kind.clone());
     }
-    v
 }
 
 /// What this process wrote, per source (`<cluster>/<type>`, `host/<type>`, …) and key: the versions the
@@ -189,19 +220,29 @@ impl Written {
 
     /// The freshest known state of the object: what was written, while `cached` is still an older version.
     pub fn resolve(&self, source: &str, key: &ObjectKey, cached: Option<Value>) -> Option<Value> {
+        self.resolve_entry(source, key, cached).0
+    }
+
+    /// [`Written::resolve`], and whether the answer is what was written (rather than `cached`).
+    pub fn resolve_entry(
+        &self,
+        source: &str,
+        key: &ObjectKey,
+        cached: Option<Value>,
+    ) -> (Option<Value>, bool) {
         let mut entries = self.entries.lock().unwrap();
         let k = (source.to_string(), key.clone());
         let Some(entry) = entries.get(&k) else {
-            return cached;
+            return (cached, false);
         };
         if entry
             .stale
             .contains(&cached.as_ref().and_then(resource_version))
         {
-            return entry.after.clone();
+            return (entry.after.clone(), true);
         }
         entries.remove(&k);
-        cached
+        (cached, false)
     }
 
     pub fn len(&self) -> usize {

@@ -75,9 +75,10 @@ pub fn member_kubeconfig(spec: &Value, token: &str) -> Result<Value, String> {
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
     {
-        base64::engine::general_purpose::STANDARD
+        let pem = base64::engine::general_purpose::STANDARD
             .decode(ca.trim())
             .map_err(|e| format!("spec.caBundle is not valid base64: {e}"))?;
+        check_ca_bundle(&pem)?;
         cluster.insert("certificate-authority-data".into(), json!(ca.trim()));
     }
     if let Some(proxy) = spec
@@ -97,10 +98,34 @@ pub fn member_kubeconfig(spec: &Value, token: &str) -> Result<Value, String> {
     }))
 }
 
+/// A CA bundle the client could not trust anything with is a malformed configuration (as KubeFed reports
+/// it), not an unreachable cluster: it must hold PEM certificates, each one usable as a trust anchor.
+pub fn check_ca_bundle(pem: &[u8]) -> Result<(), String> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let mut roots = rustls::RootCertStore::empty();
+    let mut found = 0;
+    for (i, cert) in CertificateDer::pem_slice_iter(pem).enumerate() {
+        let cert =
+            cert.map_err(|e| format!("spec.caBundle: PEM block {} cannot be read: {e}", i + 1))?;
+        roots.add(cert).map_err(|e| {
+            format!(
+                "spec.caBundle: certificate {} is not a valid CA certificate: {e}",
+                i + 1
+            )
+        })?;
+        found += 1;
+    }
+    if found == 0 {
+        return Err("spec.caBundle holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into());
+    }
+    Ok(())
+}
+
 async fn build_client(
     spec: &Value,
     token: &str,
     request_timeout: Duration,
+    deadline: Option<tokio::time::Instant>,
 ) -> Result<kube::Client, String> {
     let raw = member_kubeconfig(spec, token)?;
     let kc = kube::config::Kubeconfig::from_yaml(&raw.to_string())
@@ -116,7 +141,9 @@ async fn build_client(
     let builder = kube::client::ClientBuilder::try_from(config)
         .map_err(|e| format!("cannot build a client: {e}"))?;
     Ok(builder
-        .with_layer(&super::timeout::RequestTimeoutLayer::new(request_timeout))
+        .with_layer(
+            &super::timeout::RequestTimeoutLayer::new(request_timeout).with_deadline(deadline),
+        )
         .build())
 }
 
@@ -125,6 +152,8 @@ pub struct ClientCache {
     clients: Mutex<HashMap<String, ([u8; 32], kube::Client)>>,
     /// How long a member request may wait for its response (watches excepted).
     pub request_timeout: Duration,
+    /// `reconcile --once --timeout`: when every member request must be over.
+    pub deadline: Option<tokio::time::Instant>,
 }
 
 impl Default for ClientCache {
@@ -132,6 +161,7 @@ impl Default for ClientCache {
         ClientCache {
             clients: Mutex::default(),
             request_timeout: super::timeout::DEFAULT_REQUEST_TIMEOUT,
+            deadline: None,
         }
     }
 }
@@ -152,7 +182,7 @@ impl ClientCache {
                 return Ok(client.clone());
             }
         }
-        let client = build_client(spec, token, self.request_timeout).await?;
+        let client = build_client(spec, token, self.request_timeout, self.deadline).await?;
         self.clients
             .lock()
             .unwrap()
@@ -277,9 +307,14 @@ pub async fn probe(member: &Member, timeout: Duration) -> ProbeResult {
             member.endpoint,
             timeout.as_secs_f64()
         )),
+        // The server refused the stored credentials: as KubeFed, the cluster is offline (its client
+        // failed), and the message says why and what to do.
+        Ok(Err(kube::Error::Api(s))) if s.code == 401 || s.code == 403 => {
+            ProbeResult::Unreachable(credentials_rejected(&s))
+        }
         // The server answered, just not with success.
         Ok(Err(kube::Error::Api(_))) => ProbeResult::NotOk,
-        Ok(Err(e)) => ProbeResult::Unreachable(crate::error::redact(&e.to_string())),
+        Ok(Err(e)) => ProbeResult::Unreachable(transport_error_text(&e)),
         Ok(Ok(body)) if body.trim().eq_ignore_ascii_case("ok") => {
             let git_version = tokio::time::timeout(timeout, client.apiserver_version())
                 .await
@@ -290,6 +325,45 @@ pub async fn probe(member: &Member, timeout: Duration) -> ProbeResult {
         }
         Ok(Ok(_)) => ProbeResult::NotOk,
     }
+}
+
+/// A failed request's text with its causes, the TLS ones said plainly: `client error (Connect)` alone
+/// does not tell a wrong CA from a closed port.
+pub fn transport_error_text(e: &kube::Error) -> String {
+    let chain = crate::error::source_chain_text(e);
+    let tls = [
+        (
+            "UnknownIssuer",
+            "TLS: the member's serving certificate is not signed by the CA in spec.caBundle (replace \
+             the CA bundle, or join the cluster again)",
+        ),
+        (
+            "NotValidForName",
+            "TLS: the member's serving certificate is not valid for the host in spec.apiEndpoint",
+        ),
+        (
+            "Expired",
+            "TLS: the member's serving certificate has expired (or is not valid yet)",
+        ),
+        (
+            "BadSignature",
+            "TLS: the member's serving certificate has a bad signature",
+        ),
+    ];
+    match tls.iter().find(|(marker, _)| chain.contains(marker)) {
+        Some((_, plain)) => format!("{plain}: {chain}"),
+        None => chain,
+    }
+}
+
+/// Why a member refused the probe with 401/403.
+fn credentials_rejected(status: &kube::core::Status) -> String {
+    let what = if status.code == 401 {
+        "credentials rejected (401 Unauthorized): the token stored for this cluster is no longer valid"
+    } else {
+        "credentials rejected (403 Forbidden): the stored ServiceAccount may not GET /healthz"
+    };
+    format!("{what}; join the cluster again to renew them")
 }
 
 /// A status without `lastProbeTime`, so that a probe that only confirms the published state is not a change.
@@ -424,6 +498,8 @@ pub async fn check_health(
             }
             None => health::conditions_for(&result, &now, previous),
         };
+        let mut status = status;
+        keep_topology(previous, &mut status);
         let ready = health::is_ready(&status);
         let err = write_cluster_status(host, ns, member, &status, dry_run)
             .await
@@ -439,6 +515,19 @@ pub async fn check_health(
         ));
     }
     out
+}
+
+/// Probes say nothing of `zones` and `region`: what the user set there is kept, as KubeFed kept it
+/// (multi-cluster DNS names records after them).
+fn keep_topology(previous: Option<&Value>, status: &mut Value) {
+    let (Some(prev), Some(out)) = (previous, status.as_object_mut()) else {
+        return;
+    };
+    for key in ["zones", "region"] {
+        if let Some(v) = prev.get(key).filter(|v| !v.is_null()) {
+            out.entry(key).or_insert_with(|| v.clone());
+        }
+    }
 }
 
 /// Debounced statuses carry the transition time of the state they resumed from; keep the published one
@@ -465,6 +554,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_ca_bundle_must_hold_usable_certificates() {
+        let e = check_ca_bundle(b"not a cert").unwrap_err();
+        assert!(e.contains("holds no PEM certificate"), "{e}");
+        let e = check_ca_bundle(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+            .unwrap_err();
+        assert!(
+            e.contains("certificate 1 is not a valid CA certificate"),
+            "{e}"
+        );
+        let ca = rcgen::CertificateParams::new(Vec::<String>::new())
+            .unwrap()
+            .self_signed(&rcgen::KeyPair::generate().unwrap())
+            .unwrap();
+        check_ca_bundle(ca.pem().as_bytes()).unwrap();
+    }
+
+    #[test]
     fn endpoint_without_scheme_means_https() {
         assert_eq!(endpoint_url("10.0.0.1:6443"), "https://10.0.0.1:6443");
         assert_eq!(endpoint_url("http://h:80"), "http://h:80");
@@ -472,12 +578,18 @@ mod tests {
 
     #[test]
     fn kubeconfig_trusts_the_ca_bundle_and_carries_the_token() {
-        let spec = json!({"apiEndpoint": "https://h:6443", "caBundle": "Zm9v", "secretRef": {"name": "s"}});
+        use base64::Engine as _;
+        let ca = rcgen::CertificateParams::new(Vec::<String>::new())
+            .unwrap()
+            .self_signed(&rcgen::KeyPair::generate().unwrap())
+            .unwrap();
+        let bundle = base64::engine::general_purpose::STANDARD.encode(ca.pem());
+        let spec = json!({"apiEndpoint": "https://h:6443", "caBundle": bundle, "secretRef": {"name": "s"}});
         let kc = member_kubeconfig(&spec, "tok").unwrap();
         assert_eq!(kc["clusters"][0]["cluster"]["server"], "https://h:6443");
         assert_eq!(
             kc["clusters"][0]["cluster"]["certificate-authority-data"],
-            "Zm9v"
+            bundle.as_str()
         );
         assert!(kc["clusters"][0]["cluster"]
             .get("insecure-skip-tls-verify")

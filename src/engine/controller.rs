@@ -27,6 +27,7 @@ use tokio::task::JoinHandle;
 
 use super::cache::{self, CachedListing, Listing, Written};
 use super::clusters;
+use super::deletions::DeletionGate;
 use super::desired::{FIELD_MANAGER, MANAGED_LABEL};
 use super::placement::{ClusterInfo, ControlPlaneScope};
 use super::reconcile::{
@@ -76,6 +77,7 @@ struct Cache {
     resource: ApiResource,
     started: Instant,
     task: JoinHandle<()>,
+    metadata_only: bool,
 }
 
 impl Drop for Cache {
@@ -106,19 +108,37 @@ fn meta_version(m: &kube::core::ObjectMeta) -> String {
     }
 }
 
-/// Drops what reconcile never reads, so caches hold little more than the objects' content: other managers'
-/// managedFields, kubectl's last-applied annotation, and (unless kept) status.
-fn prune(o: &mut DynamicObject, keep_status: bool) {
+/// What a cache keeps of its objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Content and status (raw status collection, scheduling reads them).
+    Status,
+    /// Content without status.
+    Content,
+    /// Metadata only: enough to decide, with the PropagatedVersions, that a member object is as
+    /// propagated, to detect any change to it (its resourceVersion or generation), and to delete or
+    /// release it; comparing its content with the template takes a GET. Member caches of most types
+    /// hold this, so memory follows the number of objects, not their size.
+    Metadata,
+}
+
+/// Drops what reconcile never reads: other managers' managedFields, kubectl's last-applied annotation, and
+/// what `keep` does not keep.
+fn prune(o: &mut DynamicObject, keep: Keep) {
     if let Some(fields) = o.metadata.managed_fields.as_mut() {
-        fields.retain(|f| f.manager.as_deref() == Some(FIELD_MANAGER));
+        fields.retain(|f| keep != Keep::Metadata && f.manager.as_deref() == Some(FIELD_MANAGER));
     }
     if let Some(a) = o.metadata.annotations.as_mut() {
         a.remove("kubectl.kubernetes.io/last-applied-configuration");
     }
-    if !keep_status {
-        if let Some(obj) = o.data.as_object_mut() {
-            obj.remove("status");
+    match keep {
+        Keep::Status => {}
+        Keep::Content => {
+            if let Some(obj) = o.data.as_object_mut() {
+                obj.remove("status");
+            }
         }
+        Keep::Metadata => o.data = Value::Object(Default::default()),
     }
 }
 
@@ -143,7 +163,7 @@ fn start_cache(
     resource: ApiResource,
     config: watcher::Config,
     feed: Feed,
-    keep_status: bool,
+    keep: Keep,
     tx: mpsc::UnboundedSender<Change>,
 ) -> Cache {
     let writer = kube::runtime::reflector::store::Writer::new(resource.clone());
@@ -152,7 +172,7 @@ fn start_cache(
         let mut seen: HashMap<ObjectKey, u64> = HashMap::new();
         let stream = watcher::watcher(api, config)
             .default_backoff()
-            .modify(move |o| prune(o, keep_status))
+            .modify(move |o| prune(o, keep))
             .reflect(writer);
         futures::pin_mut!(stream);
         let key_of = |o: &DynamicObject, namespaced: bool| -> ObjectKey {
@@ -230,6 +250,7 @@ fn start_cache(
         resource,
         started: Instant::now(),
         task,
+        metadata_only: keep == Keep::Metadata,
     }
 }
 
@@ -353,6 +374,8 @@ pub(crate) struct Controller {
     scheduler: bool,
     raw_status: bool,
     queue: Queue,
+    /// The mass-deletion budget, kept across control-plane changes.
+    deletions: Arc<DeletionGate>,
 }
 
 /// A reconcile in flight.
@@ -377,6 +400,7 @@ impl Controller {
     pub(crate) async fn start(
         host: &kube::Client,
         opts: &RunOptions,
+        deletion_window: Duration,
         log: &(dyn Fn(&str) + Send + Sync),
     ) -> anyhow::Result<(Controller, mpsc::UnboundedReceiver<Change>)> {
         let ns = opts.kubefed_namespace.clone();
@@ -395,7 +419,7 @@ impl Controller {
                 ar,
                 watcher::Config::default(),
                 feed,
-                true,
+                Keep::Status,
                 tx.clone(),
             )
         };
@@ -413,7 +437,7 @@ impl Controller {
             rsp_ar,
             watcher::Config::default(),
             Feed::Schedule,
-            false,
+            Keep::Content,
             tx.clone(),
         );
         let pv_ar = versions::propagated_version_resource(true);
@@ -422,7 +446,7 @@ impl Controller {
             pv_ar,
             watcher::Config::default(),
             Feed::Silent,
-            true,
+            Keep::Status,
             tx.clone(),
         );
         let cpvs = (scope == ControlPlaneScope::Cluster).then(|| {
@@ -432,7 +456,7 @@ impl Controller {
                 ar,
                 watcher::Config::default(),
                 Feed::Silent,
-                true,
+                Keep::Status,
                 tx.clone(),
             )
         });
@@ -452,6 +476,7 @@ impl Controller {
             opts.concurrency,
         ));
         let mut ctl = Controller {
+            deletions: Arc::new(DeletionGate::windowed(opts.max_deletions, deletion_window)),
             host: host.clone(),
             opts: opts.clone(),
             state,
@@ -527,7 +552,7 @@ impl Controller {
             let mut out = BTreeMap::new();
             for (h, err) in results {
                 if let Some(e) = err {
-                    log(&format!("{e:#}"));
+                    log(&crate::error::chain_text(&e));
                 }
                 out.insert(h.name, h.ready);
             }
@@ -536,7 +561,10 @@ impl Controller {
         match health.await {
             Ok(h) => h,
             Err(e) => {
-                log(&format!("health check failed: {e:#}"));
+                log(&format!(
+                    "health check failed: {}",
+                    crate::error::chain_text(&e)
+                ));
                 self.health.clone()
             }
         }
@@ -566,7 +594,7 @@ impl Controller {
                 .filter(|t| self.opts.namespace.is_none() || t.federated_namespaced)
                 .collect(),
             Err(e) => {
-                log(&format!("{e:#}"));
+                log(&crate::error::chain_text(&e));
                 Vec::new()
             }
         };
@@ -590,7 +618,7 @@ impl Controller {
                     Feed::Federated {
                         type_name: info.name.clone(),
                     },
-                    true,
+                    Keep::Status,
                     self.tx.clone(),
                 );
                 self.members.retain(|(_, t), _| *t != info.name);
@@ -611,7 +639,10 @@ impl Controller {
         let config = match self.cached_config() {
             Ok(c) => c,
             Err(e) => {
-                log(&format!("cannot read the control plane: {e:#}"));
+                log(&format!(
+                    "cannot read the control plane: {}",
+                    crate::error::chain_text(&e)
+                ));
                 return;
             }
         };
@@ -656,6 +687,7 @@ impl Controller {
             namespaced,
             written: self.written.clone(),
             source: cache::versions_source(namespaced).to_string(),
+            metadata_only: c.metadata_only,
         };
         env.propagated = Some(Versions::Cached {
             namespaced: listing(&self.versions.0, true),
@@ -663,6 +695,7 @@ impl Controller {
         });
         env.adoption = AdoptionLookup::Get;
         env.written = Some(self.written.clone());
+        env.deletions = self.deletions.clone();
         self.env = Arc::new(env);
     }
 
@@ -701,7 +734,12 @@ impl Controller {
                         type_name: ty.name.clone(),
                         namespaced: ty.gated(),
                     },
-                    ty.raw_status,
+                    if ty.raw_status || super::scheduling::is_schedulable(ty) {
+                        // Remote status reads status; replica scheduling reads spec.replicas.
+                        Keep::Status
+                    } else {
+                        Keep::Metadata
+                    },
                     self.tx.clone(),
                 );
                 self.members.insert(key, c);
@@ -734,6 +772,7 @@ impl Controller {
             namespaced: t.info.federated_namespaced,
             written: self.written.clone(),
             source: cache::host_source(&t.info.name),
+            metadata_only: false,
         }
     }
 
@@ -745,6 +784,7 @@ impl Controller {
             namespaced: ty.gated(),
             written: self.written.clone(),
             source: cache::member_source(cluster, &ty.name),
+            metadata_only: c.metadata_only,
         })
     }
 
@@ -890,6 +930,16 @@ impl Controller {
         }
         let ty = t.info.clone();
         let env = self.env.clone();
+        // A percentage budget is a share of what each member holds now.
+        for c in env.clusters.iter().filter(|c| c.ready) {
+            let managed = self
+                .members
+                .iter()
+                .filter(|((cluster, _), _)| *cluster == c.name)
+                .map(|(_, m)| m.store.len())
+                .sum();
+            self.deletions.set_managed(&c.name, managed);
+        }
         let fed = self
             .federated_listing(t)
             .get(&(key.1.clone(), key.2.clone()));
@@ -1004,6 +1054,7 @@ impl Controller {
                 if worth {
                     let mut report = Report {
                         records: std::mem::take(&mut done),
+                        errors: self.deletions.take_stop_messages(),
                         ..Default::default()
                     };
                     report.clusters = self
@@ -1050,6 +1101,32 @@ async fn wait_listed(store: &Store<DynamicObject>, what: &str) -> anyhow::Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_metadata_cache_keeps_what_tells_a_change_and_drops_the_content() {
+        let obj: DynamicObject = serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "a", "namespace": "n", "resourceVersion": "7",
+                "labels": {"kubefed.io/managed": "true"},
+                "managedFields": [{"manager": "kubefedctl", "operation": "Apply"}]},
+            "data": {"big": "x".repeat(10_000)}}))
+        .unwrap();
+        let mut meta = obj.clone();
+        prune(&mut meta, Keep::Metadata);
+        assert_eq!(meta.data, serde_json::json!({}));
+        assert_eq!(meta.metadata.managed_fields, Some(vec![]));
+        assert_eq!(meta.metadata.resource_version.as_deref(), Some("7"));
+        assert_eq!(meta.metadata.labels, obj.metadata.labels);
+        assert_eq!(
+            signature(&meta),
+            signature(&obj),
+            "a change is seen as well as before"
+        );
+        let mut content = obj.clone();
+        prune(&mut content, Keep::Content);
+        assert_eq!(content.data["data"]["big"].as_str().unwrap().len(), 10_000);
+        assert_eq!(content.metadata.managed_fields.as_ref().unwrap().len(), 1);
+    }
 
     fn key(n: &str) -> WorkKey {
         ("configmaps".into(), "ns".into(), n.into())

@@ -98,7 +98,8 @@ pub struct Desired {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DesiredError {
-    #[error("spec.template: {0}")]
+    /// What is wrong, after the field path below `spec.template` (`": …"` for the template itself).
+    #[error("spec.template{0}")]
     Template(String),
     #[error(transparent)]
     Overrides(#[from] OverrideError),
@@ -145,7 +146,7 @@ pub fn desired_object(
         Some(Value::Object(m)) => m.clone(),
         Some(other) => {
             return Err(DesiredError::Template(format!(
-                "must be an object (the body of the {} to propagate), not {other}",
+                ": must be an object (the body of the {} to propagate), not {other}",
                 target.kind
             )))
         }
@@ -158,7 +159,7 @@ pub fn desired_object(
         Some(Value::Object(m)) => m,
         Some(other) => {
             return Err(DesiredError::Template(format!(
-                "metadata must be an object, not {other}"
+                ".metadata: must be an object, not {other}"
             )))
         }
     };
@@ -187,10 +188,30 @@ pub fn desired_object(
         metadata.insert("namespace".into(), Value::String(fed_meta("namespace")));
     }
 
-    let api_version = match obj.get("apiVersion") {
-        Some(Value::String(v)) if !v.is_empty() => v.clone(),
-        _ => target.api_version(),
-    };
+    // The member API is addressed by the type config's target: a template naming another version or kind
+    // would be refused by every member on every pass, so it is refused here, once, naming the field.
+    let api_version = target.api_version();
+    match obj.get("apiVersion") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(v)) if v.is_empty() || *v == api_version => {}
+        Some(other) => {
+            return Err(DesiredError::Template(format!(
+                ".apiVersion: {other} does not match the federated type's target {api_version} \
+                 (remove it from the template, or enable the type for that version)"
+            )))
+        }
+    }
+    match obj.get("kind") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(k)) if k.is_empty() || *k == target.kind => {}
+        Some(other) => {
+            return Err(DesiredError::Template(format!(
+            ".kind: {other} does not match the federated type's target kind {:?} (remove it from \
+                 the template)",
+            target.kind
+        )))
+        }
+    }
     // apiVersion and kind lead, as in every manifest.
     let mut ordered = Map::new();
     ordered.insert("apiVersion".into(), Value::String(api_version));
@@ -319,12 +340,49 @@ mod tests {
     }
 
     #[test]
-    fn template_api_version_wins_over_the_type_config() {
-        let fed = json!({"metadata": {"name": "w", "namespace": "p"},
-            "spec": {"template": {"apiVersion": "apps/v1beta2", "kind": "Wrong", "spec": {}}}});
-        let d = build(&fed, &deployments(), "c1").unwrap();
-        assert_eq!(d.object["apiVersion"], "apps/v1beta2");
-        assert_eq!(d.object["kind"], "Deployment");
+    fn template_api_version_and_kind_must_be_the_targets() {
+        let fed = |template: Value| json!({"metadata": {"name": "w", "namespace": "p"}, "spec": {"template": template}});
+        let d = build(
+            &fed(json!({"apiVersion": "apps/v1", "kind": "Deployment", "spec": {}})),
+            &deployments(),
+            "c1",
+        )
+        .unwrap();
+        assert_eq!(
+            (&d.object["apiVersion"], &d.object["kind"]),
+            (&json!("apps/v1"), &json!("Deployment"))
+        );
+        let d = build(&fed(json!({"spec": {}})), &deployments(), "c1").unwrap();
+        assert_eq!(d.object["apiVersion"], "apps/v1");
+
+        let e = build(
+            &fed(json!({"apiVersion": "v1", "spec": {}})),
+            &deployments(),
+            "c1",
+        )
+        .unwrap_err();
+        assert_eq!(e.status(), ClusterPropagationStatus::ComputeResourceFailed);
+        assert!(
+            e.to_string()
+                .starts_with("spec.template.apiVersion: \"v1\" does not match the federated type's target apps/v1"),
+            "{e}"
+        );
+        let e = build(
+            &fed(json!({"kind": "ConfigMap", "spec": {}})),
+            &deployments(),
+            "c1",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("spec.template.kind: \"ConfigMap\" does not match the federated type's target kind \"Deployment\""),
+            "{e}"
+        );
+        let e = build(&fed(json!({"apiVersion": 1})), &deployments(), "c1").unwrap_err();
+        assert!(
+            e.to_string().contains("apiVersion: 1 does not match"),
+            "{e}"
+        );
     }
 
     #[test]

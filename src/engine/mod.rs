@@ -6,10 +6,13 @@ pub mod actions;
 pub mod cache;
 pub mod clusters;
 pub mod controller;
+pub mod deletions;
 pub mod desired;
+pub mod dns;
 pub mod health;
 pub mod matching;
 pub mod overrides;
+pub mod permissions;
 pub mod placement;
 pub mod reconcile;
 pub mod runner;
@@ -24,6 +27,12 @@ pub fn now_rfc3339() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
+}
+
+/// Frees a large value (a pass's listings: tens of thousands of JSON objects) on another thread, so the
+/// pass ends without waiting for the allocator.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Per-cluster overrides (`spec.overrides`): parsing with API-server-style field errors, and application as
 //! JSON-patch `add` / `remove` / `replace` operations with the semantics KubeFed's patch library has.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde_json::Value;
@@ -206,6 +206,8 @@ pub fn parse_overrides(fed: &Value) -> Result<BTreeMap<String, Vec<OverrideOp>>,
             }
         };
         let mut ops: Vec<OverrideOp> = Vec::new();
+        // Looked up per op; a scan of `ops` instead made a long list of overrides quadratic to read.
+        let mut paths: HashSet<String> = HashSet::new();
         for (j, raw) in ops_raw.iter().enumerate() {
             let field = format!("{base}.clusterOverrides[{j}]");
             let Some(raw) = raw.as_object() else {
@@ -263,7 +265,7 @@ pub fn parse_overrides(fed: &Value) -> Result<BTreeMap<String, Vec<OverrideOp>>,
             if errors.len() > before {
                 continue;
             }
-            if ops.iter().any(|o| o.path == path) {
+            if paths.contains(&path) {
                 errors.push(FieldError {
                     detail: format!(
                         "each path may be overridden once per cluster; cluster {cluster:?} already \
@@ -282,6 +284,7 @@ pub fn parse_overrides(fed: &Value) -> Result<BTreeMap<String, Vec<OverrideOp>>,
                 ));
                 continue;
             }
+            paths.insert(path.clone());
             ops.push(OverrideOp {
                 op,
                 value: if op == Op::Remove { None } else { value },
@@ -559,6 +562,23 @@ mod tests {
             {"clusterName": "c2", "clusterOverrides": [{"path": "/spec/replicas", "value": 2}]},
         ])))
         .is_ok());
+    }
+
+    #[test]
+    fn a_long_list_of_overrides_is_read_in_linear_time() {
+        // Each path used to be compared with every earlier one: 200,000 ops meant 2·10^10 comparisons.
+        let ops: Vec<Value> = (0..200_000)
+            .map(|i| json!({"path": format!("/spec/f{i}"), "value": i}))
+            .collect();
+        let started = std::time::Instant::now();
+        let parsed =
+            parse_overrides(&fed(json!([{"clusterName": "c", "clusterOverrides": ops}]))).unwrap();
+        assert!(
+            started.elapsed().as_secs() < 30,
+            "took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(parsed["c"].len(), 200_000);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use tokio::sync::Semaphore;
 
 use super::actions::{self, ClusterAction, ClusterFacts, SYNC_FINALIZER};
 use super::cache::{CachedListing, Written as WrittenObjects};
+use super::deletions::{DeletionGate, HELD_STATUS};
 use super::desired::{self, TargetInfo, FIELD_MANAGER, MANAGED_LABEL};
 use super::matching::{self, Storage};
 use super::overrides::parse_overrides;
@@ -113,6 +114,13 @@ pub struct Env {
     pub adoption: AdoptionLookup,
     /// With watch-fed caches: every write, so the next reconcile sees it before the cache does.
     pub written: Option<Arc<WrittenObjects>>,
+    /// The mass-deletion budget every member deletion asks first.
+    pub deletions: Arc<DeletionGate>,
+    /// Delete adopted member objects too, instead of releasing them (`teardown --delete-adopted`).
+    pub delete_adopted: bool,
+    /// `(cluster, type name)` pairs the stored credentials may not handle, with what to tell the
+    /// operator: the preflight found them, so nothing of that type is attempted in that cluster.
+    pub denied: HashMap<(String, String), String>,
 }
 
 /// Where the PropagatedVersions of a pass come from.
@@ -206,6 +214,9 @@ impl Env {
             propagated: None,
             adoption: AdoptionLookup::ListOnce,
             written: None,
+            deletions: Arc::new(DeletionGate::unlimited()),
+            delete_adopted: false,
+            denied: HashMap::new(),
         }
     }
 
@@ -348,12 +359,19 @@ pub struct Record {
 
 impl Record {
     /// `<type> <ns>/<name>[ in cluster "<c>"]`, how messages name the object a record is about.
-    pub fn subject(&self) -> String {
-        let what = if self.namespace.is_empty() {
+    /// `namespace/name`; a namespace (whose FederatedNamespace lives in itself) is just its name.
+    pub fn object_name(&self) -> String {
+        if self.namespace.is_empty()
+            || (self.type_name == "namespaces" && self.namespace == self.name)
+        {
             self.name.clone()
         } else {
             format!("{}/{}", self.namespace, self.name)
-        };
+        }
+    }
+
+    pub fn subject(&self) -> String {
+        let what = self.object_name();
         let place = if self.cluster.is_empty() {
             String::new()
         } else {
@@ -380,7 +398,8 @@ pub fn qualified_key(key: &ObjectKey) -> String {
     }
 }
 
-fn fed_key(fed: &Value) -> ObjectKey {
+/// `(namespace, name)` of a federated object (the key its RSP and its PropagatedVersion carry too).
+pub(crate) fn fed_key(fed: &Value) -> ObjectKey {
     let s = |p: &str| {
         fed.pointer(p)
             .and_then(Value::as_str)
@@ -471,6 +490,8 @@ struct ClusterResult {
     blocks_release: bool,
     /// The member object's version to record in the PropagatedVersion (`gen:N` / `rv:N`).
     version: Option<String>,
+    /// A deletion the budget held back: the object's status and versions are left as they are.
+    held: bool,
 }
 
 impl ClusterResult {
@@ -481,6 +502,20 @@ impl ClusterResult {
             wrote: false,
             blocks_release: false,
             version: None,
+            held: false,
+        }
+    }
+
+    /// A deletion in `cluster` the budget held back.
+    fn held(ctx: &ObjectCtx<'_>, cluster: &str) -> Self {
+        ClusterResult {
+            record: Some(Record {
+                status: HELD_STATUS.to_string(),
+                ..ctx.record(cluster, Action::Delete, ClusterPropagationStatus::Ok, None)
+            }),
+            blocks_release: true,
+            held: true,
+            ..ClusterResult::nothing()
         }
     }
 }
@@ -543,6 +578,11 @@ impl ObjectCtx<'_> {
                 Some(super::cache::to_value(after, &self.ty.federated_api)),
             );
         }
+    }
+
+    /// Asks the deletion budget whether this object may be deleted in `cluster` now.
+    fn admit_deletion(&self, cluster: &str) -> bool {
+        self.env.deletions.admit(cluster, &self.ty.name)
     }
 
     /// Where this object's (Cluster)PropagatedVersion lives: `(namespace, name)`.
@@ -695,8 +735,10 @@ pub async fn reconcile_object(
     let mut clusters = BTreeMap::new();
     let mut cluster_versions = BTreeMap::new();
     let mut updated = false;
+    let mut held = false;
     for (cluster, r) in env.clusters.iter().zip(results) {
         updated |= r.wrote;
+        held |= r.held;
         if let Some(o) = r.outcome {
             clusters.insert(cluster.name.clone(), o);
         }
@@ -704,6 +746,11 @@ pub async fn reconcile_object(
             cluster_versions.insert(cluster.name.clone(), v);
         }
         records.extend(r.record);
+    }
+    if held {
+        // A deletion waits for consent (or for the second round of this pass): the object's status and
+        // versions are written once its fate in every cluster is known.
+        return records;
     }
     // Versions are rewritten when something was propagated or the record no longer fits the object; a
     // member object changed by someone else but still matching is only compared again next time.
@@ -742,6 +789,7 @@ async fn reconcile_in_cluster(
         wrote: false,
         blocks_release: false,
         version: recorded.map(str::to_string),
+        held: false,
     };
     let client = match (&cluster.client, cluster.ready) {
         (Some(c), true) => c.clone(),
@@ -760,7 +808,10 @@ async fn reconcile_in_cluster(
         // An incomplete view of the cluster is no ground for removals.
         _ => return ClusterResult::nothing(),
     };
-    let mut live = listing.get(&ctx.key);
+    let (mut live, whole) = match listing.get_entry(&ctx.key) {
+        Some((v, whole)) => (Some(v), whole),
+        None => (None, true),
+    };
 
     let desired = if selected {
         let ops = match overrides {
@@ -796,9 +847,27 @@ async fn reconcile_in_cluster(
             is_host_namespace,
             storage,
             version_matches,
+            delete_adopted: ctx.env.delete_adopted,
         })
     };
     let mut action = facts(live.as_ref(), host_ns);
+    if !whole && action == ClusterAction::Update {
+        // The cache holds only the member object's metadata, and its version is not the one propagated:
+        // the content decides whether it needs a write.
+        let api = target_api(client.clone(), ctx.ty, &ctx.key);
+        let limiter = ctx.env.member_limiter(name);
+        let fetched = {
+            let _permit = limiter.acquire().await;
+            api.get_opt(&ctx.key.1).await
+        };
+        match fetched {
+            Ok(o) => {
+                live = o.map(|o| super::cache::to_value(&o, &ctx.ty.target_api));
+                action = facts(live.as_ref(), host_ns);
+            }
+            Err(e) => return report(S::RetrievalFailed, Some(api_error_text(&e))),
+        }
+    }
     if action == ClusterAction::Create {
         // Unlabelled (or opted-out) objects are not in the managed listing: look before creating.
         let found = ctx
@@ -824,6 +893,15 @@ async fn reconcile_in_cluster(
         }
     };
     let act = Action::from_cluster_action(&action);
+    if action == ClusterAction::Delete && !ctx.admit_deletion(name) {
+        return ClusterResult::held(ctx, name);
+    }
+    let mut desired = desired;
+    if let Some(d) = desired.as_mut() {
+        if action == ClusterAction::Adopt || live.as_ref().is_some_and(actions::is_adopted) {
+            actions::mark_adopted(d);
+        }
+    }
     let mut result = match &action {
         ClusterAction::Nothing => return ClusterResult::nothing(),
         ClusterAction::Report(status) => {
@@ -850,6 +928,7 @@ async fn reconcile_in_cluster(
                 wrote: false,
                 blocks_release: false,
                 version,
+                held: false,
             }
         }
         _ if ctx.env.dry_run => {
@@ -873,6 +952,7 @@ async fn reconcile_in_cluster(
                 wrote: false,
                 blocks_release: false,
                 version: None,
+                held: false,
             }
         }
         _ => {
@@ -901,6 +981,7 @@ async fn reconcile_in_cluster(
                         version: obj
                             .filter(|_| selected && status == Some(S::Ok))
                             .map(versions::object_version),
+                        held: false,
                     }
                 }
                 Err(e) => {
@@ -919,6 +1000,7 @@ async fn reconcile_in_cluster(
                         wrote: false,
                         blocks_release: false,
                         version: recorded.map(str::to_string),
+                        held: false,
                     }
                 }
             }
@@ -1005,7 +1087,10 @@ pub async fn unlabel(api: &Api<DynamicObject>, name: &str) -> Result<Value, Stri
         field_manager: Some(FIELD_MANAGER.to_string()),
         ..Default::default()
     };
-    let patch = json!({"metadata": {"labels": {MANAGED_LABEL: null}}});
+    let patch = json!({"metadata": {
+        "labels": {MANAGED_LABEL: null},
+        "annotations": {actions::ADOPTED_ANNOTATION: null},
+    }});
     api.patch(name, &params, &Patch::Merge(&patch))
         .await
         .map(to_value)
@@ -1218,16 +1303,18 @@ async fn reconcile_deletion(ctx: &ObjectCtx<'_>, listings: &Listings) -> Vec<Rec
     let mut clusters = BTreeMap::new();
     let mut blocked = false;
     let mut wrote = false;
+    let mut held = false;
     for (cluster, r) in env.clusters.iter().zip(results) {
         blocked |= r.blocks_release;
         wrote |= r.wrote;
+        held |= r.held;
         if let Some(o) = r.outcome {
             clusters.insert(cluster.name.clone(), o);
         }
         records.extend(r.record);
     }
     if blocked || env.dry_run {
-        if blocked {
+        if blocked && !held {
             write_status(ctx, AggregateReason::Ok, clusters, wrote, &mut records).await;
         }
         return records;
@@ -1264,6 +1351,7 @@ async fn delete_in_cluster(
         wrote: false,
         blocks_release: true,
         version: None,
+        held: false,
     };
     let client = match (&cluster.client, cluster.ready) {
         (Some(c), true) => c.clone(),
@@ -1293,7 +1381,8 @@ async fn delete_in_cluster(
         return ClusterResult::nothing();
     }
     let host_ns = ctx.is_host_namespace(Some(live)).await;
-    let action = if orphan || host_ns {
+    let action = if orphan || host_ns || (actions::is_adopted(live) && !ctx.env.delete_adopted) {
+        // What existed before it was federated is released, never deleted.
         ClusterAction::RemoveManagedLabel
     } else if is_deleting(live) {
         return blocked(S::WaitingForRemoval, Action::None, None);
@@ -1301,6 +1390,9 @@ async fn delete_in_cluster(
         ClusterAction::Delete
     };
     let act = Action::from_cluster_action(&action);
+    if action == ClusterAction::Delete && !ctx.admit_deletion(name) {
+        return ClusterResult::held(ctx, name);
+    }
     if ctx.env.dry_run {
         ctx.env.preview(|| Preview {
             cluster: name.to_string(),
@@ -1331,6 +1423,7 @@ async fn delete_in_cluster(
                 wrote: true,
                 blocks_release: true,
                 version: None,
+                held: false,
             }
         }
         Ok(_) => ClusterResult {

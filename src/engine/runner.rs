@@ -13,12 +13,13 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::clusters::{self, ClientCache, HealthSettings, Member};
+use super::deletions::{ClusterDeletions, DeletionGate, MaxDeletions};
 use super::desired::{TargetInfo, MANAGED_LABEL};
 use super::health::{Debounce, Thresholds};
 use super::placement::{self, ClusterInfo, ControlPlaneScope};
 use super::reconcile::{
-    self, is_reserved_namespace, Action, ClusterView, Env, Listing, Listings, ObjectKey, Record,
-    TypeInfo,
+    self, fed_key, is_reserved_namespace, Action, ClusterView, Env, Listing, Listings, ObjectKey,
+    Record, TypeInfo,
 };
 use super::scheduling;
 use crate::error;
@@ -43,6 +44,11 @@ pub struct RunOptions {
     pub dry_run: bool,
     /// How long one member request may wait for its response (watches excepted).
     pub request_timeout: std::time::Duration,
+    /// How many member objects one pass may delete in a cluster before it stops and asks for consent.
+    pub max_deletions: MaxDeletions,
+    /// Delete adopted member objects (those that existed before they were federated) instead of
+    /// releasing them.
+    pub delete_adopted: bool,
 }
 
 impl Default for RunOptions {
@@ -54,6 +60,8 @@ impl Default for RunOptions {
             concurrency: 8,
             dry_run: false,
             request_timeout: super::timeout::DEFAULT_REQUEST_TIMEOUT,
+            max_deletions: MaxDeletions::Default,
+            delete_adopted: false,
         }
     }
 }
@@ -89,6 +97,17 @@ pub struct Report {
     pub errors: Vec<String>,
     pub clusters: Vec<ClusterSummary>,
     pub totals: Totals,
+    /// Per cluster where the pass deleted (or would delete, or held back) member objects: how many,
+    /// against the deletion budget.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deletions: Vec<ClusterDeletions>,
+    /// Writes to DNS record statuses and DNSEndpoints (or, in a dry run, that would be sent).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub dns_writes: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// How a pass went, for the exit code.
@@ -105,13 +124,40 @@ pub enum PassOutcome {
 impl Report {
     pub fn outcome(&self) -> PassOutcome {
         let failed = self.records.iter().filter(|r| r.failed()).count();
-        if failed == 0 && self.errors.is_empty() {
+        let over_budget = self.deletions.iter().any(|d| d.over_budget);
+        if failed == 0 && self.errors.is_empty() && !over_budget {
             PassOutcome::Converged
         } else if self.records.iter().any(|r| !r.failed()) {
             PassOutcome::Partial
         } else {
             PassOutcome::Failed
         }
+    }
+
+    /// Folds in the records of a pass's second round (the held deletions let through): a record there
+    /// replaces the first round's for the same object and cluster when it did something or the first
+    /// one was a held deletion; what the first round did stays reported.
+    fn merge_second_round(&mut self, second: Report) {
+        type Key = (String, String, String, String);
+        let key = |r: &Record| -> Key {
+            (
+                r.type_name.clone(),
+                r.namespace.clone(),
+                r.name.clone(),
+                r.cluster.clone(),
+            )
+        };
+        let mut later: HashMap<Key, Record> =
+            second.records.into_iter().map(|r| (key(&r), r)).collect();
+        for r in &mut self.records {
+            if let Some(s) = later.remove(&key(r)) {
+                if r.status == super::deletions::HELD_STATUS || s.action.writes() || s.failed() {
+                    *r = s;
+                }
+            }
+        }
+        self.records.extend(later.into_values());
+        self.errors.extend(second.errors);
     }
 
     pub(crate) fn finish(&mut self) {
@@ -159,6 +205,12 @@ impl PassState {
     /// Member requests wait at most `timeout` for their response.
     pub fn with_request_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.clients.request_timeout = timeout;
+        self
+    }
+
+    /// No member request outlives `deadline` (`reconcile --once --timeout`).
+    pub fn with_deadline(mut self, deadline: Option<tokio::time::Instant>) -> Self {
+        self.clients.deadline = deadline;
         self
     }
 
@@ -375,21 +427,34 @@ pub fn type_info(ftc: &FederatedTypeConfig, raw_status_gate: bool) -> Option<Typ
     })
 }
 
-/// Listed objects as JSON, each with its `apiVersion` and `kind`: a real API server leaves them out of
+/// One LIST request, its items parsed straight into JSON (not through `DynamicObject`, which would
+/// parse each object twice), each with its `apiVersion` and `kind`: a real API server leaves them out of
 /// the items of a built-in type's list, and a missing `kind` must not read as a difference (or show in
 /// `diff`).
-fn to_values(list: Vec<DynamicObject>, resource: &kube::core::ApiResource) -> Vec<Value> {
-    list.into_iter()
+async fn list_values(
+    api: &Api<DynamicObject>,
+    client: &kube::Client,
+    resource: &kube::core::ApiResource,
+    params: &ListParams,
+) -> kube::Result<Vec<Value>> {
+    #[derive(serde::Deserialize)]
+    struct Items {
+        #[serde(default)]
+        items: Vec<Value>,
+    }
+    let mut req = kube::core::Request::new(api.resource_url())
+        .list(params)
+        .map_err(kube::Error::BuildRequest)?;
+    req.extensions_mut().insert("list");
+    let list: Items = client.request(req).await?;
+    Ok(list
+        .items
+        .into_iter()
         .map(|mut o| {
-            if o.types.as_ref().is_none_or(|t| t.kind.is_empty()) {
-                o.types = Some(kube::core::TypeMeta {
-                    api_version: resource.api_version.clone(),
-                    kind: resource.kind.clone(),
-                });
-            }
-            serde_json::to_value(o).expect("objects serialise")
+            super::cache::fill_type_meta(&mut o, resource);
+            o
         })
-        .collect()
+        .collect())
 }
 
 /// Where federated objects are read: the kubefed namespace on a Namespaced plane, `-n` if given, else all.
@@ -415,13 +480,14 @@ async fn list_federated(
         }
         _ => Api::all_with(host.clone(), &ty.federated_api),
     };
-    let list = api.list(&ListParams::default()).await.with_context(|| {
-        format!(
-            "cannot list {} in the host (is its CRD installed?)",
-            ty.federated_api.kind
-        )
-    })?;
-    Ok(to_values(list.items, &ty.federated_api))
+    list_values(&api, host, &ty.federated_api, &ListParams::default())
+        .await
+        .with_context(|| {
+            format!(
+                "cannot list {} in the host (is its CRD installed?)",
+                ty.federated_api.kind
+            )
+        })
 }
 
 /// The managed objects of a type in one member: one list request with `kubefed.io/managed=true`.
@@ -449,18 +515,20 @@ pub(crate) async fn list_objects(
         Some(l) => ListParams::default().labels(l),
         None => ListParams::default(),
     };
-    let list = api.list(&params).await.map_err(|e| {
-        crate::error::redact(&format!(
-            "cannot list {}{}: {}",
-            ty.target_api.plural,
-            labels.map(|l| format!(" labelled {l}")).unwrap_or_default(),
-            match e {
-                kube::Error::Api(s) => s.message,
-                other => other.to_string(),
-            }
-        ))
-    })?;
-    Ok(to_values(list.items, &ty.target_api)
+    let items = list_values(&api, client, &ty.target_api, &params)
+        .await
+        .map_err(|e| {
+            crate::error::redact(&format!(
+                "cannot list {}{}: {}",
+                ty.target_api.plural,
+                labels.map(|l| format!(" labelled {l}")).unwrap_or_default(),
+                match e {
+                    kube::Error::Api(s) => s.message,
+                    other => other.to_string(),
+                }
+            ))
+        })?;
+    Ok(items
         .into_iter()
         .map(|o| {
             let s = |p: &str| {
@@ -539,7 +607,9 @@ pub(crate) fn namespace_placements(
     for fns in objects {
         let s = |p: &str| fns.pointer(p).and_then(Value::as_str).unwrap_or_default();
         let (ns, name) = (s("/metadata/namespace"), s("/metadata/name"));
-        if ns != name {
+        // A FederatedNamespace being deleted no longer federates its namespace: its contents leave the
+        // members in the same pass (released where adopted) instead of one pass later.
+        if ns != name || fns.pointer("/metadata/deletionTimestamp").is_some() {
             continue;
         }
         // A FederatedNamespace whose placement cannot be computed places nothing.
@@ -626,18 +696,18 @@ async fn pass(
         report.clusters.push(ClusterSummary {
             name: member.name.clone(),
             ready,
-            reason: (!ready).then(|| not_ready_reason(&status)),
+            reason: (!ready).then(|| not_ready_reason(member, &status)),
         });
         views.push(view_of(member, ready));
     }
     for (member, (h, write_err)) in unknown.iter().zip(health) {
         if let Some(e) = write_err {
-            report.errors.push(format!("{e:#}"));
+            report.errors.push(crate::error::chain_text(&e));
         }
         report.clusters.push(ClusterSummary {
             name: member.name.clone(),
             ready: h.ready,
-            reason: (!h.ready).then(|| not_ready_reason(&h.status)),
+            reason: (!h.ready).then(|| not_ready_reason(member, &h.status)),
         });
         views.push(view_of(member, h.ready));
     }
@@ -666,7 +736,7 @@ async fn pass(
         Ok(m) => m,
         Err(e) => {
             // Gating cannot be decided: leave every namespaced type alone rather than remove objects.
-            report.errors.push(format!("{e:#}"));
+            report.errors.push(crate::error::chain_text(&e));
             report.finish();
             return Ok((report, Vec::new()));
         }
@@ -685,9 +755,8 @@ async fn pass(
     if collect_previews {
         env.previews = Some(std::sync::Mutex::new(Vec::new()));
     }
-    env.propagated = list_propagated_versions(host, host_filter.as_deref(), scope)
-        .await
-        .map(reconcile::Versions::Listed);
+    env.deletions = std::sync::Arc::new(DeletionGate::counting(opts.max_deletions, opts.dry_run));
+    env.delete_adopted = opts.delete_adopted;
 
     // Namespaces first: the objects of every other type need them in the members.
     let mut types: Vec<TypeInfo> = selected
@@ -695,23 +764,74 @@ async fn pass(
         .filter_map(|f| type_info(f, raw_gate))
         .collect();
     types.sort_by_key(|t| (!t.target.is_namespace(), t.name.clone()));
-    for ty in types {
-        if scope == ControlPlaneScope::Namespaced && !ty.gated() {
-            continue;
-        }
-        if opts.namespace.is_some() && !ty.federated_namespaced {
-            continue;
-        }
+    types.retain(|ty| {
+        let skip_ungated = scope == ControlPlaneScope::Namespaced && !ty.gated();
+        let skip_cluster_scoped = opts.namespace.is_some() && !ty.federated_namespaced;
+        !skip_ungated && !skip_cluster_scoped
+    });
+    env.denied = preflight(&env, &types).await;
+    // Every listing the pass needs is made at once, so the pass waits for the slowest, not for their sum.
+    // A listing made before the namespaces are propagated is still right: creating a namespace changes no
+    // other type's managed objects.
+    let (propagated, listed) = futures::join!(
+        list_propagated_versions(host, host_filter.as_deref(), scope),
+        futures::future::join_all(types.iter().map(|ty| list_type(
+            &env,
+            ty,
+            host_filter.as_deref()
+        )))
+    );
+    env.propagated = propagated.map(reconcile::Versions::Listed);
+    for (ty, listed) in types.iter().zip(listed) {
         reconcile_type(
             &env,
-            &ty,
+            ty,
             host_filter.as_deref(),
             opts,
             scheduler,
             &mut report,
             progress,
+            Some(listed),
         )
         .await;
+    }
+    if env.deletions.held() == 0 {
+        report.deletions = env.deletions.planned();
+    } else {
+        // Every deletion was held while everything else was reconciled: the clusters within their budget
+        // now delete what they must, in a second round over the types concerned.
+        let held_types = env.deletions.held_types();
+        report.deletions = env.deletions.settle();
+        if report.deletions.iter().any(|d| !d.over_budget) {
+            env.propagated = list_propagated_versions(host, host_filter.as_deref(), scope)
+                .await
+                .map(reconcile::Versions::Listed);
+            let mut second = Report::default();
+            for ty in types.iter().filter(|t| held_types.contains(&t.name)) {
+                reconcile_type(
+                    &env,
+                    ty,
+                    host_filter.as_deref(),
+                    opts,
+                    scheduler,
+                    &mut second,
+                    None,
+                    None,
+                )
+                .await;
+            }
+            report.merge_second_round(second);
+        }
+    }
+    // Multi-cluster DNS after propagation, so that the Services created this pass are seen; `--type`
+    // narrows a pass to federated types, and `diff` previews only propagation.
+    if opts.types.is_empty() && !collect_previews {
+        let dns_members = dns_members(&members, &env.clusters);
+        let outcome =
+            super::dns::reconcile_dns(host, ns, host_filter.as_deref(), &dns_members, opts.dry_run)
+                .await;
+        report.errors.extend(outcome.errors);
+        report.dns_writes = outcome.writes;
     }
     report.finish();
     let previews = env
@@ -719,18 +839,39 @@ async fn pass(
         .take()
         .map(|p| p.into_inner().unwrap())
         .unwrap_or_default();
+    super::drop_in_background(env.propagated.take());
     Ok((report, previews))
 }
 
-/// `(namespace, name)` of a federated object, the key its RSP carries.
-fn fed_key(fed: &Value) -> ObjectKey {
-    let s = |p: &str| {
-        fed.pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    (s("/metadata/namespace"), s("/metadata/name"))
+/// The members as DNS records see them: readiness and client from this pass, zones and region from
+/// their KubeFedCluster status.
+fn dns_members(members: &[Member], views: &[ClusterView]) -> Vec<super::dns::DnsMember> {
+    views
+        .iter()
+        .map(|v| {
+            let status = members
+                .iter()
+                .find(|m| m.name == v.name)
+                .and_then(|m| m.object.get("status"))
+                .cloned()
+                .unwrap_or(Value::Null);
+            super::dns::DnsMember {
+                name: v.name.clone(),
+                ready: v.ready,
+                zones: status["zones"]
+                    .as_array()
+                    .map(|z| {
+                        z.iter()
+                            .filter_map(Value::as_str)
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                region: status["region"].as_str().unwrap_or_default().to_string(),
+                client: v.client.clone(),
+            }
+        })
+        .collect()
 }
 
 pub(crate) fn view_of(member: &Member, ready: bool) -> ClusterView {
@@ -742,8 +883,42 @@ pub(crate) fn view_of(member: &Member, ready: bool) -> ClusterView {
     }
 }
 
-fn not_ready_reason(status: &Value) -> String {
-    status
+/// Before any write, what the stored credentials of each ready member may do (one SelfSubjectRulesReview
+/// per member): the `(cluster, type)` pairs they may not handle, with the message saying what is
+/// missing. A member whose review fails or is inconclusive is not held back: its requests will say.
+async fn preflight(env: &Env, types: &[TypeInfo]) -> HashMap<(String, String), String> {
+    use super::permissions::{self, Target};
+    let reviews =
+        futures::future::join_all(env.clusters.iter().filter(|c| c.ready).filter_map(|c| {
+            let client = c.client.clone()?;
+            let ns = env.kubefed_namespace.clone();
+            Some(async move { (c.name.clone(), permissions::review(&client, &ns).await) })
+        }))
+        .await;
+    let mut denied = HashMap::new();
+    for (cluster, review) in reviews {
+        let Ok(status) = review else { continue };
+        if !permissions::is_conclusive(&status) {
+            continue;
+        }
+        for ty in types {
+            let target = Target::new(&ty.target_api.group, &ty.target_api.plural);
+            let missing = permissions::missing_verbs(&status, &target, &permissions::CHECKED_VERBS);
+            if !missing.is_empty() {
+                denied.insert(
+                    (cluster.clone(), ty.name.clone()),
+                    permissions::denied_message(&cluster, &target, &missing),
+                );
+            }
+        }
+    }
+    denied
+}
+
+/// Why a member is not ready: its first condition's reason and message, and for a malformed
+/// configuration what is malformed (KubeFed's condition message does not say).
+fn not_ready_reason(member: &Member, status: &Value) -> String {
+    let said = status
         .get("conditions")
         .and_then(Value::as_array)
         .and_then(|c| c.first())
@@ -751,9 +926,46 @@ fn not_ready_reason(status: &Value) -> String {
             let s = |k: &str| c.get(k).and_then(Value::as_str).unwrap_or_default();
             format!("{}: {}", s("reason"), s("message"))
         })
-        .unwrap_or_else(|| "not probed".into())
+        .unwrap_or_else(|| "not probed".into());
+    match &member.client {
+        Err(why) => format!("{said}: {why}"),
+        Ok(_) => said,
+    }
 }
 
+/// What one type's reconcile starts from: its federated objects and each member's managed objects.
+struct TypeListing {
+    objects: anyhow::Result<Vec<Value>>,
+    listings: Listings,
+}
+
+/// Lists a type's federated objects and the members' managed objects at once: neither depends on the other.
+async fn list_type(env: &Env, ty: &TypeInfo, ns_filter: Option<&str>) -> TypeListing {
+    let member_listings = futures::future::join_all(env.clusters.iter().map(|c| async move {
+        let listing = match (&c.client, c.ready) {
+            (Some(_), true) if env.denied.contains_key(&(c.name.clone(), ty.name.clone())) => {
+                Err(env.denied[&(c.name.clone(), ty.name.clone())].clone())
+            }
+            (Some(client), true) => {
+                let limiter = env.member_limiter(&c.name);
+                let _permit = limiter.acquire().await;
+                list_managed(client, ty, ns_filter).await
+            }
+            _ => Err(format!("cluster {:?} is not ready", c.name)),
+        };
+        (c.name.clone(), listing)
+    }));
+    let (objects, member_listings) =
+        futures::join!(list_federated(&env.host, ty, ns_filter), member_listings);
+    TypeListing {
+        objects,
+        listings: member_listings.into_iter().collect(),
+    }
+}
+
+/// Reconciles every federated object of a type, from `listed` when the pass listed it ahead, else from
+/// listings made now.
+#[allow(clippy::too_many_arguments)]
 async fn reconcile_type(
     env: &Env,
     ty: &TypeInfo,
@@ -762,11 +974,20 @@ async fn reconcile_type(
     scheduler: bool,
     report: &mut Report,
     progress: Option<&indicatif::ProgressBar>,
+    listed: Option<TypeListing>,
 ) {
-    let objects = match list_federated(&env.host, ty, ns_filter).await {
+    let TypeListing { objects, listings } = match listed {
+        Some(l) => l,
+        None => list_type(env, ty, ns_filter).await,
+    };
+    let objects = match objects {
         Ok(o) => o,
         Err(e) => {
-            report.errors.push(format!("type {}: {e:#}", ty.name));
+            report.errors.push(format!(
+                "type {}: {}",
+                ty.name,
+                crate::error::chain_text(&e)
+            ));
             return;
         }
     };
@@ -775,7 +996,11 @@ async fn reconcile_type(
         match scheduling::list_rsps(&env.host, ns_filter).await {
             Ok(r) => r,
             Err(e) => {
-                report.errors.push(format!("type {}: {e:#}", ty.name));
+                report.errors.push(format!(
+                    "type {}: {}",
+                    ty.name,
+                    crate::error::chain_text(&e)
+                ));
                 BTreeMap::new()
             }
         }
@@ -787,21 +1012,11 @@ async fn reconcile_type(
     }
     report.totals.objects += objects.len();
 
-    let listings: Listings = futures::future::join_all(env.clusters.iter().map(|c| async move {
-        let listing = match (&c.client, c.ready) {
-            (Some(client), true) => {
-                let limiter = env.member_limiter(&c.name);
-                let _permit = limiter.acquire().await;
-                list_managed(client, ty, ns_filter).await
-            }
-            _ => Err(format!("cluster {:?} is not ready", c.name)),
-        };
-        (c.name.clone(), listing)
-    }))
-    .await
-    .into_iter()
-    .collect();
-
+    for (cluster, listing) in &listings {
+        if let Ok(l) = listing {
+            env.deletions.count_managed(cluster, l.len());
+        }
+    }
     let owned: HashSet<ObjectKey> = objects.iter().map(|f| ty.target_key(f)).collect();
     let concurrency = opts.concurrency.max(1);
     let listings_ref = &listings;
@@ -829,6 +1044,7 @@ async fn reconcile_type(
     drop(results);
 
     unlabel_orphans(env, ty, &listings, &owned, opts, report).await;
+    super::drop_in_background((listings, owned));
 }
 
 /// Managed member objects whose federated object is gone (KubeFed's "possible orphan"): the label is

@@ -18,9 +18,13 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// [`in_text`] recognises it to report KubeFed's `*TimedOut` statuses.
 pub const STOPPED_ANSWERING: &str = "the cluster stopped answering";
 
-/// Whether an error text is that of a request failed by the deadline.
+/// Opens the message of every request the pass deadline (`reconcile --once --timeout`) cut short or
+/// refused to start.
+pub const PASS_DEADLINE: &str = "the pass deadline (--timeout) passed";
+
+/// Whether an error text is that of a request failed by a deadline (the request's or the pass's).
 pub fn in_text(text: &str) -> bool {
-    text.contains(STOPPED_ANSWERING)
+    text.contains(STOPPED_ANSWERING) || text.contains(PASS_DEADLINE)
 }
 
 /// What a timed-out (or short-circuited) request fails with.
@@ -31,6 +35,8 @@ pub struct TimedOut(String);
 #[derive(Clone)]
 pub struct RequestTimeoutLayer {
     timeout: Duration,
+    /// When the whole pass must be over: no request outlives it.
+    deadline: Option<Instant>,
     /// Until when requests fail fast after a timeout; shared by every request of one client.
     tripped_until: Arc<Mutex<Option<Instant>>>,
 }
@@ -39,8 +45,15 @@ impl RequestTimeoutLayer {
     pub fn new(timeout: Duration) -> Self {
         RequestTimeoutLayer {
             timeout,
+            deadline: None,
             tripped_until: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// Requests also end at `deadline` (those after it fail at once).
+    pub fn with_deadline(mut self, deadline: Option<Instant>) -> Self {
+        self.deadline = deadline;
+        self
     }
 }
 
@@ -90,6 +103,12 @@ where
         }
         let tripped = self.layer.tripped_until.clone();
         let now = Instant::now();
+        let deadline = self.layer.deadline;
+        if deadline.is_some_and(|d| now >= d) {
+            return Box::pin(async move {
+                Err(Box::new(TimedOut(format!("{PASS_DEADLINE}: request not sent"))) as BoxError)
+            });
+        }
         if tripped.lock().unwrap().is_some_and(|until| now < until) {
             return Box::pin(async move {
                 Err(Box::new(TimedOut(format!(
@@ -99,9 +118,14 @@ where
             });
         }
         let fut = self.inner.call(req);
+        let own_end = now + timeout;
+        let end = deadline.map_or(own_end, |d| d.min(own_end));
         Box::pin(async move {
-            match tokio::time::timeout(timeout, fut).await {
+            match tokio::time::timeout_at(end, fut).await {
                 Ok(r) => r.map_err(Into::into),
+                Err(_) if end < own_end => Err(Box::new(TimedOut(format!(
+                    "{PASS_DEADLINE} before the cluster answered"
+                ))) as BoxError),
                 Err(_) => {
                     *tripped.lock().unwrap() = Some(Instant::now() + timeout);
                     Err(Box::new(TimedOut(format!(
@@ -162,6 +186,34 @@ mod tests {
             fast.call(req("/api/v1/configmaps")).await.unwrap(),
             "answer"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_pass_deadline_cuts_requests_short_and_refuses_later_ones() {
+        let started = Instant::now();
+        let layer = RequestTimeoutLayer::new(Duration::from_secs(30))
+            .with_deadline(Some(started + Duration::from_secs(3)));
+        let mut slow = layer.layer(Slow(Duration::from_secs(60)));
+        let e = slow.call(req("/api/v1/configmaps")).await.unwrap_err();
+        assert!(e.to_string().starts_with(PASS_DEADLINE), "{e}");
+        assert!(in_text(&e.to_string()));
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+        // Past the deadline nothing is sent, however fast the cluster.
+        let mut fast = layer.layer(Slow(Duration::from_millis(1)));
+        let e = fast.call(req("/api/v1/configmaps")).await.unwrap_err();
+        assert!(e.to_string().contains("not sent"), "{e}");
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_far_deadline_leaves_the_request_timeout_in_charge() {
+        let started = Instant::now();
+        let layer = RequestTimeoutLayer::new(Duration::from_secs(2))
+            .with_deadline(Some(started + Duration::from_secs(600)));
+        let mut slow = layer.layer(Slow(Duration::from_secs(60)));
+        let e = slow.call(req("/api/v1/configmaps")).await.unwrap_err();
+        assert!(e.to_string().starts_with(STOPPED_ANSWERING), "{e}");
+        assert_eq!(started.elapsed(), Duration::from_secs(2));
     }
 
     #[tokio::test(start_paused = true)]

@@ -278,7 +278,10 @@ pub async fn run(
                         last_holder = holder;
                     }
                 }
-                Err(e) => log(&format!("cannot read lease {ns}/{LEASE_NAME}: {e:#}")),
+                Err(e) => log(&format!(
+                    "cannot read lease {ns}/{LEASE_NAME}: {}",
+                    crate::error::chain_text(&e)
+                )),
             }
             tokio::select! {
                 _ = &mut shutdown => return Ok(()),
@@ -303,7 +306,10 @@ pub async fn run(
         .await?;
         if !lost {
             if let Err(e) = release(&leases, &wopts.identity).await {
-                log(&format!("cannot release lease {ns}/{LEASE_NAME}: {e:#}"));
+                log(&format!(
+                    "cannot release lease {ns}/{LEASE_NAME}: {}",
+                    crate::error::chain_text(&e)
+                ));
             }
             return Ok(());
         }
@@ -359,7 +365,7 @@ async fn lead<F: Future<Output = ()>>(
     let (controller, changes) = tokio::select! {
         _ = shutdown.as_mut() => return Ok(false),
         _ = lost_rx.changed() => return Ok(true),
-        started = Controller::start(host, opts, log) => started?,
+        started = Controller::start(host, opts, wopts.resync_period, log) => started?,
     };
     let lost = async move {
         let _ = lost_rx.changed().await;

@@ -365,6 +365,156 @@ fn replicaschedulingpreferences_crd() -> Value {
     )
 }
 
+/// The multi-cluster DNS CRDs `init --enable-dns` installs (KubeFed's `multiclusterdns.kubefed.io`
+/// v1alpha1, removed from KubeFed in v0.7): Domain, ServiceDNSRecord, IngressDNSRecord, and the
+/// DNSEndpoint external-dns reads through its CRD source.
+pub fn dns_crds() -> Vec<Value> {
+    vec![
+        dnsendpoints_crd(),
+        domains_crd(),
+        ingressdnsrecords_crd(),
+        servicednsrecords_crd(),
+    ]
+}
+
+fn dns_names<'a>(kind: &'a str, plural: &'a str) -> CrdNames<'a> {
+    CrdNames {
+        group: DNS_GROUP,
+        version: DNS_VERSION,
+        kind,
+        plural,
+        short_names: &[],
+        namespaced: true,
+    }
+}
+
+fn string_array() -> Value {
+    json!({"type": "array", "items": string()})
+}
+
+/// `corev1.LoadBalancerStatus` as KubeFed's DNS records embed it.
+fn load_balancer_status() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "ingress": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"hostname": string(), "ip": string()}}
+            }
+        }
+    })
+}
+
+fn dnsendpoints_crd() -> Value {
+    let schema = root(
+        json!({
+            "spec": {
+                "type": "object",
+                "properties": {
+                    "endpoints": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "dnsName": string(),
+                                "labels": {"type": "object", "additionalProperties": string()},
+                                "recordTTL": int64(),
+                                "recordType": string(),
+                                "targets": string_array()
+                            }
+                        }
+                    }
+                }
+            },
+            "status": {"type": "object", "properties": {"observedGeneration": int64()}}
+        }),
+        &[],
+    );
+    crd(dns_names("DNSEndpoint", "dnsendpoints"), schema, true, None)
+}
+
+fn domains_crd() -> Value {
+    // No spec: `domain` and `nameServer` sit at the top level, as KubeFed defined Domain.
+    let schema = root(
+        json!({"domain": string(), "nameServer": string()}),
+        &["domain"],
+    );
+    crd(dns_names("Domain", "domains"), schema, false, None)
+}
+
+fn ingressdnsrecords_crd() -> Value {
+    let schema = root(
+        json!({
+            "spec": {
+                "type": "object",
+                "properties": {"hosts": string_array(), "recordTTL": int64()}
+            },
+            "status": {
+                "type": "object",
+                "properties": {
+                    "dns": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {"cluster": string(), "loadBalancer": load_balancer_status()}
+                        }
+                    }
+                }
+            }
+        }),
+        &[],
+    );
+    crd(
+        dns_names("IngressDNSRecord", "ingressdnsrecords"),
+        schema,
+        true,
+        None,
+    )
+}
+
+fn servicednsrecords_crd() -> Value {
+    let schema = root(
+        json!({
+            "spec": {
+                "type": "object",
+                "required": ["domainRef"],
+                "properties": {
+                    "allowServiceWithoutEndpoints": {"type": "boolean"},
+                    "dnsPrefix": string(),
+                    "domainRef": string(),
+                    "externalName": string(),
+                    "recordTTL": int64()
+                }
+            },
+            "status": {
+                "type": "object",
+                "properties": {
+                    "dns": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "cluster": string(),
+                                "loadBalancer": load_balancer_status(),
+                                "region": string(),
+                                "zones": string_array()
+                            }
+                        }
+                    },
+                    "domain": string()
+                }
+            }
+        }),
+        &[],
+    );
+    crd(
+        dns_names("ServiceDNSRecord", "servicednsrecords"),
+        schema,
+        true,
+        None,
+    )
+}
+
 /// Paths in an openAPIV3Schema that break the structural rule: the root must be `type: object`,
 /// and every node needs a `type` unless it preserves unknown fields or is int-or-string.
 pub fn structural_violations(schema: &Value) -> Vec<String> {
@@ -423,6 +573,31 @@ mod tests {
                 crd["metadata"]["name"]
             );
         }
+    }
+
+    #[test]
+    fn dns_crds_are_structural_namespaced_kubefed_names() {
+        let names: Vec<String> = dns_crds()
+            .iter()
+            .map(|c| c["metadata"]["name"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "dnsendpoints.multiclusterdns.kubefed.io",
+                "domains.multiclusterdns.kubefed.io",
+                "ingressdnsrecords.multiclusterdns.kubefed.io",
+                "servicednsrecords.multiclusterdns.kubefed.io"
+            ]
+        );
+        for crd in dns_crds() {
+            assert_eq!(structural_violations(schema_of(&crd)), Vec::<String>::new());
+            assert_eq!(crd["spec"]["scope"], "Namespaced");
+            assert_eq!(crd["spec"]["versions"][0]["name"], "v1alpha1");
+        }
+        let domain = &dns_crds()[1];
+        assert_eq!(schema_of(domain)["required"], json!(["domain"]));
+        assert!(domain["spec"]["versions"][0]["subresources"].is_null());
     }
 
     #[test]

@@ -27,6 +27,11 @@ pub const SCHEDULING_GROUP: &str = "scheduling.kubefed.io";
 pub const SCHEDULING_VERSION: &str = "v1alpha1";
 pub const SCHEDULING_API_VERSION: &str = "scheduling.kubefed.io/v1alpha1";
 
+/// Group of KubeFed's multi-cluster DNS types (Domain, ServiceDNSRecord, IngressDNSRecord, DNSEndpoint).
+pub const DNS_GROUP: &str = "multiclusterdns.kubefed.io";
+pub const DNS_VERSION: &str = "v1alpha1";
+pub const DNS_API_VERSION: &str = "multiclusterdns.kubefed.io/v1alpha1";
+
 /// Label the engine puts on every object it writes to a member cluster.
 pub const MANAGED_LABEL: &str = "kubefed.io/managed";
 pub const MANAGED_LABEL_VALUE: &str = "true";
