@@ -1,20 +1,24 @@
 //! The command line's shape: the root clap struct, the global flags and the subcommand enum.
 
-use clap::{Args, Parser, Subcommand};
+use std::ffi::{OsStr, OsString};
+use std::path::Path;
+
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::commands;
+use crate::completion;
 use crate::output::OutputFormat;
 
 /// Default namespace of the control plane, as in KubeFed.
 pub const DEFAULT_KUBEFED_NAMESPACE: &str = "kube-federation-system";
 
-/// Version with the git commit, shown by `--version`; generated files use the bare version so they
-/// stay identical across commits.
+/// Version with the git commit (or why it is unknown: see `build.rs`), shown by `--version`; generated
+/// files use the bare version so they stay identical across commits.
 pub const VERSION: &str = concat!(
     "v",
     env!("CARGO_PKG_VERSION"),
-    " (commit ",
-    env!("KUBEFEDCTL_GIT_COMMIT"),
+    " (",
+    env!("KUBEFEDCTL_COMMIT_TEXT"),
     ")"
 );
 
@@ -40,27 +44,62 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses a command line whose first item is the program as it was invoked. Run as the kubectl plugin
+    /// `kubectl-kubefed` (kubectl passes the plugin's path as that item), usage and errors name the command
+    /// the user typed, `kubectl kubefed`; otherwise clap names the program after its file, as usual.
+    pub fn parse_invocation<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString>,
+    {
+        let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+        let mut command = Cli::command();
+        if let Some(name) = args
+            .first()
+            .and_then(|program| kubectl_plugin_name(program))
+        {
+            command = command.bin_name(name);
+        }
+        let mut matches = command.try_get_matches_from_mut(args)?;
+        Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
+    }
+}
+
+/// `kubectl kubefed` for a program file named `kubectl-kubefed` (any directory, `.exe` or not): kubectl runs
+/// `kubectl-a-b_c` for `kubectl a b-c`. `None` for any other name.
+pub fn kubectl_plugin_name(program: &OsStr) -> Option<String> {
+    let file = Path::new(program).file_name()?.to_str()?;
+    let file = file.strip_suffix(".exe").unwrap_or(file);
+    let words = file.strip_prefix("kubectl-").filter(|w| !w.is_empty())?;
+    Some(format!(
+        "kubectl {}",
+        words.replace('-', " ").replace('_', "-")
+    ))
+}
+
 /// Flags every subcommand accepts.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, colon-separated and merged, else ~/.kube/config)
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "PATH", value_hint = clap::ValueHint::FilePath)]
     pub kubeconfig: Option<std::path::PathBuf>,
 
     /// Kubeconfig context of the cluster hosting the control plane (default: the current context)
-    #[arg(long, global = true, value_name = "CTX")]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "CTX", add = completion::contexts())]
     pub host_cluster_context: Option<String>,
 
     /// Namespace of the control plane
-    #[arg(long, global = true, value_name = "NS", default_value = DEFAULT_KUBEFED_NAMESPACE)]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "NS", default_value = DEFAULT_KUBEFED_NAMESPACE,
+          add = completion::namespaces())]
     pub kubefed_namespace: String,
 
     /// Say more about what is happening (repeat for more detail)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    #[arg(short, long, global = true, help_heading = "Global options", action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 
     /// Print only data and errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
 }
 
@@ -81,13 +120,13 @@ impl Default for GlobalArgs {
 pub enum Command {
     // In the order of a federation's life: set up, register clusters, choose types, federate, propagate,
     // inspect; then the local tools.
-    /// Install the control plane into the host cluster (or print its manifests)
+    // Its help, summary and long description with examples, is the doc comment of its Args.
     Init(commands::init::Args),
-    /// Remove the control plane from the host cluster
+    // Its help, summary and long description with examples, is the doc comment of its Args.
     Teardown(commands::teardown::Args),
-    /// Register a member cluster with the control plane
+    // Its help, summary and long description with examples, is the doc comment of its Args.
     Join(commands::join::Args),
-    /// Remove a member cluster from the control plane
+    // Its help, summary and long description with examples, is the doc comment of its Args.
     Unjoin(commands::unjoin::Args),
     /// List member clusters, checking their health now
     Clusters(commands::clusters::Args),
@@ -104,11 +143,13 @@ pub enum Command {
     Status(commands::status::Args),
     /// Show what the next reconcile would change in each member, as unified diffs
     Diff(commands::diff::Args),
+    // The one-line help is the first line of the `Args` doc comment.
+    Dns(commands::dns::Args),
     /// Local Kubernetes-API-compatible clusters for trying kubefedctl and for tests
     Sandbox(commands::sandbox::Args),
     /// Run the KubeFed quick start end to end on in-process sandbox clusters
     Demo(commands::demo::Args),
-    /// Print a shell completion script to stdout
+    // The one-line help is the first line of the `Args` doc comment.
     Completions(commands::completions::Args),
     /// Print the version and git commit of kubefedctl
     Version(commands::version::Args),
@@ -182,6 +223,42 @@ mod tests {
     fn quiet_and_verbose_conflict() {
         let err = Cli::try_parse_from(["kubefedctl", "-q", "-v", "version"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+
+    #[test]
+    fn kubectl_plugin_file_names_become_the_kubectl_command() {
+        let name = |p: &str| kubectl_plugin_name(OsStr::new(p));
+        assert_eq!(name("kubectl-kubefed").as_deref(), Some("kubectl kubefed"));
+        assert_eq!(
+            name("/home/u/.krew/bin/kubectl-kubefed").as_deref(),
+            Some("kubectl kubefed")
+        );
+        assert_eq!(
+            name("kubectl-kubefed.exe").as_deref(),
+            Some("kubectl kubefed")
+        );
+        assert_eq!(
+            name("kubectl-fed-ctl_x").as_deref(),
+            Some("kubectl fed ctl-x")
+        );
+        assert_eq!(name("kubefedctl"), None);
+        assert_eq!(name("/usr/bin/kubectl"), None);
+        assert_eq!(name("kubectl-"), None);
+    }
+
+    #[test]
+    fn usage_names_kubectl_kubefed_when_run_as_the_plugin() {
+        let err = Cli::parse_invocation(["/opt/bin/kubectl-kubefed", "join", "--frobnicate"])
+            .unwrap_err();
+        let text = err.render().to_string();
+        assert!(
+            text.contains("Usage: kubectl kubefed join [OPTIONS] <NAME>"),
+            "{text}"
+        );
+        let err = Cli::parse_invocation(["kubefedctl", "join", "--frobnicate"]).unwrap_err();
+        assert!(err.render().to_string().contains("Usage: kubefedctl join"));
+        let cli = Cli::parse_invocation(["kubectl-kubefed", "version", "-q"]).unwrap();
+        assert!(cli.global.quiet);
     }
 
     #[test]

@@ -203,7 +203,28 @@ pub fn object_path(cluster: &str, namespace: &str, name: &str) -> String {
 fn to_yaml(v: Option<&Value>) -> String {
     match v {
         None => String::new(),
-        Some(v) => crate::yaml::to_yaml(v).unwrap_or_else(|_| v.to_string()),
+        Some(v) => {
+            let v = with_sorted_keys(v);
+            crate::yaml::to_yaml(&v).unwrap_or_else(|_| v.to_string())
+        }
+    }
+}
+
+/// The value with every map's keys in alphabetical order, as `kubectl diff` prints them: the same
+/// object reads the same whichever server, client or template it came from.
+fn with_sorted_keys(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), with_sorted_keys(&m[k])))
+                    .collect(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.iter().map(with_sorted_keys).collect()),
+        other => other.clone(),
     }
 }
 
@@ -347,6 +368,29 @@ mod tests {
         assert!(lines[2].starts_with("@@ "), "{text}");
         assert!(text.contains("-  k: v1\n+  k: v2\n"), "{text}");
         assert_eq!(unified_diff(Some(&a), Some(&a), "x"), None);
+    }
+
+    #[test]
+    fn keys_are_in_the_same_order_whatever_order_each_side_came_in() {
+        let a = json!({"kind": "ConfigMap", "apiVersion": "v1", "data": {"b": "1", "a": "2"}});
+        let b = json!({"apiVersion": "v1", "data": {"a": "2", "b": "1"}, "kind": "ConfigMap"});
+        assert_eq!(unified_diff(Some(&a), Some(&b), "c/n/x"), None);
+        let created = unified_diff(None, Some(&a), "c/n/x").unwrap();
+        let lines: Vec<&str> = created
+            .lines()
+            .filter(|l| l.starts_with('+'))
+            .skip(1)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "+apiVersion: v1",
+                "+data:",
+                "+  a: \"2\"",
+                "+  b: \"1\"",
+                "+kind: ConfigMap"
+            ]
+        );
     }
 
     #[test]

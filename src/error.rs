@@ -129,7 +129,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 /// The text printed on stderr: `Error: <msg>`, one `  caused by: <cause>` line per cause, then
 /// `hint: <hint>`. Credentials are redacted.
 pub fn render(err: &anyhow::Error) -> String {
-    let mut chain = err.chain().map(|e| e.to_string());
+    let mut chain = err.chain().map(own_text);
     let mut previous = chain.next().unwrap_or_default();
     let mut out = format!("Error: {previous}\n");
     for cause in chain {
@@ -142,6 +142,73 @@ pub fn render(err: &anyhow::Error) -> String {
     }
     if let Some(hint) = user_error(err).and_then(|u| u.hint.as_deref()) {
         out.push_str(&format!("hint: {hint}\n"));
+    }
+    redact(&out)
+}
+
+/// The text of one error of a chain. A Kubernetes API error is the server's message with its reason and
+/// code (`namespaces "x" not found (NotFound, 404)`), not the client's dump of the whole `Status`.
+pub fn own_text(e: &(dyn std::error::Error + 'static)) -> String {
+    if let Some(kube::Error::Api(status)) = e.downcast_ref::<kube::Error>() {
+        return api_status_text(status);
+    }
+    // The Status is also its kube::Error's source: the same text, so it is printed once.
+    if let Some(status) = e.downcast_ref::<Box<kube::core::Status>>() {
+        return api_status_text(status);
+    }
+    match e.downcast_ref::<kube::core::Status>() {
+        Some(status) => api_status_text(status),
+        None => e.to_string(),
+    }
+}
+
+/// A server's `Status` as a user reads it: its message, then reason and code.
+pub fn api_status_text(status: &kube::core::Status) -> String {
+    let what = match (status.reason.as_str(), status.code) {
+        ("", 0) => String::new(),
+        ("", code) => format!(" ({code})"),
+        (reason, 0) => format!(" ({reason})"),
+        (reason, code) => format!(" ({reason}, {code})"),
+    };
+    let message = if status.message.is_empty() {
+        "the server refused the request"
+    } else {
+        status.message.as_str()
+    };
+    format!("{message}{what}")
+}
+
+/// The whole chain on one line, outermost first, as `{:#}` prints it but with [`own_text`] for each
+/// error and a text already contained in its parent's printed once. Credentials are redacted.
+pub fn chain_text(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for text in err.chain().map(own_text) {
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    redact(&out)
+}
+
+/// An error and its sources on one line, each text once (a source already quoted by its parent is
+/// skipped), credentials redacted: `client error (Connect): invalid peer certificate: UnknownIssuer`
+/// rather than the bare `client error (Connect)`.
+pub fn source_chain_text(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = String::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = next {
+        let text = own_text(err);
+        if !text.is_empty() && !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+        next = err.source();
     }
     redact(&out)
 }
@@ -238,6 +305,32 @@ mod tests {
             .context("connect: refused")
             .unwrap_err();
         assert_eq!(render(&err), "Error: connect: refused\n");
+    }
+
+    #[test]
+    fn api_errors_print_the_servers_message_not_a_status_dump() {
+        let status = kube::core::Status {
+            message: "namespace kube-federation-system is being terminated".into(),
+            reason: "Forbidden".into(),
+            code: 403,
+            ..Default::default()
+        };
+        let err = anyhow::Error::new(kube::Error::Api(Box::new(status)))
+            .context("cannot create secret kube-federation-system/m1");
+        let text = chain_text(&err);
+        assert_eq!(
+            text,
+            "cannot create secret kube-federation-system/m1: namespace kube-federation-system is \
+             being terminated (Forbidden, 403)"
+        );
+        let rendered = render(&err);
+        assert!(!rendered.contains("Status {"), "{rendered}");
+        assert!(
+            rendered.contains(
+                "caused by: namespace kube-federation-system is being terminated (Forbidden, 403)"
+            ),
+            "{rendered}"
+        );
     }
 
     #[test]

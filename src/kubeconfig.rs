@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use base64::Engine as _;
 use kube::config::{KubeConfigOptions, Kubeconfig as RawKubeconfig};
 
-use crate::error::{invalid_input, precondition};
+use crate::error::precondition;
 
 /// Where the kubeconfig came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,9 +61,76 @@ impl std::fmt::Debug for Kubeconfig {
 }
 
 fn read_file(path: &Path) -> anyhow::Result<RawKubeconfig> {
-    RawKubeconfig::read_from(path)
-        .map_err(|e| anyhow::anyhow!("{e}"))
+    std::fs::read(path)
+        .map_err(anyhow::Error::from)
+        .and_then(|bytes| parse_kubeconfig(&bytes, path.parent()))
         .with_context(|| format!("cannot load kubeconfig {}", path.display()))
+}
+
+/// Parses a kubeconfig file's bytes as kubectl reads them: UTF-8, or UTF-8/UTF-16 with a byte-order mark;
+/// several YAML documents merge (the first to set a name wins). File references (`certificate-authority`,
+/// `client-certificate`, `client-key`, `tokenFile`, an exec `command` with a path separator) that are
+/// relative are made absolute against `dir`, the file's directory.
+///
+/// This is `kube`'s `Kubeconfig::read_from` without the file read, so that the bytes can be tested and
+/// fuzzed directly, and without its panic on a UTF-16 file of odd length.
+pub fn parse_kubeconfig(bytes: &[u8], dir: Option<&Path>) -> anyhow::Result<RawKubeconfig> {
+    let text = decode_kubeconfig_text(bytes)?;
+    let mut raw = RawKubeconfig::from_yaml(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(dir) = dir {
+        make_file_references_absolute(&mut raw, dir);
+    }
+    Ok(raw)
+}
+
+/// The text of a kubeconfig file, honouring a UTF-8 or UTF-16 (LE/BE) byte-order mark.
+fn decode_kubeconfig_text(bytes: &[u8]) -> anyhow::Result<String> {
+    let utf16 = |body: &[u8], unit: fn([u8; 2]) -> u16, name: &str| {
+        if body.len() % 2 != 0 {
+            anyhow::bail!("invalid {name}: an odd number of bytes after the byte-order mark");
+        }
+        let units: Vec<u16> = body
+            .chunks_exact(2)
+            .map(|pair| unit([pair[0], pair[1]]))
+            .collect();
+        String::from_utf16(&units).map_err(|_| anyhow::anyhow!("invalid {name}"))
+    };
+    match bytes {
+        [0xFF, 0xFE, body @ ..] => utf16(body, u16::from_le_bytes, "UTF-16 LE"),
+        [0xFE, 0xFF, body @ ..] => utf16(body, u16::from_be_bytes, "UTF-16 BE"),
+        [0xEF, 0xBB, 0xBF, body @ ..] => String::from_utf8(body.to_vec())
+            .map_err(|_| anyhow::anyhow!("invalid UTF-8 after the byte-order mark")),
+        _ => String::from_utf8(bytes.to_vec()).map_err(|_| anyhow::anyhow!("invalid UTF-8")),
+    }
+}
+
+fn make_file_references_absolute(raw: &mut RawKubeconfig, dir: &Path) {
+    let absolute = |file: &mut String| {
+        let path = Path::new(file.as_str());
+        if path.is_relative() {
+            if let Some(abs) = dir.join(path).to_str() {
+                *file = abs.to_string();
+            }
+        }
+    };
+    for cluster in raw.clusters.iter_mut().filter_map(|c| c.cluster.as_mut()) {
+        cluster.certificate_authority.as_mut().map(absolute);
+    }
+    for user in raw
+        .auth_infos
+        .iter_mut()
+        .filter_map(|a| a.auth_info.as_mut())
+    {
+        user.client_certificate.as_mut().map(absolute);
+        user.client_key.as_mut().map(absolute);
+        user.token_file.as_mut().map(absolute);
+        // Like client-go, a bare command name is looked up on PATH, not next to the file.
+        if let Some(command) = user.exec.as_mut().and_then(|e| e.command.as_mut()) {
+            if command.contains(std::path::MAIN_SEPARATOR) {
+                absolute(command);
+            }
+        }
+    }
 }
 
 impl Kubeconfig {
@@ -82,10 +149,15 @@ impl Kubeconfig {
     ) -> anyhow::Result<Self> {
         if let Some(path) = flag {
             if !path.is_file() {
-                return Err(invalid_input(format!(
-                    "kubeconfig file {} given by --kubeconfig does not exist",
-                    path.display()
-                ))
+                // A kubeconfig that is not there is the same mistake whichever way it was named: exit 1
+                // with a hint, as for $KUBECONFIG (and as kubectl exits).
+                return Err(precondition(
+                    format!(
+                        "kubeconfig file {} given by --kubeconfig does not exist",
+                        path.display()
+                    ),
+                    "check the path, or leave --kubeconfig out to use $KUBECONFIG or ~/.kube/config",
+                )
                 .into());
             }
             return Ok(Self::from_raw(
@@ -392,6 +464,12 @@ mod tests {
         p
     }
 
+    fn write_bytes(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = dir.join(name);
+        fs::write(&p, bytes).unwrap();
+        p
+    }
+
     fn join_paths(paths: &[&Path]) -> std::ffi::OsString {
         std::env::join_paths(paths).unwrap()
     }
@@ -489,10 +567,15 @@ mod tests {
     }
 
     #[test]
-    fn missing_flag_file_is_invalid_input() {
+    fn a_missing_kubeconfig_is_the_same_failure_from_the_flag_or_the_environment() {
         let dir = tempfile::tempdir().unwrap();
         let err = Kubeconfig::load_from(Some(&dir.path().join("nope")), None, None).unwrap_err();
-        assert_eq!(crate::error::exit_code(&err), 2);
+        assert_eq!(crate::error::exit_code(&err), 1);
+        assert!(crate::error::render(&err).contains("hint: "));
+        let env = dir.path().join("also-nope");
+        let from_env = Kubeconfig::load_from(None, Some(env.as_os_str()), None).unwrap_err();
+        assert_eq!(crate::error::exit_code(&from_env), 1);
+        assert!(crate::error::render(&from_env).contains("hint: "));
         assert!(err
             .to_string()
             .contains("given by --kubeconfig does not exist"));
@@ -617,6 +700,66 @@ mod tests {
         let text = format!("{kc:?}");
         assert!(!text.contains("token-host"), "{text}");
         assert!(text.contains("host"));
+    }
+
+    #[test]
+    fn a_utf16_kubeconfig_of_odd_length_is_an_error_not_a_panic() {
+        // kube's own reader indexes past the last byte of an odd-length UTF-16 file and panics.
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [
+            ("le", &[0xFF, 0xFE, b'a'][..]),
+            ("be", &[0xFE, 0xFF, 0, b'a', 0][..]),
+        ] {
+            let path = write_bytes(dir.path(), name, bytes);
+            let err = Kubeconfig::load_from(Some(&path), None, None).unwrap_err();
+            let text = format!("{err:#}");
+            assert!(text.contains("cannot load kubeconfig"), "{text}");
+            assert!(text.contains("odd number of bytes"), "{text}");
+        }
+    }
+
+    #[test]
+    fn utf16_and_utf8_byte_order_marks_are_honoured() {
+        let yaml = kubeconfig_yaml(&[("a", "a", "https://127.0.0.1:1")], Some("a"));
+        let le: Vec<u8> = yaml.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = yaml.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for bytes in [
+            [&[0xFF, 0xFE][..], &le].concat(),
+            [&[0xFE, 0xFF][..], &be].concat(),
+            [&[0xEF, 0xBB, 0xBF][..], yaml.as_bytes()].concat(),
+        ] {
+            let raw = parse_kubeconfig(&bytes, None).unwrap();
+            assert_eq!(raw.current_context.as_deref(), Some("a"));
+        }
+        assert!(parse_kubeconfig(&[0xFF, 0xFE, 0x00, 0xD8], None).is_err());
+        assert!(parse_kubeconfig(&[b'a', 0xFF], None).is_err());
+    }
+
+    #[test]
+    fn relative_file_references_are_resolved_against_the_file_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "config",
+            "clusters:\n- name: c\n  cluster: {server: https://c, certificate-authority: ca.crt}\n\
+             users:\n- name: u\n  user: {client-certificate: u.crt, client-key: /abs/u.key, tokenFile: t,\n\
+             \x20   exec: {command: ./bin/auth, apiVersion: client.authentication.k8s.io/v1}}\n\
+             - name: path-lookup\n  user: {exec: {command: aws, apiVersion: client.authentication.k8s.io/v1}}\n",
+        );
+        let kc = Kubeconfig::load_from(Some(&path), None, None).unwrap();
+        let in_dir = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+        let cluster = kc.raw().clusters[0].cluster.as_ref().unwrap();
+        assert_eq!(cluster.certificate_authority, Some(in_dir("ca.crt")));
+        let user = kc.raw().auth_infos[0].auth_info.as_ref().unwrap();
+        assert_eq!(user.client_certificate, Some(in_dir("u.crt")));
+        assert_eq!(user.client_key.as_deref(), Some("/abs/u.key"));
+        assert_eq!(user.token_file, Some(in_dir("t")));
+        assert_eq!(
+            user.exec.as_ref().unwrap().command,
+            Some(in_dir("./bin/auth"))
+        );
+        let bare = kc.raw().auth_infos[1].auth_info.as_ref().unwrap();
+        assert_eq!(bare.exec.as_ref().unwrap().command.as_deref(), Some("aws"));
     }
 
     #[tokio::test]

@@ -2,11 +2,15 @@
 
 pub mod cli;
 pub mod commands;
+pub mod completion;
 pub mod controlplane;
+pub mod customization;
 pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod federate;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generate;
 pub mod kubeconfig;
 pub mod kubefed;

@@ -1,8 +1,7 @@
 //! kubefedctl's entry point: parse the command line, run the command, turn the result into an exit code.
+//! The same binary is the kubectl plugin `kubectl-kubefed` (a link to it under that name).
 
 use std::process::ExitCode;
-
-use clap::Parser;
 
 use kubefedctl::cli::Cli;
 use kubefedctl::commands::{self, Context};
@@ -10,7 +9,9 @@ use kubefedctl::error;
 use kubefedctl::output::Printer;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // A shell asking for completions (`COMPLETE=bash kubefedctl -- ...`) is answered here, and the process exits.
+    kubefedctl::completion::complete_if_asked();
+    let cli = match Cli::parse_invocation(std::env::args_os()) {
         Ok(cli) => cli,
         Err(err) => {
             // `--help`/`--version` are not errors (exit 0); every other clap error is a usage error (2).

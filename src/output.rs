@@ -290,6 +290,17 @@ impl Printer {
         }
     }
 
+    /// Something that makes the command fail in part (an object or a cluster that failed): a warning,
+    /// or under `-q`, which keeps only data and errors, an `Error:` line, so a non-zero exit always
+    /// says why.
+    pub fn problem(&self, message: &str) {
+        if self.quiet {
+            self.error(&format!("Error: {message}"));
+        } else {
+            self.warn(message);
+        }
+    }
+
     /// Detail shown from the given `-v` count on.
     pub fn debug(&self, level: u8, message: &str) {
         if self.verbosity >= level && !self.quiet {
@@ -451,6 +462,17 @@ mod tests {
         p.print_rows::<Cluster>(&COLUMNS, &[], OutputFormat::Json)
             .unwrap();
         assert_eq!(out.lock().unwrap().stdout, "[]\n");
+    }
+
+    #[test]
+    fn problems_are_warnings_but_errors_under_quiet() {
+        let (loud, out) = Printer::capture(false, 0);
+        loud.problem("m1: UpdateFailed");
+        assert_eq!(out.lock().unwrap().stderr, "Warning: m1: UpdateFailed\n");
+        let (quiet, out) = Printer::capture(true, 0);
+        quiet.warn("not shown");
+        quiet.problem("m1: UpdateFailed");
+        assert_eq!(out.lock().unwrap().stderr, "Error: m1: UpdateFailed\n");
     }
 
     #[test]

@@ -272,6 +272,66 @@ mod tests {
     }
 
     #[test]
+    fn canonical_forms_match_apimachinery_tests() {
+        // apimachinery pkg/api/resource/quantity_test.go: TestQuantityParseEmit, and the `alternate`
+        // spellings of TestQuantityString, which must print as its `expect`.
+        let cases = [
+            ("1Ki", "1Ki"),
+            ("1Mi", "1Mi"),
+            ("1Gi", "1Gi"),
+            ("1024Mi", "1Gi"),
+            ("1000M", "1G"),
+            (".001Ki", "1024m"),
+            (".000001Ki", "1024u"),
+            (".000000001Ki", "1024n"),
+            (".000000000001Ki", "2n"),
+            ("307200Ki", "300Mi"),
+            ("1025024Mi", "1001Gi"),
+            ("1024Gi", "1Ti"),
+            ("5000m", "5"),
+            ("0.5", "500m"),
+            ("0.001T", "1G"),
+            ("1000u", "1m"),
+            ("1.08", "1080m"),
+            ("1080000000n", "1080m"),
+            (".001e12", "1e9"),
+            ("0.001e0", "1e-3"),
+            ("1000e-12", "1e-9"),
+            ("00", "0"),
+            ("6Ki", "6Ki"),
+            ("1001Gi", "1001Gi"),
+            ("300M", "300M"),
+            ("1234567M", "1234567M"),
+            ("3k", "3k"),
+            ("1025", "1025"),
+            ("80e-3", "80e-3"),
+            ("300e6", "300e6"),
+            ("1e12", "1e12"),
+            ("3e3", "3e3"),
+            ("80n", "80n"),
+            ("1080u", "1080u"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(canonical(input).as_deref(), Some(want), "{input}");
+            if want != "0" {
+                let neg = format!("-{want}");
+                assert_eq!(
+                    canonical(&format!("-{input}")).as_deref(),
+                    Some(neg.as_str()),
+                    "-{input}"
+                );
+            }
+        }
+        // TestQuantityParse's invalid inputs.
+        for bad in [
+            "1.1.M", "1+1.0M", "0.1mi", "0.1am", "aoeu", ".5i", "1i", "-3.01i", "-3.01e-", " 1",
+            "1 ",
+        ] {
+            assert_eq!(canonical(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn amounts_compare_exactly_across_forms() {
         assert!(same_amount("0.25", "250m"));
         assert!(same_amount("1Gi", "1024Mi"));

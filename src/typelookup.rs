@@ -195,12 +195,57 @@ impl ApiDiscovery {
                 "{e} Discovery of some API groups failed: {}",
                 self.failures.join("; ")
             )),
-            LookupError::NotFound(_) => error::invalid_input(e.to_string()).with_hint(
-                "name the type by its plural, singular, kind, short name or plural.group; `kubectl api-resources` lists what the host serves",
-            ),
+            LookupError::NotFound(_) => {
+                let hint = match self.similar_names(name).as_slice() {
+                    [] => {
+                        "name the type by its plural, singular, kind, short name or plural.group; \
+                           `kubectl api-resources` lists what the host serves"
+                            .to_string()
+                    }
+                    names => format!(
+                        "did you mean {}? (`kubectl api-resources` lists what the host serves)",
+                        names.join(" or ")
+                    ),
+                };
+                error::invalid_input(e.to_string()).with_hint(hint)
+            }
             LookupError::Ambiguous { ref matches, .. } => error::invalid_input(e.to_string())
                 .with_hint(format!("use one of: {}", matches.join(", "))),
         })
+    }
+
+    /// The types a mistyped `name` most likely meant, as `plural[.group]` (the name that always resolves):
+    /// those with a plural, singular, kind, short name or `plural.group` closest to `name` by edit distance
+    /// (a swap of two neighbouring letters counts as one edit), within a distance that grows with the
+    /// name's length. Ties are all returned, at most three, in discovery order.
+    pub fn similar_names(&self, name: &str) -> Vec<String> {
+        let typed = name.trim().to_lowercase();
+        let budget = (typed.chars().count() / 4).clamp(1, 3);
+        let mut best: Option<usize> = None;
+        let mut found: Vec<String> = Vec::new();
+        for t in self.preferred() {
+            let mut aliases = vec![t.plural.clone(), t.singular.clone(), t.kind.to_lowercase()];
+            aliases.extend(t.short_names.iter().map(|s| s.to_lowercase()));
+            if !t.group.is_empty() {
+                aliases.push(format!("{}.{}", t.plural, t.group));
+            }
+            let Some(d) = aliases.iter().map(|a| edit_distance(&typed, a)).min() else {
+                continue;
+            };
+            if d == 0 || d > budget || best.is_some_and(|b| d > b) {
+                continue;
+            }
+            if best.is_none_or(|b| d < b) {
+                best = Some(d);
+                found.clear();
+            }
+            let suggestion = t.group_qualified_name();
+            if !found.contains(&suggestion) {
+                found.push(suggestion);
+            }
+        }
+        found.truncate(3);
+        found
     }
 
     /// Whether `group`/`plural` is served at all (any version).
@@ -238,6 +283,29 @@ impl ApiDiscovery {
             .filter(|t| !is_skipped_for_contents(t, skips))
             .collect()
     }
+}
+
+/// Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of neighbours.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // d[i][j]: the distance between the first i characters of a and the first j of b.
+    let mut d: Vec<Vec<usize>> = (0..=a.len())
+        .map(|i| (0..=b.len()).map(|j| if i == 0 { j } else { i }).collect())
+        .collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 fn version_priority(version: &str) -> impl Ord {
@@ -531,6 +599,53 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::InvalidInput);
         assert_eq!(err.message, "Unable to find api resource named \"gizmos\".");
         assert!(err.hint.unwrap().contains("kubectl api-resources"));
+    }
+
+    #[test]
+    fn a_mistyped_name_suggests_the_closest_types() {
+        let d = discovery();
+        for typo in [
+            "deploymnets",
+            "deploymets",
+            "Deploymnt",
+            "deployments.app",
+            "depoly",
+        ] {
+            let err = d.lookup(typo, None).unwrap_err();
+            assert_eq!(err.kind, ErrorKind::InvalidInput, "{typo}");
+            assert_eq!(
+                err.message,
+                format!("Unable to find api resource named \"{typo}\"."),
+                "KubeFed's message is kept"
+            );
+            assert_eq!(
+                err.hint.as_deref(),
+                Some("did you mean deployments.apps? (`kubectl api-resources` lists what the host serves)"),
+                "{typo}"
+            );
+        }
+        assert_eq!(
+            d.similar_names("configmap"),
+            Vec::<String>::new(),
+            "an exact alias is no typo"
+        );
+        assert_eq!(d.similar_names("confgmaps"), ["configmaps"]);
+        assert_eq!(
+            d.similar_names("widget5"),
+            ["widgets.a.example.org", "widgets.b.example.org"]
+        );
+        assert!(
+            d.similar_names("gizmos").is_empty(),
+            "nothing close: no guess"
+        );
+        assert!(d.similar_names("qq").is_empty());
+    }
+
+    #[test]
+    fn edit_distance_counts_a_swap_as_one_edit() {
+        assert_eq!(edit_distance("deplyoments", "deployments"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

@@ -15,6 +15,10 @@ use crate::engine::runner;
 use crate::output::{Column, Row};
 
 const AFTER_HELP: &str = "\
+Exits 0 when every member is ready, 3 when some are not, 1 when none is (no member: 0). For each ready
+member it also asks (a SelfSubjectRulesReview) whether the stored credentials may get, list, create,
+patch and delete every enabled type there, warns about what is missing and then exits 3.
+
 Each KubeFedCluster is probed with the credentials stored in the host (GET /healthz, then /version),
 within the KubeFedConfig's clusterHealthCheck timeout, and its status conditions (Ready, Offline,
 ConfigMalformed) and kubernetesVersion are recorded when they changed.
@@ -136,13 +140,69 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let mut rows = Vec::new();
     for (member, (h, err)) in members.iter().zip(results) {
         if let Some(e) = err {
-            ctx.printer.warn(&format!("{e:#}"));
+            ctx.printer.warn(&crate::error::chain_text(&e));
         }
-        rows.push(row_for(&member.object, &h.status, now));
+        let mut row = row_for(&member.object, &h.status, now);
+        // KubeFed's message does not say what is malformed; the listing does.
+        if let Err(why) = &member.client {
+            row.message = format!("{}: {why}", row.message);
+        }
+        rows.push(row);
     }
     ctx.printer
         .print_rows(&COLUMNS, &rows, args.output.output)?;
-    Ok(Outcome::Success)
+    let denied = permission_problems(&host, ns, &members, &rows).await?;
+    for d in &denied {
+        ctx.printer.problem(d);
+    }
+    Ok(match listing_outcome(&rows) {
+        Outcome::Success if !denied.is_empty() => Outcome::Partial,
+        other => other,
+    })
+}
+
+/// What the stored credentials of each ready member may not do to the enabled types (one
+/// SelfSubjectRulesReview each), as the preflight of a reconcile pass would find it.
+async fn permission_problems(
+    host: &kube::Client,
+    ns: &str,
+    members: &[clusters::Member],
+    rows: &[ClusterRow],
+) -> anyhow::Result<Vec<String>> {
+    use crate::engine::permissions::{self, Target};
+    let targets = crate::controlplane::join::enabled_targets(host, ns).await?;
+    let mut out = Vec::new();
+    for (member, row) in members.iter().zip(rows) {
+        let (Ok(client), true) = (&member.client, row.ready) else {
+            continue;
+        };
+        let Ok(status) = permissions::review(client, ns).await else {
+            continue;
+        };
+        if !permissions::is_conclusive(&status) {
+            continue;
+        }
+        for t in &targets {
+            let target = Target::new(&t.group, &t.plural);
+            let missing = permissions::missing_verbs(&status, &target, &permissions::CHECKED_VERBS);
+            if !missing.is_empty() {
+                out.push(permissions::denied_message(&member.name, &target, &missing));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// As `reconcile --once`: 0 when every member is ready, 3 when some are not, 1 when none is.
+fn listing_outcome(rows: &[ClusterRow]) -> Outcome {
+    let ready = rows.iter().filter(|r| r.ready).count();
+    if ready == rows.len() {
+        Outcome::Success
+    } else if ready > 0 {
+        Outcome::Partial
+    } else {
+        Outcome::Failed
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,18 @@
-//! `kubefedctl completions SHELL`: the shell completion script, on stdout.
+//! `kubefedctl completions SHELL`: the shell's completion registration, on stdout (see `crate::completion`).
 
 use super::{Context, Outcome};
 
+/// Print the shell code that registers kubefedctl's completion.
+///
+/// Completion is dynamic: for each Tab the shell runs `kubefedctl` again with COMPLETE=SHELL and the words
+/// typed so far, and kubefedctl answers with subcommands and flags, and with values read from the kubeconfig
+/// (contexts) and from the host cluster (registered clusters, types, namespaces, object names). A host that does
+/// not answer within 2 seconds completes no values; nothing is ever printed on the terminal. The script calls
+/// `kubefedctl` from PATH, so it keeps working when kubefedctl is upgraded in place; `COMPLETE=SHELL
+/// kubefedctl` prints the same script calling the binary by the path it was run as.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kubefedctl completions bash > ~/.local/share/bash-completion/completions/kubefedctl\n  kubefedctl completions zsh > ~/.zfunc/_kubefedctl\n  kubefedctl completions fish > ~/.config/fish/completions/kubefedctl.fish"
+    after_help = "Examples:\n  source <(kubefedctl completions bash)                 # in ~/.bashrc\n  kubefedctl completions bash > ~/.local/share/bash-completion/completions/kubefedctl\n  kubefedctl completions zsh > ~/.zfunc/_kubefedctl    # a directory in $fpath\n  kubefedctl completions fish > ~/.config/fish/completions/kubefedctl.fish"
 )]
 pub struct Args {
     /// Shell to complete for

@@ -56,7 +56,7 @@ pub struct Args {
 }
 
 fn parse_backend(text: &str) -> Result<Backend, String> {
-    Backend::parse(text).map_err(|e| format!("{e:#}"))
+    Backend::parse(text).map_err(|e| crate::error::chain_text(&e))
 }
 
 /// The demo's clusters: the host (also joined as a member) and two members.
@@ -303,7 +303,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         .with_context(|| format!("cannot start the {} clusters", args.backend.label()))
         .map_err(|e| {
             crate::error::precondition(
-                format!("{e:#}"),
+                crate::error::chain_text(&e),
                 "run `kubefedctl demo` without --backend to use the in-process sandbox",
             )
         })?;

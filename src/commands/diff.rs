@@ -33,15 +33,15 @@ Examples:
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Type to compare (FTC name such as deployments.apps, kind, or federated kind); all enabled types if omitted
-    #[arg(value_name = "TYPE")]
+    #[arg(value_name = "TYPE", add = crate::completion::enabled_types())]
     pub type_name: Option<String>,
 
     /// Name of one federated object (needs TYPE)
-    #[arg(value_name = "NAME", requires = "type_name")]
+    #[arg(value_name = "NAME", requires = "type_name", add = crate::completion::federated_names())]
     pub name: Option<String>,
 
     /// Namespace of the federated objects (default: every namespace)
-    #[arg(short, long, value_name = "NS", conflicts_with = "all_namespaces")]
+    #[arg(short, long, value_name = "NS", conflicts_with = "all_namespaces", add = crate::completion::namespaces())]
     pub namespace: Option<String>,
 
     /// Every namespace (the default)
@@ -305,12 +305,29 @@ async fn run_inner(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     for p in &problems {
         ctx.printer.warn(p);
     }
+    // A reconcile would stop before these deletions (the default budget): say so beside the diffs.
+    for d in report.deletions.iter().filter(|d| d.over_budget) {
+        ctx.printer.warn(&d.warning(true));
+    }
     if !problems.is_empty() {
+        // An override that cannot be applied is the object's fault, not a cluster's: point at the override.
+        let shown: Vec<Record> = report
+            .records
+            .iter()
+            .filter(|r| args.name.as_ref().is_none_or(|n| *n == r.name))
+            .cloned()
+            .collect();
+        let hint = match crate::customization::invalid_override_hint(&shown) {
+            Some(h) => format!("{h}; then run diff again"),
+            None => {
+                "check the clusters with `kubefedctl clusters`, then run diff again".to_string()
+            }
+        };
         return Err(error::partial(format!(
             "{} object(s) or cluster(s) could not be compared; {found} difference(s) shown",
             problems.len()
         ))
-        .with_hint("check the clusters with `kubefedctl clusters`, then run diff again")
+        .with_hint(hint)
         .into());
     }
     Ok(if found > 0 {

@@ -32,7 +32,7 @@ use crate::typelookup;
 )]
 pub struct Args {
     /// The type to stop federating (FTC name such as deployments.apps, or a type name)
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = crate::completion::enabled_types())]
     pub name: Option<String>,
 
     /// Also delete the Federated<Kind> CRD (refused while federated objects of the type exist)
@@ -208,6 +208,10 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         out(format!(
             "federatedtypeconfig \"{ns}/{ftc_name}\" deleted{suffix}"
         ))?;
+        // The dry run still counts the FTC in: the roles would change once it is gone.
+        if !dry_run {
+            return ctx.refresh_member_roles(&client, dry_run).await;
+        }
     }
     Ok(Outcome::Success)
 }

@@ -39,7 +39,7 @@ pub const ESTABLISH_TIMEOUT: Duration = Duration::from_secs(30);
 )]
 pub struct Args {
     /// The type to federate (e.g. deployments.apps, deploy, Deployment)
-    #[arg(value_name = "TARGET")]
+    #[arg(value_name = "TARGET", add = crate::completion::served_types())]
     pub target: Option<String>,
 
     /// API group of the generated federated type
@@ -187,7 +187,8 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         args.dry_run.dry_run,
     )
     .await?;
-    Ok(Outcome::Success)
+    ctx.refresh_member_roles(&client, args.dry_run.dry_run)
+        .await
 }
 
 /// The schema of a CRD target (the version being federated, else the CRD's first), so `retainReplicas` is

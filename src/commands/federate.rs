@@ -12,6 +12,8 @@ use serde_json::Value;
 use crate::cli::DryRunArgs;
 use crate::commands::enable::{self, missing_control_plane};
 use crate::commands::{Context, Outcome};
+use crate::controlplane::{change_line, Change};
+use crate::customization::Customization;
 use crate::error::{self, UserError};
 use crate::federate::{
     federate_all, federate_object, made_by_the_cluster, qualified, skipped_warnings, Conversion,
@@ -31,8 +33,9 @@ const CREATE_RETRY: Duration = Duration::from_secs(10);
 /// The template is the object minus what the API server or member clusters own (status, metadata other
 /// than labels, a Service's cluster IPs and node ports, a ServiceAccount's token secrets, a Namespace's
 /// finalizers); annotations are dropped with a warning. The placement is an empty cluster selector, which
-/// selects all clusters. The type must be enabled (a FederatedTypeConfig must exist) unless --enable-type
-/// is given. With -o the objects are printed instead and no type needs to be enabled.
+/// selects all clusters, unless --clusters or --cluster-selector is given. The type must be enabled (a
+/// FederatedTypeConfig must exist) unless --enable-type is given. With -o the objects are printed instead
+/// and no type needs to be enabled.
 ///
 /// `federate namespaces NAME --contents` also federates every namespaced object inside the namespace,
 /// except objects of group extensions, federated types, endpoints, events, events.events.k8s.io,
@@ -40,21 +43,37 @@ const CREATE_RETRY: Duration = Duration::from_secs(10);
 ///
 /// `federate -f FILE` (or `-f -` for stdin) converts a multi-document YAML file offline, with no cluster,
 /// and prints the federated objects.
+///
+/// Placement and overrides are flags, so no YAML needs editing: --clusters a,b places the objects in exactly
+/// those member clusters (spec.placement.clusters; '' for none), --cluster-selector region=eu,tier=web in
+/// the clusters whose KubeFedCluster has all those labels (spec.placement.clusterSelector.matchLabels).
+/// --override, repeatable, changes one field of the object in one cluster (spec.overrides):
+/// CLUSTER:PATH=VALUE sets the field at the JSON pointer PATH (op replace); VALUE is YAML, so 4 is a number,
+/// '"4"' a string and '{a: b}' an object, and nothing after = is the empty string. CLUSTER:PATH- removes the
+/// field (op remove). CLUSTER:OP:PATH[=VALUE] names the op: add, replace or remove (add with PATH ending in
+/// /- appends to a list). Overrides are checked as reconcile applies them: a forbidden path
+/// (/metadata/name, ...) or one that does not fit the object (its parent does not exist) is refused, exit 2,
+/// before anything is written. These flags apply to every object federated: with --contents to each object
+/// of the namespace, with -f to each manifest.
+///
+/// Run again, federate leaves a federated object that already exists unchanged when its template and
+/// placement (and, with --override, its overrides) are what it would make, and warns when they differ.
+/// --overwrite replaces them and keeps the rest of its spec, overrides included unless --override is given.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  kubefedctl federate configmaps app-settings -n shop\n  kubefedctl federate deploy web -n shop --enable-type\n  kubefedctl federate namespaces shop --contents --skip-api-resources secrets,apps\n  kubefedctl federate services api -n shop -o yaml\n  kubectl get cm app-settings -n shop -o yaml | kubefedctl federate -f -"
+    after_help = "Examples:\n  kubefedctl federate configmaps app-settings -n shop\n  kubefedctl federate deploy web -n shop --enable-type\n  kubefedctl federate deploy web -n shop --clusters m1,m2 --override m2:/spec/replicas=4\n  kubefedctl federate cm cfg -n shop --cluster-selector region=eu --override m1:/data/color-\n  kubefedctl federate namespaces shop --contents --skip-api-resources secrets,apps\n  kubefedctl federate services api -n shop -o yaml\n  kubectl get cm app-settings -n shop -o yaml | kubefedctl federate -f - --clusters m1"
 )]
 pub struct Args {
     /// The type of the object (plural, singular, kind, short name or plural.group)
-    #[arg(value_name = "TYPE")]
+    #[arg(value_name = "TYPE", add = crate::completion::served_types())]
     pub type_name: Option<String>,
 
     /// The name of the object
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = crate::completion::object_names())]
     pub name: Option<String>,
 
     /// Namespace of the object (default: the context's namespace, else `default`; ignored for namespaces)
-    #[arg(short = 'n', long, value_name = "NS")]
+    #[arg(short = 'n', long, value_name = "NS", add = crate::completion::namespaces())]
     pub namespace: Option<String>,
 
     /// With TYPE namespaces: also federate every namespaced object inside the namespace
@@ -78,9 +97,45 @@ pub struct Args {
         short = 'f',
         long = "filename",
         value_name = "FILE",
-        conflicts_with_all = ["namespace", "contents", "enable_type", "skip_api_resources"]
+        value_hint = clap::ValueHint::FilePath,
+        conflicts_with_all = ["namespace", "contents", "enable_type", "skip_api_resources", "overwrite"]
     )]
     pub filename: Option<String>,
+
+    /// Place the objects in exactly these member clusters (spec.placement.clusters; '' for none)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "CLUSTER,...",
+        conflicts_with = "cluster_selector",
+        add = crate::completion::clusters()
+    )]
+    pub clusters: Option<Vec<String>>,
+
+    /// Place the objects in the member clusters labelled with all of these
+    /// (spec.placement.clusterSelector.matchLabels)
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "KEY=VALUE,...",
+        add = crate::completion::cluster_labels()
+    )]
+    pub cluster_selector: Option<Vec<String>>,
+
+    /// Override a field in one cluster (repeatable): CLUSTER:PATH=VALUE sets it (VALUE is YAML),
+    /// CLUSTER:PATH- removes it, CLUSTER:add:PATH=VALUE adds it
+    #[arg(
+        long = "override",
+        value_name = "CLUSTER:PATH=VALUE",
+        add = crate::completion::override_clusters()
+    )]
+    pub overrides: Vec<String>,
+
+    /// Replace the template and placement (and, with --override, the overrides) of federated objects that
+    /// already exist and differ, keeping the rest of their spec; without it such objects are left as they
+    /// are, with a warning
+    #[arg(long)]
+    pub overwrite: bool,
 
     #[command(flatten)]
     pub dry_run: DryRunArgs,
@@ -117,6 +172,21 @@ pub fn check_args(args: &Args) -> Result<Mode, UserError> {
         return Err(error::usage("RESOURCE-NAME is required")
             .with_hint(format!("kubefedctl federate {type_name} NAME")));
     };
+    // A name no object can have is a typo, not a missing object: say so before asking the cluster.
+    if let Some(why) = invalid_name(&name) {
+        return Err(error::invalid_input(format!(
+            "{name:?} is not a valid object name to federate: {why}"
+        )));
+    }
+    if let Some(ns) = &args.namespace {
+        let errs = crate::validation::is_dns1123_label(ns);
+        if !errs.is_empty() {
+            return Err(error::invalid_input(format!(
+                "{ns:?} is not a valid namespace name: {}",
+                errs.join("; ")
+            )));
+        }
+    }
     if let (true, Some(format)) = (args.enable_type, args.output) {
         let format = match format {
             ObjectFormat::Yaml => "yaml",
@@ -172,17 +242,36 @@ pub fn not_enabled(ns: &str, ftc_names: &[String]) -> UserError {
     )
 }
 
+/// The placement and overrides the flags ask for, checked before any request.
+pub fn customization(args: &Args) -> Result<Customization, UserError> {
+    Customization::from_flags(
+        args.clusters.as_deref(),
+        args.cluster_selector.as_deref(),
+        &args.overrides,
+    )
+}
+
 pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
-    match check_args(args)? {
-        Mode::Offline { file } => {
-            run_offline(ctx, &file, args.output.unwrap_or(ObjectFormat::Yaml))
-        }
-        Mode::Online { type_name, name } => run_online(ctx, args, &type_name, &name).await,
+    let mode = check_args(args)?;
+    let custom = customization(args)?;
+    match mode {
+        Mode::Offline { file } => run_offline(
+            ctx,
+            &file,
+            args.output.unwrap_or(ObjectFormat::Yaml),
+            &custom,
+        ),
+        Mode::Online { type_name, name } => run_online(ctx, args, &custom, &type_name, &name).await,
     }
 }
 
 /// Reads manifests from a file or stdin and prints their federated objects; touches no cluster.
-fn run_offline(ctx: &Context, file: &str, format: ObjectFormat) -> anyhow::Result<Outcome> {
+fn run_offline(
+    ctx: &Context,
+    file: &str,
+    format: ObjectFormat,
+    custom: &Customization,
+) -> anyhow::Result<Outcome> {
     let (text, source) = if file == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -194,7 +283,20 @@ fn run_offline(ctx: &Context, file: &str, format: ObjectFormat) -> anyhow::Resul
             .map_err(|e| error::invalid_input(format!("cannot read {file}: {e}")))?;
         (text, file.to_string())
     };
-    let Conversion { federated, skipped } = convert_manifests(&text, &source)?;
+    let Conversion {
+        mut federated,
+        skipped,
+    } = convert_manifests(&text, &source)?;
+    if federated.is_empty() && skipped.is_empty() {
+        // As kubectl apply says of empty input: an empty pipe is almost always a mistake upstream.
+        return Err(error::invalid_input(format!(
+            "nothing to convert: {source} holds no object (no YAML document, or only empty ones)"
+        ))
+        .into());
+    }
+    for f in &mut federated {
+        custom.apply(&mut f.object, &f.target)?;
+    }
     for w in skipped_warnings(&skipped) {
         ctx.printer.warn(&w);
     }
@@ -235,6 +337,7 @@ struct TypePlan {
 async fn run_online(
     ctx: &Context,
     args: &Args,
+    custom: &Customization,
     type_name: &str,
     name: &str,
 ) -> anyhow::Result<Outcome> {
@@ -289,7 +392,8 @@ async fn run_online(
     let mut converted: Vec<(TargetType, Federated)> = Vec::new();
     for (t, obj) in &sources {
         let plan = &plans[&t.group_qualified_name()];
-        let f = federate_object(obj, t, &plan.federated.group, &plan.federated.version);
+        let mut f = federate_object(obj, t, &plan.federated.group, &plan.federated.version);
+        custom.apply(&mut f.object, t)?;
         warn_dropped(ctx, &t.kind, &f.object, &f.dropped_annotations);
         converted.push((t.clone(), f));
     }
@@ -324,17 +428,58 @@ async fn run_online(
     let mut failures: Vec<anyhow::Error> = Vec::new();
     for (t, f) in &converted {
         let plan = &plans[&t.group_qualified_name()];
-        match create(&client, &plan.federated, &f.object, dry_run).await {
-            Ok(()) => {
-                let mut line = format!(
-                    "{}/{} created",
+        let compared = Compared {
+            overrides: custom.sets_overrides(),
+        };
+        match create(
+            &client,
+            &plan.federated,
+            &f.object,
+            compared,
+            args.overwrite,
+            dry_run,
+        )
+        .await
+        {
+            Ok(done) => {
+                let reference = format!(
+                    "{}/{}",
                     resource_label(&plan.federated),
                     f.object["metadata"]["name"].as_str().unwrap_or_default()
                 );
-                if dry_run {
-                    line.push_str(" (dry run)");
+                let change = match &done {
+                    Federation::Created => Some(Change::Created),
+                    Federation::Unchanged => Some(Change::Unchanged),
+                    Federation::Replaced { .. } => Some(Change::Configured),
+                    Federation::Differs { .. } => None,
+                };
+                if let Some(change) = change {
+                    let mut line = change_line(&reference, change, false);
+                    if let Federation::Replaced { kept } = &done {
+                        if !kept.is_empty() {
+                            line.push_str(&format!(" ({} kept)", kept.join(", ")));
+                        }
+                    }
+                    if dry_run && change != Change::Unchanged {
+                        line.push_str(" (dry run)");
+                    }
+                    ctx.printer.write_stdout(&format!("{line}\n"))?;
                 }
-                ctx.printer.write_stdout(&format!("{line}\n"))?;
+                if let Federation::Differs { what } = &done {
+                    ctx.printer.warn(&format!(
+                        "{} {:?} already exists with a different {}: left as it is; --overwrite replaces \
+                         its {} and keeps {}",
+                        plan.federated.kind,
+                        qualified(&f.object),
+                        what.join(" and "),
+                        compared.parts().join(" and "),
+                        if compared.overrides {
+                            "the rest of its spec"
+                        } else {
+                            "its overrides"
+                        }
+                    ));
+                }
             }
             Err(e) if converted.len() == 1 => return Err(e),
             Err(e) => {
@@ -468,13 +613,90 @@ async fn plan_types(
     Ok(plans)
 }
 
-/// Creates a federated object; NotFound is retried for a while in case its CRD was just created.
+/// What `federate` did with one federated object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Federation {
+    Created,
+    /// It existed with the same template and placement.
+    Unchanged,
+    /// It existed with another template or placement (`what`), and was left as it is.
+    Differs {
+        what: Vec<&'static str>,
+    },
+    /// `--overwrite`: template and placement replaced; `kept` names what else its spec had.
+    Replaced {
+        kept: Vec<String>,
+    },
+}
+
+/// Which parts of `spec` a re-run compares with an existing federated object and `--overwrite` replaces:
+/// always the template and placement, and the overrides when `--override` gave some.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Compared {
+    pub overrides: bool,
+}
+
+impl Compared {
+    pub fn parts(self) -> Vec<&'static str> {
+        let mut parts = vec!["template", "placement"];
+        if self.overrides {
+            parts.push("overrides");
+        }
+        parts
+    }
+}
+
+/// The compared parts of `spec` that differ between an existing federated object and `new`.
+pub fn generated_differences(
+    existing: &Value,
+    new: &Value,
+    compared: Compared,
+) -> Vec<&'static str> {
+    compared
+        .parts()
+        .into_iter()
+        .filter(|k| existing["spec"][k] != new["spec"][k])
+        .collect()
+}
+
+/// `existing` with the compared parts of `new`; also what else its spec holds (overrides…), which is kept.
+pub fn overwritten(existing: &Value, new: &Value, compared: Compared) -> (Value, Vec<String>) {
+    let parts = compared.parts();
+    let mut out = existing.clone();
+    let kept: Vec<String> = existing["spec"]
+        .as_object()
+        .map(|m| {
+            m.keys()
+                .filter(|k| !parts.contains(&k.as_str()))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    for k in parts {
+        match new["spec"].get(k) {
+            Some(v) => out["spec"][k] = v.clone(),
+            None => {
+                if let Some(spec) = out["spec"].as_object_mut() {
+                    spec.remove(k);
+                }
+            }
+        }
+    }
+    (out, kept)
+}
+
+/// Creates a federated object, or compares it with the one that exists: equal is `Unchanged`, different is
+/// left alone unless `overwrite` (then its template and placement are replaced, with the
+/// resourceVersion read, so a concurrent edit is not lost). NotFound is retried for a while in case the
+/// CRD was just created.
 async fn create(
     client: &kube::Client,
     federated: &ApiResource,
     obj: &Value,
+    compared: Compared,
+    overwrite: bool,
     dry_run: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Federation> {
     let resource = federated.to_kube();
     let api: Api<DynamicObject> = match obj["metadata"]["namespace"].as_str() {
         Some(ns) if federated.is_namespaced() => {
@@ -483,28 +705,48 @@ async fn create(
         _ => Api::all_with(client.clone(), &resource),
     };
     let describe = format!("{} {:?}", federated.kind, qualified(obj));
-    let already_exists = || {
-        error::failure(format!("{describe} already exists")).with_hint(
-            "federate creates new federated objects only; edit the existing one, or delete it and federate again",
-        )
-    };
-    if dry_run {
-        // The read is allowed: it tells whether the create would fail.
-        let name = obj["metadata"]["name"].as_str().unwrap_or_default();
-        return match api.get_opt(name).await {
-            Ok(Some(_)) => Err(already_exists().into()),
-            Ok(None) | Err(kube::Error::Api(_)) => Ok(()),
-            Err(e) => Err(anyhow::Error::new(e).context(format!("cannot read {describe}"))),
-        };
-    }
-    let body: DynamicObject = serde_json::from_value(obj.clone())?;
+    let name = obj["metadata"]["name"].as_str().unwrap_or_default();
     let deadline = tokio::time::Instant::now() + CREATE_RETRY;
     loop {
-        match api.create(&PostParams::default(), &body).await {
-            Ok(_) => return Ok(()),
-            Err(kube::Error::Api(s)) if s.code == 409 && s.reason == "AlreadyExists" => {
-                return Err(already_exists().into())
+        let existing = match api.get_opt(name).await {
+            Ok(found) => found,
+            // The type may not be served yet (just enabled; or, in a dry run, not enabled at all).
+            Err(kube::Error::Api(s)) if s.code == 404 => None,
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {describe}"))),
+        };
+        if let Some(existing) = existing {
+            let existing = serde_json::to_value(existing)?;
+            let what = generated_differences(&existing, obj, compared);
+            if what.is_empty() {
+                return Ok(Federation::Unchanged);
             }
+            if !overwrite {
+                return Ok(Federation::Differs { what });
+            }
+            let (replaced, kept) = overwritten(&existing, obj, compared);
+            if !dry_run {
+                let body: DynamicObject = serde_json::from_value(replaced)?;
+                match api.replace(name, &PostParams::default(), &body).await {
+                    Ok(_) => {}
+                    // Changed since it was read: compare again.
+                    Err(kube::Error::Api(s)) if s.code == 409 => continue,
+                    Err(e) => {
+                        return Err(
+                            anyhow::Error::new(e).context(format!("cannot replace {describe}"))
+                        )
+                    }
+                }
+            }
+            return Ok(Federation::Replaced { kept });
+        }
+        if dry_run {
+            return Ok(Federation::Created);
+        }
+        let body: DynamicObject = serde_json::from_value(obj.clone())?;
+        match api.create(&PostParams::default(), &body).await {
+            Ok(_) => return Ok(Federation::Created),
+            // Created meanwhile: compare with it.
+            Err(kube::Error::Api(s)) if s.code == 409 && s.reason == "AlreadyExists" => continue,
             Err(kube::Error::Api(s)) if s.code == 404 && tokio::time::Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
@@ -531,8 +773,127 @@ mod tests {
             skip_api_resources: vec![],
             output: None,
             filename: None,
+            clusters: None,
+            cluster_selector: None,
+            overrides: vec![],
+            overwrite: false,
             dry_run: DryRunArgs::default(),
         }
+    }
+
+    #[test]
+    fn invalid_names_and_namespaces_are_invalid_input_before_any_request() {
+        let e = check_args(&args(&["configmaps", "Bad_Name!"])).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(
+            e.message
+                .starts_with("\"Bad_Name!\" is not a valid object name"),
+            "{}",
+            e.message
+        );
+        let mut a = args(&["configmaps", "ok"]);
+        a.namespace = Some("Bad NS".into());
+        let e = check_args(&a).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(
+            e.message
+                .starts_with("\"Bad NS\" is not a valid namespace name"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn only_template_and_placement_are_compared_and_overwritten() {
+        let existing = json!({"metadata": {"name": "a", "resourceVersion": "7"},
+            "spec": {"template": {"data": {"k": "old"}}, "placement": {"clusterSelector": {}},
+                "overrides": [{"clusterName": "m1", "clusterOverrides": []}]}});
+        let same = json!({"spec": {"template": {"data": {"k": "old"}}, "placement": {"clusterSelector": {}}}});
+        let plain = Compared::default();
+        assert!(
+            generated_differences(&existing, &same, plain).is_empty(),
+            "overrides are not compared"
+        );
+        let new = json!({"spec": {"template": {"data": {"k": "new"}}, "placement": {"clusterSelector": {}}}});
+        assert_eq!(generated_differences(&existing, &new, plain), ["template"]);
+        let (replaced, kept) = overwritten(&existing, &new, plain);
+        assert_eq!(kept, ["overrides"]);
+        assert_eq!(replaced["spec"]["template"]["data"]["k"], "new");
+        assert_eq!(replaced["spec"]["overrides"], existing["spec"]["overrides"]);
+        assert_eq!(
+            replaced["metadata"]["resourceVersion"], "7",
+            "a compare-and-swap"
+        );
+    }
+
+    #[test]
+    fn with_override_flags_overrides_are_compared_and_replaced_too() {
+        let existing = json!({"spec": {"template": {}, "placement": {"clusters": []},
+            "overrides": [{"clusterName": "m1", "clusterOverrides": []}], "retainReplicas": true}});
+        let with = Compared { overrides: true };
+        let same = existing.clone();
+        assert!(generated_differences(&existing, &same, with).is_empty());
+        let new = json!({"spec": {"template": {}, "placement": {"clusters": []},
+            "overrides": [{"clusterName": "m2", "clusterOverrides": []}]}});
+        assert_eq!(generated_differences(&existing, &new, with), ["overrides"]);
+        let (replaced, kept) = overwritten(&existing, &new, with);
+        assert_eq!(kept, ["retainReplicas"]);
+        assert_eq!(replaced["spec"]["overrides"], new["spec"]["overrides"]);
+        assert_eq!(replaced["spec"]["retainReplicas"], true);
+    }
+
+    #[test]
+    fn placement_and_override_flags_are_checked_before_any_request() {
+        let mut a = args(&["deploy", "web"]);
+        a.overrides = vec!["m1:/metadata/namespace=x".into()];
+        let e = customization(&a).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(
+            e.message
+                .starts_with("invalid --override \"m1:/metadata/namespace=x\": Forbidden"),
+            "{}",
+            e.message
+        );
+        a.overrides = vec!["m1:/spec/replicas=2".into()];
+        a.clusters = Some(vec!["m1".into()]);
+        let c = customization(&a).unwrap();
+        assert!(c.sets_overrides());
+        assert_eq!(c.placement, Some(json!({"clusters": [{"name": "m1"}]})));
+    }
+
+    #[test]
+    fn clusters_and_cluster_selector_conflict() {
+        use clap::Parser;
+        #[derive(Debug, Parser)]
+        struct Probe {
+            #[command(flatten)]
+            args: Args,
+        }
+        let err = Probe::try_parse_from([
+            "p",
+            "cm",
+            "x",
+            "--clusters",
+            "a",
+            "--cluster-selector",
+            "r=eu",
+        ])
+        .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+        let p = Probe::try_parse_from([
+            "p",
+            "cm",
+            "x",
+            "--clusters",
+            "",
+            "--override",
+            "a:/x=1",
+            "--override",
+            "b:/y-",
+        ])
+        .unwrap();
+        assert_eq!(p.args.clusters, Some(vec![String::new()]));
+        assert_eq!(p.args.overrides, ["a:/x=1", "b:/y-"]);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::controlplane::join::{self, JoinNames, JoinRequest};
 use crate::error;
 use crate::validation;
 
-/// Register a member cluster with the control plane.
+/// Register a member cluster with the control plane
 ///
 /// Creates in the member (context --cluster-context, default NAME) the kubefed namespace, the
 /// ServiceAccount NAME-HOST with its token Secret, and RBAC for the control plane's scope; then in
@@ -21,13 +21,14 @@ use crate::validation;
 ///   kubefedctl join host --host-cluster-context host          # the host joins itself
 ///   kubefedctl join eu-1 --cluster-context gke-eu --label region=eu --dry-run
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Name of the member cluster (becomes the KubeFedCluster's name; a DNS-1123 subdomain)
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = crate::completion::contexts())]
     pub name: String,
 
     /// Kubeconfig context of the member cluster [default: NAME]
-    #[arg(long, value_name = "CTX")]
+    #[arg(long, value_name = "CTX", add = crate::completion::contexts())]
     pub cluster_context: Option<String>,
 
     /// Name of the host in the names created in the member, instead of the host context's name
@@ -53,6 +54,12 @@ pub struct Args {
     /// Label of the KubeFedCluster, for clusterSelector placement (repeatable)
     #[arg(long = "label", value_name = "KEY=VALUE")]
     pub labels: Vec<String>,
+
+    /// Grant the control plane in the member only what the enabled federated types need (their target
+    /// types, namespaces, /healthz) instead of KubeFed's role that allows everything; enable and disable
+    /// then keep the member's role in step (recommended)
+    #[arg(long)]
+    pub least_privilege: bool,
 
     #[command(flatten)]
     pub dry_run: DryRunArgs,
@@ -88,9 +95,14 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         labels,
         dry_run: args.dry_run.dry_run,
         token_timeout: join::TOKEN_TIMEOUT,
+        least_privilege: args.least_privilege,
     };
     let printer = &ctx.printer;
+    // One line per object, as kubectl apply prints; -q keeps a successful run silent.
     let mut report = |line: String| {
+        if printer.is_quiet() {
+            return;
+        }
         let _ = printer.write_stdout(&format!("{line}\n"));
     };
     join::join(&host, &member, &request, &mut report)

@@ -23,6 +23,7 @@ pub mod completions;
 pub mod demo;
 pub mod diff;
 pub mod disable;
+pub mod dns;
 pub mod enable;
 pub mod federate;
 pub mod init;
@@ -67,6 +68,81 @@ pub struct Context {
 }
 
 impl Context {
+    /// After the enabled types changed: brings the role of every member joined with `--least-privilege`
+    /// in step (through the operator's kubeconfig), printing a line per role. A member that cannot be
+    /// reached that way is warned about, and the outcome is partial (exit 3).
+    pub async fn refresh_member_roles(
+        &self,
+        host: &kube::Client,
+        dry_run: bool,
+    ) -> anyhow::Result<Outcome> {
+        let ns = self.kubefed_namespace();
+        let members = self.member_clients(host, ns).await?;
+        let printer = &self.printer;
+        let mut report = |line: String| {
+            if !printer.is_quiet() {
+                let _ = printer.write_stdout(&format!("{line}\n"));
+            }
+        };
+        let failures = crate::controlplane::join::refresh_least_privilege_roles(
+            host,
+            ns,
+            &members,
+            dry_run,
+            &mut report,
+        )
+        .await?;
+        for (cluster, why) in &failures {
+            self.printer.problem(&format!(
+                "cluster {cluster}: its least-privilege role was not updated ({why}); objects of the \
+                 types it lacks are not propagated there until it is — run `kubefedctl join {cluster} \
+                 --least-privilege --error-on-existing=false` with a context that reaches it"
+            ));
+        }
+        Ok(if failures.is_empty() {
+            Outcome::Success
+        } else {
+            Outcome::Partial
+        })
+    }
+    /// For each registered member, a client from the operator's kubeconfig context that reaches its
+    /// `apiEndpoint` (the context named like the cluster first), or why there is none. For what the
+    /// stored credentials cannot do: cleaning a member up, changing its role.
+    pub async fn member_clients(
+        &self,
+        host: &kube::Client,
+        ns: &str,
+    ) -> anyhow::Result<
+        std::collections::BTreeMap<String, crate::controlplane::teardown::MemberAccess>,
+    > {
+        use crate::controlplane::resources::{self, Resource};
+        let kubeconfig = self.kubeconfig()?;
+        let contexts: Vec<(String, String)> = kubeconfig
+            .context_names()
+            .into_iter()
+            .filter_map(|name| {
+                let server = kubeconfig.config_for(Some(name)).ok()?.server;
+                Some((name.to_string(), server))
+            })
+            .collect();
+        let mut out = std::collections::BTreeMap::new();
+        for kfc in resources::list(host, &Resource::kubefed_cluster(), Some(ns)).await? {
+            let name = kfc["metadata"]["name"].as_str().unwrap_or("").to_string();
+            let endpoint = kfc["spec"]["apiEndpoint"].as_str().unwrap_or("");
+            let access =
+                match crate::controlplane::teardown::pick_context(&contexts, &name, endpoint) {
+                    Some(context) => kubeconfig
+                        .client_for(Some(&context))
+                        .await
+                        .map_err(|e| crate::error::chain_text(&e)),
+                    None => Err(format!(
+                        "no kubeconfig context reaches its apiEndpoint {endpoint}"
+                    )),
+                };
+            out.insert(name, access);
+        }
+        Ok(out)
+    }
     pub fn new(global: GlobalArgs, printer: Printer) -> Self {
         Context {
             global,
@@ -147,6 +223,7 @@ async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result
         Command::Status(args) => status::run(ctx, args).await,
         Command::Clusters(args) => clusters::run(ctx, args).await,
         Command::Diff(args) => diff::run(ctx, args).await,
+        Command::Dns(args) => dns::run(ctx, args).await,
         Command::Demo(args) => demo::run(ctx, args).await,
     }
 }
@@ -172,7 +249,7 @@ mod tests {
         let ctx = Context::new(global, Printer::capture(true, 0).0);
         // Building the context touched nothing; asking for the kubeconfig reports the bad path.
         let err = ctx.kubeconfig().unwrap_err();
-        assert_eq!(error::exit_code(&err), 2);
+        assert_eq!(error::exit_code(&err), 1);
     }
 
     #[test]

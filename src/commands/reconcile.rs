@@ -6,8 +6,10 @@ use serde::Serialize;
 
 use super::{Context, Outcome};
 use crate::cli::DryRunArgs;
+use crate::engine::deletions::{MaxDeletions, HELD_STATUS};
 use crate::engine::reconcile::Record;
 use crate::engine::runner::{self, PassOutcome, PassState, Report, RunOptions};
+use crate::engine::status::ClusterPropagationStatus;
 use crate::engine::watch::{self, WatchOptions};
 use crate::error;
 use crate::output::{Column, ObjectFormat, OutputFormat, Row};
@@ -40,7 +42,7 @@ pub struct Args {
     pub watch: bool,
 
     /// Only federated objects in this namespace (cluster-scoped types are skipped)
-    #[arg(short, long, value_name = "NS", conflicts_with = "all_namespaces")]
+    #[arg(short, long, value_name = "NS", conflicts_with = "all_namespaces", add = crate::completion::namespaces())]
     pub namespace: Option<String>,
 
     /// Federated objects in every namespace (the default)
@@ -48,7 +50,7 @@ pub struct Args {
     pub all_namespaces: bool,
 
     /// Only this type (FTC name such as deployments.apps, kind, or federated kind); repeatable
-    #[arg(long = "type", value_name = "TYPE")]
+    #[arg(long = "type", value_name = "TYPE", add = crate::completion::enabled_types())]
     pub types: Vec<String>,
 
     /// Requests in flight at once to each cluster (a slow member never holds another's)
@@ -60,6 +62,21 @@ pub struct Args {
     /// stops answering fails that pass (exit 3) instead of holding it
     #[arg(long, default_value = "30s", value_name = "DURATION", value_parser = parse_duration)]
     pub request_timeout: Duration,
+
+    /// With --once: the whole pass ends by then (e.g. 2m); requests still unanswered are cut short, the
+    /// clusters they were for are reported with a *TimedOut status, the report is written, exit 3
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, conflicts_with = "watch")]
+    pub timeout: Option<Duration>,
+
+    /// Most member objects one pass may delete in each cluster: a number, or a share of the cluster's
+    /// managed objects such as 25% [default: 10%, at least 10]. Over it, nothing is deleted in that
+    /// cluster and the pass exits 3; --dry-run and diff show the count
+    #[arg(long, value_name = "N|P%", value_parser = parse_max_deletions)]
+    pub max_deletions: Option<MaxDeletions>,
+
+    /// Delete whatever the pass has to, however many objects that is
+    #[arg(long, conflicts_with = "max_deletions")]
+    pub allow_mass_deletion: bool,
 
     /// With --watch: full pass at least this often, besides reacting to changes (e.g. 30s, 5m)
     #[arg(long, default_value = "5m", value_name = "DURATION", value_parser = parse_duration)]
@@ -80,6 +97,10 @@ pub enum ReportFormat {
     Table,
     /// The whole report: records, errors, cluster health, totals
     Json,
+}
+
+fn parse_max_deletions(s: &str) -> Result<MaxDeletions, String> {
+    s.parse()
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -103,11 +124,7 @@ impl Row for RecordRow<'_> {
             } else {
                 r.cluster.clone()
             },
-            if r.namespace.is_empty() {
-                r.name.clone()
-            } else {
-                format!("{}/{}", r.namespace, r.name)
-            },
+            r.object_name(),
             r.type_name.clone(),
             r.action.as_str().to_string(),
             status_cell(r),
@@ -156,24 +173,38 @@ pub fn summary_line(report: &Report, dry_run: bool) -> String {
     )
 }
 
-/// Warnings for what went wrong: unready clusters, per-record errors, whole-type errors.
-pub fn report_problems(ctx: &Context, report: &Report) {
+/// What went wrong: unready clusters, failed records, whole-type errors, deletions over budget. Warnings;
+/// under `-q` errors, so a non-zero exit always says why.
+pub fn report_problems(ctx: &Context, report: &Report, dry_run: bool) {
     for c in report.clusters.iter().filter(|c| !c.ready) {
-        ctx.printer.warn(&format!(
+        ctx.printer.problem(&format!(
             "cluster {:?} is not ready ({}); objects placed there are not propagated",
             c.name,
             c.reason.as_deref().unwrap_or("unknown")
         ));
     }
-    for r in report.records.iter().filter(|r| r.error.is_some()) {
-        ctx.printer.warn(&format!(
-            "{}: {}",
-            r.subject(),
-            r.error.as_deref().unwrap_or_default()
-        ));
+    for r in &report.records {
+        match r.error.as_deref() {
+            Some(e) => ctx.printer.problem(&format!("{}: {e}", r.subject())),
+            // An unready cluster and a held deletion are said once, below and above, not per object.
+            None if r.failed()
+                && r.status != ClusterPropagationStatus::ClusterNotReady.as_str()
+                && r.status != HELD_STATUS =>
+            {
+                ctx.printer
+                    .problem(&format!("{}: {}", r.subject(), r.status))
+            }
+            None => {}
+        }
     }
     for e in &report.errors {
-        ctx.printer.warn(e);
+        ctx.printer.problem(e);
+    }
+    for d in report.deletions.iter().filter(|d| d.over_budget) {
+        ctx.printer.problem(&d.warning(dry_run));
+    }
+    if let Some(hint) = crate::customization::invalid_override_hint(&report.records) {
+        ctx.printer.info(&format!("hint: {hint}"));
     }
 }
 
@@ -189,6 +220,13 @@ fn run_options(ctx: &Context, args: &Args) -> RunOptions {
         concurrency: args.concurrency as usize,
         dry_run: args.dry_run.dry_run,
         request_timeout: args.request_timeout,
+        max_deletions: if args.allow_mass_deletion {
+            MaxDeletions::Unlimited
+        } else {
+            args.max_deletions.unwrap_or_default()
+        },
+        // reconcile always releases what it adopted; only teardown may be told to delete it.
+        delete_adopted: false,
     }
 }
 
@@ -221,11 +259,14 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
 
+    let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
     let bar = ctx.printer.progress(0, "reconciling");
     let report = runner::reconcile_pass(
         &host,
         &opts,
-        &PassState::once().with_request_timeout(opts.request_timeout),
+        &PassState::once()
+            .with_request_timeout(opts.request_timeout)
+            .with_deadline(deadline),
         Some(&bar),
     )
     .await;
@@ -239,7 +280,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
                 .print_rows(&COLUMNS, &rows, OutputFormat::Table)?;
         }
     }
-    report_problems(ctx, &report);
+    report_problems(ctx, &report, opts.dry_run);
     ctx.printer.info(&summary_line(&report, opts.dry_run));
     if opts.dry_run {
         ctx.printer.info("dry run: nothing was written");

@@ -27,15 +27,15 @@ Examples:
 #[command(after_help = AFTER_HELP)]
 pub struct Args {
     /// Type to show (FTC name such as deployments.apps, kind, or federated kind); all enabled types if omitted
-    #[arg(value_name = "TYPE")]
+    #[arg(value_name = "TYPE", add = crate::completion::enabled_types())]
     pub type_name: Option<String>,
 
     /// Name of one federated object (needs TYPE)
-    #[arg(value_name = "NAME", requires = "type_name")]
+    #[arg(value_name = "NAME", requires = "type_name", add = crate::completion::federated_names())]
     pub name: Option<String>,
 
     /// Namespace (default: the host context's namespace)
-    #[arg(short, long, value_name = "NS", conflicts_with = "all_namespaces")]
+    #[arg(short, long, value_name = "NS", conflicts_with = "all_namespaces", add = crate::completion::namespaces())]
     pub namespace: Option<String>,
 
     /// Every namespace
@@ -233,6 +233,39 @@ pub fn rows_for(type_name: &str, fed: &Value, now: jiff::Timestamp) -> Vec<Statu
         .pointer("/status/clusters")
         .and_then(Value::as_array)
         .filter(|c| !c.is_empty());
+    let rows = rows_from_status(clusters, condition, reason, base);
+    if is_deleting(fed) {
+        // `kubectl delete` returned, but the object stays until a reconcile releases it (the
+        // kubefed.io/sync-controller finalizer): say so where it would otherwise read OK.
+        return rows
+            .into_iter()
+            .map(|r| StatusRow {
+                status: if r.status.is_empty() || r.cluster.is_empty() {
+                    DELETING.to_string()
+                } else {
+                    r.status
+                },
+                ..r
+            })
+            .collect();
+    }
+    rows
+}
+
+/// The status of a federated object deleted but not yet released by a reconcile.
+pub const DELETING: &str = "Deleting (waiting for reconcile)";
+
+fn is_deleting(fed: &Value) -> bool {
+    fed.pointer("/metadata/deletionTimestamp")
+        .is_some_and(|t| !t.is_null())
+}
+
+fn rows_from_status(
+    clusters: Option<&Vec<Value>>,
+    condition: Option<&Value>,
+    reason: String,
+    base: StatusRow,
+) -> Vec<StatusRow> {
     match clusters {
         Some(entries) => entries
             .iter()
@@ -270,7 +303,7 @@ fn ftc_label(ftc: &FederatedTypeConfig) -> String {
 /// The namespace `status` lists federated objects in (`Some(None)`: every namespace), or `None` when the
 /// request names a namespace a Namespaced control plane (`plane_namespace`) does not federate. A
 /// Namespaced plane reconciles only its own namespace, so that is what `-A` and the default show.
-fn namespace_to_read(
+pub(crate) fn namespace_to_read(
     flag: Option<&str>,
     all: bool,
     context_namespace: &str,
@@ -394,6 +427,18 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     });
     ctx.printer
         .print_rows(&COLUMNS, &rows, args.output.output)?;
+    let deleting: std::collections::BTreeSet<(&str, &str, &str)> = rows
+        .iter()
+        .filter(|r| r.status == DELETING)
+        .map(|r| (r.type_name.as_str(), r.namespace.as_str(), r.name.as_str()))
+        .collect();
+    if !deleting.is_empty() {
+        ctx.printer.info(&format!(
+            "{} federated object(s) deleted but not yet released: each stays (finalizer \
+             kubefed.io/sync-controller) until `kubefedctl reconcile` removes what it propagated",
+            deleting.len()
+        ));
+    }
     Ok(Outcome::Success)
 }
 
@@ -444,6 +489,24 @@ mod tests {
         );
         assert_eq!(rows[1].cells()[4], "ClusterNotReady");
         assert_eq!(rows[1].cells()[6], "CheckClusters");
+    }
+
+    #[test]
+    fn a_deleted_object_waits_for_reconcile_where_it_would_read_ok() {
+        let fed = json!({
+            "metadata": {"name": "web", "namespace": "prod", "deletionTimestamp": "2024-01-01T00:59:30Z",
+                "finalizers": ["kubefed.io/sync-controller"]},
+            "status": {"clusters": [{"name": "c1"}, {"name": "c2", "status": "ClusterNotReady"}]}
+        });
+        let rows = rows_for("configmaps", &fed, now());
+        assert_eq!(rows[0].status, "Deleting (waiting for reconcile)");
+        assert_eq!(
+            rows[1].status, "ClusterNotReady",
+            "a cluster's own status stays"
+        );
+        let unplaced =
+            json!({"metadata": {"name": "a", "namespace": "p", "deletionTimestamp": "x"}});
+        assert_eq!(rows_for("configmaps", &unplaced, now())[0].status, DELETING);
     }
 
     #[test]

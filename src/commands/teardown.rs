@@ -1,37 +1,51 @@
 //! `kubefedctl teardown`: remove the control plane from the host cluster.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::Context as _;
 
-use crate::cli::YesArgs;
+use crate::cli::{DryRunArgs, YesArgs};
 use crate::commands::{Context, Outcome};
-use crate::controlplane::resources::{self, Resource};
-use crate::controlplane::teardown::{self, MemberAccess, TeardownOptions};
+use crate::controlplane::teardown::{self, TeardownOptions};
 use crate::error;
 
-/// Remove the control plane from the host cluster.
+/// Remove the control plane from the host cluster
 ///
 /// Deletes, in order: every federated object (the propagation engine deletes what it propagated,
 /// or with --orphan leaves it in the members, unmanaged), the FederatedTypeConfigs and their CRDs,
 /// each member registration (cleaning the member as unjoin does, through the kubeconfig context
 /// that reaches it, then the credentials Secret and KubeFedCluster), the KubeFedConfig, the
-/// control-plane CRDs and the kubefed namespace. Asks for confirmation on a terminal; requires
-/// --yes otherwise. Exits 3 if some member could not be cleaned up.
+/// control-plane CRDs and the kubefed namespace. Exits 3 if some member could not be cleaned up.
+///
+/// First it counts, per member cluster, the objects it would delete and those it would release
+/// (unlabel and leave in place): orphaned ones, managed objects no federated object owns, and adopted
+/// ones — objects that existed before they were federated, such as the host's own originals when the
+/// host is joined as a member, which are never deleted unless --delete-adopted is given. That summary
+/// is shown before the confirmation (asked on a terminal; --yes otherwise, and the summary then goes
+/// to stderr). --dry-run shows it and every object that would be removed, and changes nothing.
 ///
 /// Examples:
+///   kubefedctl teardown --dry-run
 ///   kubefedctl teardown
 ///   kubefedctl teardown --yes --orphan --host-cluster-context host
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     #[command(flatten)]
     pub yes: YesArgs,
+
+    #[command(flatten)]
+    pub dry_run: DryRunArgs,
 
     /// Leave the objects the control plane propagated in the member clusters (annotate every
     /// federated object kubefed.io/orphan: "true" before deleting it)
     #[arg(long)]
     pub orphan: bool,
+
+    /// Also delete adopted member objects (those that existed before they were federated, such as the
+    /// host's own originals), which are otherwise released
+    #[arg(long, conflicts_with = "orphan")]
+    pub delete_adopted: bool,
 }
 
 pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
@@ -52,20 +66,41 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Success);
     }
-    let prompt = format!(
-        "tear down the control plane in namespace {ns} of cluster {host_context} ({what})?"
-    );
-    if !ctx.printer.confirm(&prompt, args.yes.yes)? {
-        return Err(error::failure("teardown cancelled: nothing was changed").into());
-    }
-    let members = member_clients(ctx, &host, &ns).await?;
     let opts = TeardownOptions {
         namespace: ns.clone(),
         orphan: args.orphan,
         host_label: host_context.clone(),
         release_timeout: Duration::from_secs(60),
         gone_timeout: Duration::from_secs(60),
+        delete_adopted: args.delete_adopted,
     };
+    let plan = teardown::plan(&host, &opts, args.delete_adopted)
+        .await
+        .with_context(|| {
+            format!("counting what teardown would remove from cluster {host_context}")
+        })?;
+    for line in plan.summary_lines(args.delete_adopted) {
+        ctx.printer.info(&line);
+    }
+    if args.dry_run.dry_run {
+        let printer = &ctx.printer;
+        for line in teardown::dry_run_lines(&host, &opts).await? {
+            if printer.write_stdout(&format!("{line}\n")).is_err() {
+                break;
+            }
+        }
+        ctx.printer.info("dry run: nothing was changed");
+        return Ok(Outcome::Success);
+    }
+    let prompt = format!(
+        "tear down the control plane in namespace {ns} of cluster {host_context} ({what})?"
+    );
+    if !ctx.printer.confirm(&prompt, args.yes.yes)? {
+        // Saying no is an answer, not an error: no `Error:` line, and exit 1 since nothing was done.
+        ctx.printer.info("teardown cancelled: nothing was changed");
+        return Ok(Outcome::Failed);
+    }
+    let members = ctx.member_clients(&host, &ns).await?;
     let printer = &ctx.printer;
     let mut report = |line: String| {
         let _ = printer.write_stdout(&format!("{line}\n"));
@@ -103,37 +138,4 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         "control plane removed from namespace {ns} of cluster {host_context}"
     ));
     Ok(Outcome::Success)
-}
-
-/// For each registered member, a client from the kubeconfig context that reaches its endpoint.
-async fn member_clients(
-    ctx: &Context,
-    host: &kube::Client,
-    ns: &str,
-) -> anyhow::Result<BTreeMap<String, MemberAccess>> {
-    let kubeconfig = ctx.kubeconfig()?;
-    let contexts: Vec<(String, String)> = kubeconfig
-        .context_names()
-        .into_iter()
-        .filter_map(|name| {
-            let server = kubeconfig.config_for(Some(name)).ok()?.server;
-            Some((name.to_string(), server))
-        })
-        .collect();
-    let mut out = BTreeMap::new();
-    for kfc in resources::list(host, &Resource::kubefed_cluster(), Some(ns)).await? {
-        let name = kfc["metadata"]["name"].as_str().unwrap_or("").to_string();
-        let endpoint = kfc["spec"]["apiEndpoint"].as_str().unwrap_or("");
-        let access = match teardown::pick_context(&contexts, &name, endpoint) {
-            Some(context) => kubeconfig
-                .client_for(Some(&context))
-                .await
-                .map_err(|e| format!("{e:#}")),
-            None => Err(format!(
-                "no kubeconfig context reaches its apiEndpoint {endpoint}"
-            )),
-        };
-        out.insert(name, access);
-    }
-    Ok(out)
 }

@@ -8,23 +8,29 @@ use crate::controlplane::join::{self, JoinNames};
 use crate::controlplane::resources::{self, Resource};
 use crate::controlplane::unjoin;
 
-/// Remove a member cluster from the control plane.
+/// Remove a member cluster from the control plane
 ///
 /// Deletes in the member (context --cluster-context, default NAME) the RBAC, ServiceAccount and
 /// token Secret join created, and the kubefed namespace unless the member is the host itself; then
 /// in the host the credentials Secret and the KubeFedCluster NAME. The stored token stops working.
 ///
+/// The objects propagated to the member stay, released: the kubefed.io/managed label (and the
+/// adoption record) is removed, so nothing there still looks managed; with --delete-managed they are
+/// deleted instead, except adopted ones (objects that existed before they were federated). It says
+/// how many of each.
+///
 /// Examples:
 ///   kubefedctl unjoin member1 --cluster-context member1 --host-cluster-context host
 ///   kubefedctl unjoin member1 --force     # also when the member is gone for good
 #[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
 pub struct Args {
     /// Name of the member cluster (its KubeFedCluster's name)
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = crate::completion::clusters())]
     pub name: String,
 
     /// Kubeconfig context of the member cluster [default: NAME]
-    #[arg(long, value_name = "CTX")]
+    #[arg(long, value_name = "CTX", add = crate::completion::contexts())]
     pub cluster_context: Option<String>,
 
     /// The --host-cluster-name the cluster was joined with
@@ -34,6 +40,11 @@ pub struct Args {
     /// Remove the registration from the host even if the member cannot be reached or cleaned up
     #[arg(long)]
     pub force: bool,
+
+    /// Delete the objects the control plane propagated to the member (adopted ones excepted) instead of
+    /// releasing them
+    #[arg(long)]
+    pub delete_managed: bool,
 
     #[command(flatten)]
     pub dry_run: DryRunArgs,
@@ -62,13 +73,29 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let mut failures = Vec::new();
     match member {
         Ok(member) => {
-            failures =
+            let ftcs = resources::list(&host, &Resource::federated_type_config(), Some(ns))
+                .await
+                .with_context(|| {
+                    format!("reading the federated types in cluster {host_context}")
+                })?;
+            match unjoin::release_managed(&member, &ftcs, args.delete_managed, dry_run).await {
+                Ok(managed) => ctx.printer.info(&managed.summary(&args.name, dry_run)),
+                Err(e) if args.force => failures.push(crate::error::chain_text(&e)),
+                Err(e) => {
+                    return Err(e.context(format!(
+                        "releasing the managed objects in cluster {}",
+                        args.name
+                    )))
+                }
+            }
+            failures.extend(
                 unjoin::clean_member(&member, &host, &names, dry_run, args.force, &mut report)
                     .await
-                    .with_context(|| format!("cleaning up cluster {}", args.name))?;
+                    .with_context(|| format!("cleaning up cluster {}", args.name))?,
+            );
         }
         Err(e) if args.force => {
-            failures.push(format!("{e:#}"));
+            failures.push(crate::error::chain_text(&e));
         }
         Err(e) => return Err(e),
     }

@@ -17,7 +17,10 @@ pub struct Args {
 #[serde(rename_all = "camelCase")]
 pub struct VersionInfo {
     pub git_version: String,
+    /// 12 hex digits, or `unknown` for a build outside a git checkout (see `build.rs`).
     pub git_commit: String,
+    /// `clean`, `dirty` (the sources differed from the commit), or empty when unknown.
+    pub git_tree_state: String,
     pub platform: String,
 }
 
@@ -26,6 +29,7 @@ impl VersionInfo {
         VersionInfo {
             git_version: format!("v{}", env!("CARGO_PKG_VERSION")),
             git_commit: env!("KUBEFEDCTL_GIT_COMMIT").to_string(),
+            git_tree_state: env!("KUBEFEDCTL_GIT_TREE_STATE").to_string(),
             platform: format!(
                 "{}/{}",
                 std::env::consts::OS,
@@ -34,10 +38,13 @@ impl VersionInfo {
         }
     }
 
+    /// `kubefedctl version: v0.1.0 (commit 0123456789ab)`; the parenthesis says so when the commit is
+    /// unknown or the sources had uncommitted changes.
     pub fn line(&self) -> String {
         format!(
-            "kubefedctl version: {} (commit {})\n",
-            self.git_version, self.git_commit
+            "kubefedctl version: {} ({})\n",
+            self.git_version,
+            env!("KUBEFEDCTL_COMMIT_TEXT")
         )
     }
 }
@@ -73,11 +80,13 @@ mod tests {
         let ctx = Context::new(GlobalArgs::default(), printer);
         run(&ctx, &Args { output: None }).unwrap();
         let expected = format!(
-            "kubefedctl version: v{} (commit {})\n",
+            "kubefedctl version: v{} (commit {}",
             env!("CARGO_PKG_VERSION"),
             env!("KUBEFEDCTL_GIT_COMMIT")
         );
-        assert_eq!(out.lock().unwrap().stdout, expected);
+        let line = out.lock().unwrap().stdout.clone();
+        assert!(line.starts_with(&expected), "{line}");
+        assert!(line.ends_with(")\n"), "{line}");
     }
 
     #[test]
@@ -94,6 +103,7 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&out.lock().unwrap().stdout).unwrap();
         assert_eq!(v["gitVersion"], format!("v{}", env!("CARGO_PKG_VERSION")));
         assert_eq!(v["gitCommit"], env!("KUBEFEDCTL_GIT_COMMIT"));
+        assert_eq!(v["gitTreeState"], env!("KUBEFEDCTL_GIT_TREE_STATE"));
         assert!(v["platform"].as_str().unwrap().contains('/'));
     }
 

@@ -12,9 +12,6 @@ use serde_json::Value;
 use crate::sandbox::{Sandbox, SandboxOptions};
 pub use reference::ReferenceClusters;
 
-/// Write verbs as the sandbox's `/metrics` names them.
-const SANDBOX_WRITES: [&str; 5] = ["POST", "PUT", "PATCH", "APPLY", "DELETE"];
-
 /// Which clusters to start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Backend {
@@ -133,10 +130,29 @@ impl Testbed {
     pub async fn writes(&self, name: &str) -> Result<u64> {
         match self {
             Testbed::Sandbox(s) => match s.cluster(name) {
-                Some(c) => Ok(c.metrics.total(&SANDBOX_WRITES)),
+                Some(c) => Ok(c.metrics.writes()),
                 None => bail!("no sandbox cluster named {name:?}"),
             },
             Testbed::Reference(r) => r.writes(name).await,
+        }
+    }
+
+    /// The last `n` write requests clients sent to `name`, as `verb URI` lines, to say which writes a
+    /// failed convergence check saw (real servers' audit logs; the sandbox only counts them).
+    pub async fn recent_writes(&self, name: &str, n: usize) -> Vec<String> {
+        match self {
+            Testbed::Sandbox(_) => vec!["(the sandbox counts writes, it does not log them)".into()],
+            Testbed::Reference(r) => match r.client_requests(name).await {
+                Ok(events) => {
+                    let writes: Vec<String> = events
+                        .iter()
+                        .filter(|e| e.is_write())
+                        .map(|e| format!("{} {}", e.verb, e.request_uri))
+                        .collect();
+                    writes[writes.len().saturating_sub(n)..].to_vec()
+                }
+                Err(e) => vec![format!("audit log unreadable: {e}")],
+            },
         }
     }
 

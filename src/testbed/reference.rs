@@ -166,12 +166,18 @@ impl AuditEvent {
         u != CONTROLLER_MANAGER_USER && u != "system:apiserver" && !u.starts_with("system:kube-")
     }
 
-    /// A request that changes state (a dry run changes nothing).
+    /// A request that changes state (a dry run changes nothing, and neither does a review such as a
+    /// SelfSubjectRulesReview, which is a question asked with a POST).
     pub fn is_write(&self) -> bool {
+        let review = self
+            .object_ref
+            .as_ref()
+            .is_some_and(|r| crate::sandbox::cluster::is_review(&r.resource));
         matches!(
             self.verb.as_str(),
             "create" | "update" | "patch" | "delete" | "deletecollection"
         ) && !self.request_uri.contains("dryRun=")
+            && !review
     }
 }
 
