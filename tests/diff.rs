@@ -22,7 +22,7 @@ async fn snapshot(p: &Plane) -> Vec<Option<String>> {
 }
 
 /// Mutating requests, not counting APPLY (the sandbox counts dry-run applies as APPLY; the resource versions
-/// show they changed nothing).
+/// show they changed nothing) nor the permission reviews a pass asks with a POST.
 fn non_apply_writes(p: &Plane) -> Vec<(String, u64)> {
     p.sb.names()
         .into_iter()
@@ -31,7 +31,7 @@ fn non_apply_writes(p: &Plane) -> Vec<(String, u64)> {
                 p.sb.cluster(&n)
                     .unwrap()
                     .metrics
-                    .total(&["POST", "PUT", "PATCH", "DELETE"]);
+                    .stored(&["POST", "PUT", "PATCH", "DELETE"]);
             (n, w)
         })
         .collect()
@@ -179,4 +179,50 @@ async fn unknown_type_is_a_usage_error_and_a_missing_control_plane_exits_2_not_1
     let (code, _, err) = p.cli(&["diff", "configmaps", "nope", "-n", "app"]).await;
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("\"nope\""), "{err}");
+}
+
+/// An override that cannot be applied in one member is the object's fault, not the cluster's: `diff` and
+/// `reconcile --once` both exit 3 and point at the override (object, cluster, where in spec.overrides), not at
+/// `kubefedctl clusters`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_override_that_cannot_be_applied_gets_a_hint_naming_it() {
+    let p = plane(&["m1", "m2"], &[]).await;
+    p.federate_namespace("app", json!({"clusterSelector": {}}))
+        .await;
+    p.federated_configmap(
+        "app",
+        "web",
+        json!({
+            "template": {"data": {"color": "blue"}},
+            "placement": {"clusters": [{"name": "m1"}, {"name": "m2"}]},
+            "overrides": [{"clusterName": "m2", "clusterOverrides": [
+                {"path": "/data/color", "value": "red"},
+                {"op": "add", "path": "/metadata/annotations/team", "value": "a"}]}]
+        }),
+    )
+    .await;
+    let expected = "hint: fix or remove the override at spec.overrides[0].clusterOverrides[1] for cluster \"m2\" \
+                    of federated configmaps app/web (kubectl edit it), or set the overrides anew with \
+                    `kubefedctl federate configmaps web -n app --overwrite --override CLUSTER:PATH=VALUE ...`";
+    let (code, out, err) = p.cli(&["diff", "-A"]).await;
+    assert_eq!(code, 3, "stdout:\n{out}\nstderr:\n{err}");
+    assert!(
+        out.contains("+++ merged/m1/app/web"),
+        "m1 is still compared: {out}"
+    );
+    assert!(
+        err.contains(&format!("{expected}; then run diff again")),
+        "{err}"
+    );
+    assert!(!err.contains("kubefedctl clusters"), "{err}");
+
+    let (code, _, err) = p.cli(&["reconcile", "--once"]).await;
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("ApplyOverridesFailed") || err.contains("cannot add"),
+        "{err}"
+    );
+    assert!(err.contains(expected), "{err}");
+    assert!(p.configmap("m1", "app", "web").await.is_some());
+    assert!(p.configmap("m2", "app", "web").await.is_none());
 }

@@ -36,6 +36,14 @@ async fn reconcile_once_prints_a_row_per_object_and_cluster_and_exits_0_when_con
                 == ["m1", "app/web", "configmaps", "create", "OK"]),
         "{out}"
     );
+    // A namespace is named once, not app/app (its FederatedNamespace lives in itself).
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["m1", "app", "namespaces", "create", "OK"]),
+        "{out}"
+    );
     assert!(err.contains("2/2 clusters ready"), "{err}");
     assert!(p.configmap("m2", "app", "web").await.is_some());
 
@@ -49,6 +57,40 @@ async fn reconcile_once_prints_a_row_per_object_and_cluster_and_exits_0_when_con
         && r["name"] == "web"
         && r["type"] == "configmaps"
         && r["status"] == ""));
+}
+
+/// `kubectl delete` of a federated object returns at once, but the object stays until a reconcile releases
+/// it: `status` says so instead of showing it OK.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn status_shows_a_deleted_object_waiting_for_reconcile() {
+    let p = two_members_with_a_configmap().await;
+    assert_eq!(p.cli(&["reconcile", "--once"]).await.0, 0);
+    kube::Api::<kube::api::DynamicObject>::namespaced_with(
+        p.host.clone(),
+        "app",
+        &fed("ConfigMap"),
+    )
+    .delete("web", &Default::default())
+    .await
+    .unwrap();
+    let (code, out, err) = p.cli(&["status", "configmaps", "web", "-n", "app"]).await;
+    assert_eq!(code, 0, "{err}");
+    let rows: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(
+        rows.iter()
+            .all(|l| l.contains("Deleting (waiting for reconcile)")),
+        "{out}"
+    );
+    assert!(
+        err.contains("until `kubefedctl reconcile` removes what it propagated"),
+        "{err}"
+    );
+    assert_eq!(p.cli(&["reconcile", "--once"]).await.0, 0);
+    assert!(get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+        .await
+        .is_none());
+    assert!(p.configmap("m1", "app", "web").await.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -131,6 +173,118 @@ async fn unknown_type_is_a_usage_error_and_nothing_is_written() {
     );
     assert!(err.contains("hint:"), "{err}");
     assert_eq!(p.writes(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bad_deletion_budgets_and_deadlines_are_usage_errors_and_nothing_is_written() {
+    let p = two_members_with_a_configmap().await;
+    let before = p.writes();
+    for (args, says) in [
+        (
+            &["--max-deletions", "ten"][..],
+            "is not a number of objects or a percentage",
+        ),
+        (
+            &["--max-deletions", "150%"],
+            "is not a percentage from 0% to 100%",
+        ),
+        (&["--max-deletions=-3"], "is not a number of objects"),
+        (
+            &["--max-deletions", "5", "--allow-mass-deletion"],
+            "cannot be used with",
+        ),
+        (&["--timeout", "0s"], "must be greater than 0"),
+    ] {
+        let mut all = vec!["reconcile", "--once"];
+        all.extend(args);
+        let (code, out, err) = p.cli(&all).await;
+        assert_eq!(code, 2, "{args:?}: {out}\n{err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let (code, _, err) = p.cli(&["reconcile", "--watch", "--timeout", "1m"]).await;
+    assert_eq!(code, 2, "--timeout is for --once: {err}");
+    assert_eq!(p.writes(), before);
+}
+
+/// A template whose apiVersion or kind is not the federated type's target is refused once, before any
+/// member sees it, with a status that names the field; the other objects propagate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_template_of_another_api_version_or_kind_is_refused_naming_the_field() {
+    let p = two_members_with_a_configmap().await;
+    p.federated_configmap(
+        "app",
+        "wrong-version",
+        json!({"template": {"apiVersion": "apps/v1", "data": {"a": "b"}},
+            "placement": {"clusterSelector": {}}}),
+    )
+    .await;
+    p.federated_configmap(
+        "app",
+        "wrong-kind",
+        json!({"template": {"kind": "Secret", "data": {"a": "b"}},
+            "placement": {"clusterSelector": {}}}),
+    )
+    .await;
+    let (code, out, err) = p.cli(&["reconcile", "--once", "-o", "json"]).await;
+    assert_eq!(code, 3, "{out}\n{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let of = |name: &str| -> Vec<Value> {
+        report["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["name"] == name && r["cluster"] == "m1")
+            .cloned()
+            .collect()
+    };
+    let v = &of("wrong-version")[0];
+    assert_eq!(v["status"], "ComputeResourceFailed");
+    assert!(
+        v["error"].as_str().unwrap().starts_with(
+            "spec.template.apiVersion: \"apps/v1\" does not match the federated type's target v1"
+        ),
+        "{v}"
+    );
+    let k = &of("wrong-kind")[0];
+    assert!(
+        k["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("spec.template.kind: \"Secret\" does not match"),
+        "{k}"
+    );
+    assert!(err.contains("spec.template.apiVersion"), "{err}");
+    for m in ["m1", "m2"] {
+        assert!(p.configmap(m, "app", "wrong-version").await.is_none());
+        assert!(p.configmap(m, "app", "wrong-kind").await.is_none());
+        assert!(p.configmap(m, "app", "web").await.is_some());
+    }
+    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "wrong-version")
+        .await
+        .unwrap();
+    assert_eq!(
+        f["status"]["clusters"],
+        json!([{"name": "m1", "status": "ComputeResourceFailed"},
+               {"name": "m2", "status": "ComputeResourceFailed"}])
+    );
+    // Refused again without a request to any member, and without rewriting the status. Under -q only
+    // the errors are printed, so the exit code still comes with its reason.
+    let before = p.writes();
+    let (code, out, err) = p.cli(&["-q", "reconcile", "--once"]).await;
+    assert_eq!(code, 3);
+    assert_eq!(p.writes(), before);
+    assert!(
+        out.contains("ComputeResourceFailed"),
+        "the report is data: {out}"
+    );
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 4, "one per object and cluster: {err}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("Error: configmaps app/wrong-")),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -228,9 +382,11 @@ async fn status_shows_one_row_per_object_and_cluster_from_the_recorded_status() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn clusters_probes_members_with_stored_credentials_and_records_their_health() {
     let mut p = two_members_with_a_configmap().await;
+    let (code, _, err) = p.cli(&["clusters"]).await;
+    assert_eq!(code, 0, "every member ready: {err}");
     p.sb.stop("m2").await.unwrap();
     let (code, out, err) = p.cli(&["clusters"]).await;
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(code, 3, "one member not ready, as reconcile: {err}");
     let rows: Vec<Vec<&str>> = out
         .lines()
         .map(|l| l.split_whitespace().collect())
@@ -277,6 +433,102 @@ async fn clusters_probes_members_with_stored_credentials_and_records_their_healt
     assert_eq!(v[0]["name"], "m1");
     assert_eq!(v[0]["ready"], true);
     assert_eq!(v[1]["ready"], false);
+}
+
+/// A member that refuses the stored token (revoked, rotated) is offline with a message that says so and
+/// what to do, not "/healthz responded without ok".
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn rejected_credentials_are_named_as_such() {
+    let p = two_members_with_a_configmap().await;
+    let kfc_ar = kubefedctl::kubefed::types::KubeFedCluster::api_resource();
+    let m2 = get(&p.host, &kfc_ar, Some(NS), "m2").await.unwrap();
+    let secret = m2["spec"]["secretRef"]["name"].as_str().unwrap();
+    merge(
+        &p.host,
+        &core("Secret", "secrets"),
+        Some(NS),
+        secret,
+        json!({"data": {"token": "bm90LWEtdG9rZW4tYW55b25lLWlzc3VlZA=="}}), // "not-a-token-anyone-issued"
+    )
+    .await;
+    let (code, out, err) = p.cli(&["clusters", "-o", "wide"]).await;
+    assert_eq!(code, 3, "{out}\n{err}");
+    assert!(
+        out.contains("credentials rejected (401 Unauthorized)"),
+        "{out}"
+    );
+    let m2 = get(&p.host, &kfc_ar, Some(NS), "m2").await.unwrap();
+    let cond = &m2["status"]["conditions"][0];
+    assert_eq!(
+        (&cond["type"], &cond["reason"]),
+        (&json!("Offline"), &json!("ClusterNotReachable"))
+    );
+    let message = cond["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("cluster is not reachable: credentials rejected (401 Unauthorized)")
+            && message.ends_with("join the cluster again to renew them"),
+        "{message}"
+    );
+    assert!(!out.contains("not-a-token") && !err.contains("not-a-token"));
+}
+
+/// A member CA that does not match the member's serving certificate is named as such, and a CA bundle that
+/// is not a certificate is a malformed configuration (as KubeFed reports it), not an unreachable cluster.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn tls_problems_say_what_is_wrong_with_the_certificate() {
+    let p = two_members_with_a_configmap().await;
+    let kfc_ar = kubefedctl::kubefed::types::KubeFedCluster::api_resource();
+    let m2 = get(&p.host, &kfc_ar, Some(NS), "m2").await.unwrap();
+    let other_ca = m2["spec"]["caBundle"].as_str().unwrap().to_string();
+    merge(
+        &p.host,
+        &kfc_ar,
+        Some(NS),
+        "m1",
+        json!({"spec": {"caBundle": other_ca}}),
+    )
+    .await;
+    // "not a cert", base64-encoded.
+    merge(
+        &p.host,
+        &kfc_ar,
+        Some(NS),
+        "m2",
+        json!({"spec": {"caBundle": "bm90IGEgY2VydA=="}}),
+    )
+    .await;
+    let (code, out, err) = p.cli(&["clusters", "-o", "wide"]).await;
+    assert_eq!(code, 1, "no member is ready: {out}\n{err}");
+    let line = |name: &str| {
+        out.lines()
+            .find(|l| l.starts_with(name))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        line("m1").contains("ClusterNotReachable")
+            && line("m1").contains(
+                "TLS: the member's serving certificate is not signed by the CA in spec.caBundle"
+            ),
+        "{out}"
+    );
+    assert!(
+        line("m2").contains("ClusterConfigMalformed")
+            && line("m2").contains("spec.caBundle holds no PEM certificate"),
+        "{out}"
+    );
+    let m2 = get(&p.host, &kfc_ar, Some(NS), "m2").await.unwrap();
+    assert_eq!(m2["status"]["conditions"][0]["type"], "ConfigMalformed");
+    let (code, _, err) = p.cli(&["reconcile", "--once"]).await;
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("spec.caBundle holds no PEM certificate"),
+        "{err}"
+    );
+    assert!(
+        err.contains("not signed by the CA in spec.caBundle"),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -474,3 +474,110 @@ async fn watch_keeps_the_others_going_while_a_member_is_down_and_catches_it_up()
 
     stop_replica(stop, task).await;
 }
+
+/// Under --watch the deletion budget counts per cluster over the resync period: the first deletion over
+/// it stops deletions in that cluster (the rest still reconciles), the operator is told, and the held
+/// objects wait for consent — a later pass with --allow-mass-deletion deletes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn watch_holds_deletions_over_the_budget_until_consent() {
+    use kubefedctl::engine::deletions::MaxDeletions;
+    let p = plane_with(&["m1", "m2"], &[], "Cluster", fast_leader_election).await;
+    p.federate_namespace("app", json!({"clusterSelector": {}}))
+        .await;
+    for i in 0..8 {
+        p.federated_configmap(
+            "app",
+            &format!("cm-{i}"),
+            json!({"template": {"data": {"i": i.to_string()}}, "placement": {"clusterSelector": {}}}),
+        )
+        .await;
+    }
+    assert_eq!(p.once().await.outcome(), PassOutcome::Converged);
+
+    let said: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = {
+        let host = p.host.clone();
+        let said = said.clone();
+        tokio::spawn(async move {
+            let opts = RunOptions {
+                max_deletions: MaxDeletions::Count(3),
+                ..RunOptions::default()
+            };
+            let wopts = WatchOptions {
+                identity: "budgeted".into(),
+                resync_period: Duration::from_secs(300),
+                settle: Duration::from_millis(50),
+            };
+            let on_pass = move |r: &kubefedctl::engine::runner::Report| {
+                said.lock().unwrap().extend(r.errors.iter().cloned());
+            };
+            watch::run(
+                &host,
+                &opts,
+                &wopts,
+                async move {
+                    let _ = rx.await;
+                },
+                &on_pass,
+                &|_| {},
+            )
+            .await
+        })
+    };
+    eventually(10, "the watcher to lead", || {
+        let host = p.host.clone();
+        async move { (holder(&host).await.as_deref() == Some("budgeted")).then_some(()) }
+    })
+    .await;
+
+    for i in 0..6 {
+        delete(&p.host, &fed("ConfigMap"), Some("app"), &format!("cm-{i}")).await;
+    }
+    eventually(30, "the operator to be told", || {
+        let said = said.clone();
+        async move {
+            said.lock()
+                .unwrap()
+                .iter()
+                .any(|m| m.contains("deletions in that cluster are held from now on"))
+                .then_some(())
+        }
+    })
+    .await;
+    for m in ["m1", "m2"] {
+        eventually(20, &format!("{m} to keep what the budget holds"), || {
+            let p = &p;
+            async move {
+                let mut left = 0;
+                for i in 0..8 {
+                    left += usize::from(p.configmap(m, "app", &format!("cm-{i}")).await.is_some());
+                }
+                (left == 8 - 3).then_some(())
+            }
+        })
+        .await;
+    }
+    // The held federated objects wait, finalizer in place.
+    assert!(get(&p.host, &fed("ConfigMap"), Some("app"), "cm-5")
+        .await
+        .is_some());
+    stop_replica(tx, task).await;
+
+    let report = p
+        .once_with(RunOptions {
+            max_deletions: MaxDeletions::Unlimited,
+            ..RunOptions::default()
+        })
+        .await;
+    assert_eq!(report.outcome(), PassOutcome::Converged, "{report:#?}");
+    for m in ["m1", "m2"] {
+        for i in 0..6 {
+            assert!(
+                p.configmap(m, "app", &format!("cm-{i}")).await.is_none(),
+                "{m} cm-{i}"
+            );
+        }
+        assert!(p.configmap(m, "app", "cm-7").await.is_some());
+    }
+}

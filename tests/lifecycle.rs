@@ -19,7 +19,6 @@ use kubefedctl::sandbox::Sandbox;
 use serde_json::{json, Value};
 
 const NS: &str = "kube-federation-system";
-const WRITES: [&str; 5] = ["POST", "PUT", "PATCH", "APPLY", "DELETE"];
 
 struct Env {
     sb: Sandbox,
@@ -41,7 +40,7 @@ async fn env(names: &[&str]) -> Env {
 
 impl Env {
     fn writes(&self, cluster: &str) -> u64 {
-        self.sb.cluster(cluster).unwrap().metrics.total(&WRITES)
+        self.sb.cluster(cluster).unwrap().metrics.writes()
     }
 
     /// Runs the binary with this sandbox's kubeconfig, off the async runtime.
@@ -847,6 +846,154 @@ async fn teardown_deletes_propagated_objects_or_orphans_them() {
     }
 }
 
+/// Answering no at teardown's prompt (on a terminal) cancels it: nothing is removed, exit 1, and no
+/// `Error:` line, since nothing went wrong.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn teardown_declined_at_the_prompt_is_not_an_error() {
+    let env = env(&["host"]).await;
+    assert_exit(&env.run(&["init"]).await, 0);
+    let before = env.writes("host");
+    let command = format!(
+        "{} --kubeconfig {} teardown",
+        env!("CARGO_BIN_EXE_kubefedctl"),
+        env.kubeconfig.display()
+    );
+    // script(1) gives the binary a terminal, as a person at a shell has.
+    let o = tokio::task::spawn_blocking(move || {
+        use std::io::Write as _;
+        let mut child = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("script(1) from util-linux");
+        child.stdin.take().unwrap().write_all(b"n\n").unwrap();
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("teardown cancelled: nothing was changed"),
+        "{text}"
+    );
+    assert!(!text.contains("Error:"), "{text}");
+    assert_eq!(env.writes("host"), before, "nothing removed");
+}
+
+/// `unjoin --delete-managed` deletes what was propagated to the member instead of releasing it; a dry run
+/// says how many and touches nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn unjoin_delete_managed_deletes_what_was_propagated() {
+    let env = env(&["host", "member1"]).await;
+    assert_exit(&env.run(&["init"]).await, 0);
+    assert_exit(
+        &env.run(&["join", "member1", "--cluster-context", "member1"])
+            .await,
+        0,
+    );
+    let host = env.client("host").await;
+    let cms: Api<k8s_openapi::api::core::v1::ConfigMap> = Api::namespaced(host.clone(), "default");
+    let cm: k8s_openapi::api::core::v1::ConfigMap =
+        serde_json::from_value(json!({"metadata": {"name": "shared"}, "data": {"k": "v"}}))
+            .unwrap();
+    cms.create(&PostParams::default(), &cm).await.unwrap();
+    assert_exit(&env.run(&["federate", "namespaces", "default"]).await, 0);
+    assert_exit(
+        &env.run(&["federate", "configmaps", "shared", "-n", "default"])
+            .await,
+        0,
+    );
+    assert_exit(&env.run(&["reconcile", "--once"]).await, 0);
+    let member_cms: Api<k8s_openapi::api::core::v1::ConfigMap> =
+        Api::namespaced(env.client("member1").await, "default");
+    assert!(member_cms.get_opt("shared").await.unwrap().is_some());
+
+    let before = env.writes("member1");
+    let o = env
+        .run(&["unjoin", "member1", "--delete-managed", "--dry-run"])
+        .await;
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains("cluster member1: 0 managed object(s) would be released"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains(", 1 would be deleted"),
+        "the ConfigMap: {}",
+        stderr(&o)
+    );
+    assert_eq!(env.writes("member1"), before, "a dry run writes nothing");
+
+    let o = env.run(&["unjoin", "member1", "--delete-managed"]).await;
+    assert_exit(&o, 0);
+    assert!(stderr(&o).contains(", 1 deleted"), "{}", stderr(&o));
+    assert!(
+        member_cms.get_opt("shared").await.unwrap().is_none(),
+        "deleted as asked"
+    );
+}
+
+/// The host's own originals, adopted when the host joined as a member, are released by teardown unless
+/// --delete-adopted asks for them to go too (and says so in the summary); --orphan and
+/// --delete-adopted contradict each other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn teardown_deletes_adopted_originals_only_when_asked() {
+    let env = env(&["host"]).await;
+    assert_exit(&env.run(&["init"]).await, 0);
+    assert_exit(
+        &env.run(&["join", "host", "--cluster-context", "host"])
+            .await,
+        0,
+    );
+    let host = env.client("host").await;
+    let cms: Api<k8s_openapi::api::core::v1::ConfigMap> = Api::namespaced(host.clone(), "default");
+    let cm: k8s_openapi::api::core::v1::ConfigMap =
+        serde_json::from_value(json!({"metadata": {"name": "original"}, "data": {"k": "v"}}))
+            .unwrap();
+    cms.create(&PostParams::default(), &cm).await.unwrap();
+    assert_exit(&env.run(&["federate", "namespaces", "default"]).await, 0);
+    assert_exit(
+        &env.run(&["federate", "configmaps", "original", "-n", "default"])
+            .await,
+        0,
+    );
+    assert_exit(&env.run(&["reconcile", "--once"]).await, 0);
+
+    let before = env.writes("host");
+    let o = env
+        .run(&["teardown", "--yes", "--orphan", "--delete-adopted"])
+        .await;
+    assert_exit(&o, 2);
+    assert_eq!(env.writes("host"), before, "nothing written");
+
+    let o = env.run(&["teardown", "--yes", "--delete-adopted"]).await;
+    assert_exit(&o, 0);
+    assert!(
+        stderr(&o).contains(
+            "cluster \"host\": 1 object will be deleted, 0 released (adopted, deleted: configmaps default/original)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        cms.get_opt("original").await.unwrap().is_none(),
+        "deleted as asked"
+    );
+    assert!(
+        Api::<k8s_openapi::api::core::v1::Namespace>::all(host.clone())
+            .get_opt("default")
+            .await
+            .unwrap()
+            .is_some(),
+        "the host's own namespace is never deleted"
+    );
+}
+
 /// Federated objects the engine cannot release (a placed member is gone) lose our finalizer at the deadline,
 /// so the teardown still completes; they are reported.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -927,6 +1074,7 @@ async fn teardown_releases_federated_objects_stuck_on_the_sync_finalizer() {
         host_label: "host".into(),
         release_timeout: Duration::from_millis(300),
         gone_timeout: Duration::from_secs(20),
+        delete_adopted: false,
     };
     let mut lines = Vec::new();
     let report = teardown(&host, &opts, &Default::default(), &mut |l| lines.push(l))

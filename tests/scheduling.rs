@@ -386,7 +386,13 @@ async fn remote_status_of_each_member_is_collected_into_the_federated_object_and
     };
     assert_eq!(remote("m1")["readyReplicas"], 1);
     assert_eq!(remote("m1")["availableReplicas"], 1);
-    assert_eq!(remote("m2")["readyReplicas"], 0);
+    // A real API server leaves a zero readyReplicas out (omitempty), and so does the sandbox.
+    assert!(
+        matches!(remote("m2")["readyReplicas"].as_i64(), None | Some(0)),
+        "{}",
+        remote("m2")
+    );
+    assert_eq!(remote("m2")["replicas"], 1);
 
     // Unchanged member status: no write to the host or the members.
     let before = p.writes();

@@ -18,7 +18,6 @@ use kubefedctl::kubefed::types::{KubeFedCluster, KubeFedConfig};
 use kubefedctl::sandbox::{Sandbox, SandboxOptions};
 
 pub const NS: &str = "kube-federation-system";
-pub const WRITES: [&str; 5] = ["POST", "PUT", "PATCH", "APPLY", "DELETE"];
 
 pub struct Plane {
     pub sb: Sandbox,
@@ -346,7 +345,7 @@ impl Plane {
             .names()
             .into_iter()
             .map(|n| {
-                let w = self.sb.cluster(&n).unwrap().metrics.total(&WRITES);
+                let w = self.sb.cluster(&n).unwrap().metrics.writes();
                 (n, w)
             })
             .collect()
