@@ -40,7 +40,7 @@ fn counts(p: &Plane) -> Vec<(String, u64, u64)> {
         .into_iter()
         .map(|n| {
             let m = &p.sb.cluster(&n).unwrap().metrics;
-            (n, m.total(&ALL_VERBS), m.total(&WRITES))
+            (n, m.total(&ALL_VERBS), m.writes())
         })
         .collect()
 }
