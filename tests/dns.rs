@@ -1,47 +1,85 @@
-//! Multi-cluster DNS on sandbox clusters: `init --enable-dns`, a federated LoadBalancer Service in two
-//! members, a Domain and a ServiceDNSRecord; reconcile fills the record's status and the DNSEndpoint
-//! `service-<name>`, writes nothing the second time, and drops a member that is no longer ready.
+//! Multi-cluster DNS on every backend (sandbox clusters and real kube-apiservers): `init --enable-dns`, a
+//! federated LoadBalancer Service and Ingress in two members whose load balancers are set as a cloud
+//! controller sets them, a Domain, a ServiceDNSRecord and an IngressDNSRecord. `reconcile --once` fills the
+//! records' status and the DNSEndpoints `service-<name>` and `ingress-<name>`, writes nothing the second
+//! time, reports a record whose Domain is missing without holding up the others, and drops a member that
+//! is no longer ready; `reconcile --watch` follows load balancers, Domains and records as they change.
 
-mod engine_common;
+mod support;
 
-use engine_common::*;
-use kube::api::{Api, DynamicObject, Patch, PatchParams};
-use kube::core::ApiResource;
 use serde_json::{json, Value};
+use support::*;
 
-fn dns(kind: &str, plural: &str) -> ApiResource {
-    ApiResource {
-        group: "multiclusterdns.kubefed.io".into(),
-        version: "v1alpha1".into(),
-        api_version: "multiclusterdns.kubefed.io/v1alpha1".into(),
-        kind: kind.into(),
-        plural: plural.into(),
-    }
+const NS: &str = "kube-federation-system";
+
+fn dns(kind: &str, plural: &str) -> kube::core::ApiResource {
+    ar("multiclusterdns.kubefed.io", "v1alpha1", kind, plural)
 }
 
-async fn set_topology(p: &Plane, cluster: &str, region: &str, zones: &[&str]) {
-    let ar = kubefedctl::kubefed::types::KubeFedCluster::api_resource();
-    let api: Api<DynamicObject> = Api::namespaced_with(p.host.clone(), NS, &ar);
-    api.patch_status(
+fn service_records() -> kube::core::ApiResource {
+    dns("ServiceDNSRecord", "servicednsrecords")
+}
+
+fn ingress_records() -> kube::core::ApiResource {
+    dns("IngressDNSRecord", "ingressdnsrecords")
+}
+
+fn dns_endpoints() -> kube::core::ApiResource {
+    dns("DNSEndpoint", "dnsendpoints")
+}
+
+fn ingresses() -> kube::core::ApiResource {
+    ar("networking.k8s.io", "v1", "Ingress", "ingresses")
+}
+
+/// Sets a status through the status subresource, as a cloud or cluster controller does.
+async fn set_status(
+    bed: &Bed,
+    cluster: &str,
+    ar: &kube::core::ApiResource,
+    ns: &str,
+    name: &str,
+    status: Value,
+) {
+    let client = bed.client(cluster).await;
+    api(&client, ar, Some(ns))
+        .patch_status(
+            name,
+            &kube::api::PatchParams::default(),
+            &kube::api::Patch::Merge(&json!({ "status": status })),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("status of {} {ns}/{name} in {cluster}: {e}", ar.kind));
+}
+
+/// A member's load balancer for the Service and the Ingress `web` in `shop`.
+async fn set_load_balancers(bed: &Bed, cluster: &str, service_ip: &str, ingress_ip: &str) {
+    set_status(
+        bed,
         cluster,
-        &PatchParams::default(),
-        &Patch::Merge(&json!({"status": {"region": region, "zones": zones}})),
+        &core("Service", "services"),
+        "shop",
+        "web",
+        json!({"loadBalancer": {"ingress": [{"ip": service_ip}]}}),
     )
-    .await
-    .expect("status patch");
+    .await;
+    set_status(
+        bed,
+        cluster,
+        &ingresses(),
+        "shop",
+        "web",
+        json!({"loadBalancer": {"ingress": [{"ip": ingress_ip}]}}),
+    )
+    .await;
 }
 
-fn lb_ip(svc: &Value) -> String {
-    svc.pointer("/status/loadBalancer/ingress/0/ip")
-        .and_then(Value::as_str)
-        .unwrap_or_else(|| panic!("no load balancer address: {svc}"))
-        .to_string()
-}
+type Rec = (String, String, i64, Vec<String>);
 
-fn endpoints(ep: &Value) -> Vec<(String, String, i64, Vec<String>)> {
+fn endpoints(ep: &Value) -> Vec<Rec> {
     ep["spec"]["endpoints"]
         .as_array()
-        .unwrap()
+        .unwrap_or_else(|| panic!("no endpoints: {ep}"))
         .iter()
         .map(|e| {
             (
@@ -59,222 +97,435 @@ fn endpoints(ep: &Value) -> Vec<(String, String, i64, Vec<String>)> {
         .collect()
 }
 
-fn rec(name: &str, ty: &str, targets: &[&str]) -> (String, String, i64, Vec<String>) {
+fn rec(name: &str, ty: &str, ttl: i64, targets: &[&str]) -> Rec {
     (
         name.to_string(),
         ty.to_string(),
-        60,
+        ttl,
         targets.iter().map(|t| t.to_string()).collect(),
     )
 }
 
-/// A plane with DNS installed by `init --enable-dns`, m1 in eu/eu-a and m2 in us/us-a, and a federated
-/// LoadBalancer Service `web` in `shop` placed on both.
-async fn service_plane() -> Plane {
-    let p = plane(&["m1", "m2"], &[]).await;
-    let (code, out, err) = p.cli(&["dns", "-A"]).await;
-    assert_eq!(code, 1, "no DNS CRDs yet: {out}{err}");
-    assert!(err.contains("kubefedctl init --enable-dns"), "{err}");
+/// The records of `web` when member1 (eu/eu-a) has `ip1` and member2 (us/us-a) has `ip2`.
+fn service_records_of(domain: &str, ttl: i64, ip1: &str, ip2: &str) -> Vec<Rec> {
+    let mut both = vec![ip1, ip2];
+    both.sort();
+    vec![
+        rec(
+            &format!("web.shop.fed.svc.eu-a.eu.{domain}"),
+            "A",
+            ttl,
+            &[ip1],
+        ),
+        rec(&format!("web.shop.fed.svc.eu.{domain}"), "A", ttl, &[ip1]),
+        rec(&format!("web.shop.fed.svc.{domain}"), "A", ttl, &both),
+        rec(
+            &format!("web.shop.fed.svc.us-a.us.{domain}"),
+            "A",
+            ttl,
+            &[ip2],
+        ),
+        rec(&format!("web.shop.fed.svc.us.{domain}"), "A", ttl, &[ip2]),
+    ]
+}
 
-    let (code, out, err) = p.cli(&["init", "--enable-dns"]).await;
-    assert_eq!(code, 0, "{out}{err}");
+async fn endpoint_records(bed: &Bed, name: &str) -> Option<Vec<Rec>> {
+    bed.get("host", &dns_endpoints(), Some("shop"), name)
+        .await
+        .map(|ep| endpoints(&ep))
+}
+
+/// Waits until `--watch` has brought the DNSEndpoint `name` to `want`.
+async fn watch_brings(bed: &Bed, name: &str, want: Vec<Rec>, what: &str) {
+    eventually(60, what, || async {
+        (endpoint_records(bed, name).await.as_ref() == Some(&want)).then_some(())
+    })
+    .await;
+}
+
+async fn dns_records_follow_the_members(backend: Backend) {
+    let mut bed = Bed::start(&backend, &["host", "member1", "member2"]).await;
+    let label = bed.label();
+
+    // A control plane without DNS: `dns` says how to add it.
+    bed.expect(bed.run(&["init"]).await, 0, "init");
+    let before_init = bed.run(&["dns", "-A"]).await;
+    assert_eq!(
+        before_init.status.code(),
+        Some(1),
+        "dns before init on {label}"
+    );
+    assert!(
+        stderr(&before_init).contains("kubefedctl init --enable-dns"),
+        "{}",
+        stderr(&before_init)
+    );
+    let out = bed.expect(
+        bed.run(&["init", "--enable-dns"]).await,
+        0,
+        "init --enable-dns",
+    );
     assert!(
         out.contains("customresourcedefinition.apiextensions.k8s.io/servicednsrecords.multiclusterdns.kubefed.io"),
         "{out}"
     );
-    // A status needs its conditions first: probing the members writes them.
-    let (code, _, err) = p.cli(&["clusters"]).await;
-    assert_eq!(code, 0, "{err}");
-    set_topology(&p, "m1", "eu", &["eu-a"]).await;
-    set_topology(&p, "m2", "us", &["us-a"]).await;
-    p.federate_namespace("shop", json!({"clusterSelector": {}}))
-        .await;
-    create(
-        &p.host,
-        &fed("Service"),
-        Some("shop"),
-        json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedService",
-            "metadata": {"name": "web", "namespace": "shop"},
-            "spec": {"template": {"spec": {"type": "LoadBalancer", "ports": [{"port": 80, "protocol": "TCP"}]}},
-                     "placement": {"clusters": [{"name": "m1"}, {"name": "m2"}]}}}),
-    )
-    .await;
-    create(
-        &p.host,
-        &dns("Domain", "domains"),
-        Some(NS),
-        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1", "kind": "Domain",
-            "metadata": {"name": "fed", "namespace": NS}, "domain": "example.com"}),
-    )
-    .await;
-    create(
-        &p.host,
-        &dns("ServiceDNSRecord", "servicednsrecords"),
-        Some("shop"),
-        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1", "kind": "ServiceDNSRecord",
-            "metadata": {"name": "web", "namespace": "shop"}, "spec": {"domainRef": "fed", "recordTTL": 60}}),
-    )
-    .await;
-    p
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn init_enable_dns_is_idempotent() {
-    let p = plane(&[], &[]).await;
-    let (code, _, err) = p.cli(&["init", "--enable-dns"]).await;
-    assert_eq!(code, 0, "{err}");
-    let before = p.writes();
-    let (code, out, err) = p.cli(&["init", "--enable-dns"]).await;
-    assert_eq!(code, 0, "{err}");
+    let before = bed.writes().await;
+    let out = bed.expect(
+        bed.run(&["init", "--enable-dns"]).await,
+        0,
+        "init --enable-dns again",
+    );
     assert!(
         out.contains("domains.multiclusterdns.kubefed.io unchanged"),
         "{out}"
     );
-    assert!(err.contains("up to date"), "{err}");
-    assert_eq!(p.writes(), before, "a second init wrote");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn service_dns_record_publishes_member_load_balancers_and_drops_an_unready_member() {
-    let mut p = service_plane().await;
-    let report = p.once().await;
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
-
-    let svc = core("Service", "services");
-    let ip1 = lb_ip(
-        &get(&p.member("m1").await, &svc, Some("shop"), "web")
-            .await
-            .unwrap(),
+    assert_eq!(
+        bed.writes().await,
+        before,
+        "a second init --enable-dns wrote on {label}"
     );
-    let ip2 = lb_ip(
-        &get(&p.member("m2").await, &svc, Some("shop"), "web")
-            .await
-            .unwrap(),
-    );
-    assert!(ip1.starts_with("192.0.2.") && ip2.starts_with("192.0.2."));
-    assert_ne!(ip1, ip2, "members hand out distinct addresses");
 
-    let record = get(
-        &p.host,
-        &dns("ServiceDNSRecord", "servicednsrecords"),
-        Some("shop"),
-        "web",
+    for m in ["member1", "member2"] {
+        bed.expect(
+            bed.run(&["join", m, "--cluster-context", m]).await,
+            0,
+            "join",
+        );
+    }
+    // A KubeFedCluster's status needs its conditions first: probing the members writes them. Zones and
+    // region are what KubeFed's cluster controller read from the members' nodes.
+    bed.expect(bed.run(&["clusters"]).await, 0, "clusters");
+    let kfc = ar(
+        "core.kubefed.io",
+        "v1beta1",
+        "KubeFedCluster",
+        "kubefedclusters",
+    );
+    set_status(
+        &bed,
+        "host",
+        &kfc,
+        NS,
+        "member1",
+        json!({"region": "eu", "zones": ["eu-a"]}),
     )
-    .await
-    .unwrap();
+    .await;
+    set_status(
+        &bed,
+        "host",
+        &kfc,
+        NS,
+        "member2",
+        json!({"region": "us", "zones": ["us-a"]}),
+    )
+    .await;
+
+    bed.apply(
+        "host",
+        &core("Namespace", "namespaces"),
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
+    )
+    .await;
+    let both = json!({"clusters": [{"name": "member1"}, {"name": "member2"}]});
+    bed.apply(
+        "host",
+        &federated("Namespace"),
+        json!({"apiVersion": "types.kubefed.io/v1beta1",
+        "kind": "FederatedNamespace", "metadata": {"name": "shop", "namespace": "shop"},
+        "spec": {"placement": both}}),
+    )
+    .await;
+    bed.apply(
+        "host",
+        &federated("Service"),
+        json!({"apiVersion": "types.kubefed.io/v1beta1",
+        "kind": "FederatedService", "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"template": {"spec": {"type": "LoadBalancer", "selector": {"app": "web"},
+            "ports": [{"port": 80, "protocol": "TCP"}]}}, "placement": both}}),
+    )
+    .await;
+    bed.apply(
+        "host",
+        &ar(
+            "types.kubefed.io",
+            "v1beta1",
+            "FederatedIngress",
+            "federatedingresses",
+        ),
+        json!({"apiVersion": "types.kubefed.io/v1beta1",
+        "kind": "FederatedIngress", "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"template": {"spec": {"rules": [{"host": "shop.example.com", "http": {"paths": [
+            {"path": "/", "pathType": "Prefix",
+             "backend": {"service": {"name": "web", "port": {"number": 80}}}}]}}]}},
+            "placement": both}}),
+    )
+    .await;
+    bed.apply(
+        "host",
+        &dns("Domain", "domains"),
+        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
+        "kind": "Domain", "metadata": {"name": "fed", "namespace": NS}, "domain": "example.com"}),
+    )
+    .await;
+    bed.apply(
+        "host",
+        &service_records(),
+        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
+        "kind": "ServiceDNSRecord", "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"domainRef": "fed", "recordTTL": 60}}),
+    )
+    .await;
+    bed.apply(
+        "host",
+        &ingress_records(),
+        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
+        "kind": "IngressDNSRecord", "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"hosts": ["shop.example.com"], "recordTTL": 60}}),
+    )
+    .await;
+
+    // The first pass propagates; the members' load balancers come up afterwards.
+    bed.expect(bed.run(&["reconcile", "--once"]).await, 0, "first pass");
+    set_load_balancers(&bed, "member1", "198.51.100.1", "203.0.113.1").await;
+    set_load_balancers(&bed, "member2", "198.51.100.2", "203.0.113.2").await;
+    bed.expect(
+        bed.run(&["reconcile", "--once"]).await,
+        0,
+        "a pass after the load balancers",
+    );
+
+    let record = bed
+        .get("host", &service_records(), Some("shop"), "web")
+        .await
+        .unwrap();
     assert_eq!(
         record["status"],
         json!({"domain": "example.com", "dns": [
-            {"cluster": "m1", "region": "eu", "zones": ["eu-a"], "loadBalancer": {"ingress": [{"ip": ip1}]}},
-            {"cluster": "m2", "region": "us", "zones": ["us-a"], "loadBalancer": {"ingress": [{"ip": ip2}]}}
-        ]})
+            {"cluster": "member1", "region": "eu", "zones": ["eu-a"],
+             "loadBalancer": {"ingress": [{"ip": "198.51.100.1"}]}},
+            {"cluster": "member2", "region": "us", "zones": ["us-a"],
+             "loadBalancer": {"ingress": [{"ip": "198.51.100.2"}]}}
+        ]}),
+        "on {label}"
     );
-    let endpoint_ar = dns("DNSEndpoint", "dnsendpoints");
-    let ep = get(&p.host, &endpoint_ar, Some("shop"), "service-web")
+    let ep = bed
+        .get("host", &dns_endpoints(), Some("shop"), "service-web")
         .await
-        .expect("DNSEndpoint service-web");
-    let mut both = vec![ip1.as_str(), ip2.as_str()];
-    both.sort();
+        .unwrap();
     assert_eq!(
         endpoints(&ep),
-        vec![
-            rec("web.shop.fed.svc.eu-a.eu.example.com", "A", &[&ip1]),
-            rec("web.shop.fed.svc.eu.example.com", "A", &[&ip1]),
-            rec("web.shop.fed.svc.example.com", "A", &both),
-            rec("web.shop.fed.svc.us-a.us.example.com", "A", &[&ip2]),
-            rec("web.shop.fed.svc.us.example.com", "A", &[&ip2]),
-        ]
+        service_records_of("example.com", 60, "198.51.100.1", "198.51.100.2"),
+        "on {label}"
     );
-    assert_eq!(ep["metadata"]["ownerReferences"][0]["name"], "web");
+    assert_eq!(
+        ep["metadata"]["ownerReferences"][0]["kind"],
+        "ServiceDNSRecord"
+    );
+    assert_eq!(
+        endpoint_records(&bed, "ingress-web").await,
+        Some(vec![rec(
+            "shop.example.com",
+            "A",
+            60,
+            &["203.0.113.1", "203.0.113.2"]
+        )]),
+        "on {label}"
+    );
 
-    // Converged: a second pass writes nothing anywhere.
-    let before = p.writes();
-    let report = p.once().await;
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
-    assert_eq!(report.dns_writes, 0);
-    assert_eq!(p.writes(), before, "a second pass wrote");
+    // Converged: a second pass writes nothing anywhere, DNS included.
+    let before = bed.writes().await;
+    let out = bed.expect(
+        bed.run(&["reconcile", "--once", "-o", "json"]).await,
+        0,
+        "second pass",
+    );
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert!(report.get("dnsWrites").is_none(), "{out}");
+    assert_eq!(bed.writes().await, before, "a second pass wrote on {label}");
 
-    // The table and JSON of `kubefedctl dns`.
-    let (code, out, err) = p.cli(&["dns", "-n", "shop"]).await;
-    assert_eq!(code, 0, "{err}");
+    // `kubefedctl dns`: a table per name, JSON rows, and bad input refused.
+    let out = bed.expect(bed.run(&["dns", "-n", "shop"]).await, 0, "dns");
     let lines: Vec<Vec<&str>> = out
         .lines()
         .map(|l| l.split_whitespace().collect())
         .collect();
-    assert_eq!(lines[0], ["NAME", "TYPE", "TTL", "TARGETS"]);
+    assert_eq!(lines[0], ["NAME", "TYPE", "TTL", "TARGETS"], "{out}");
     assert!(
         lines.contains(&vec![
             "web.shop.fed.svc.example.com",
             "A",
             "60",
-            &format!("{},{}", both[0], both[1])
+            "198.51.100.1,198.51.100.2"
         ]),
         "{out}"
     );
-    let (code, out, _) = p.cli(&["dns", "-A", "-o", "json"]).await;
-    assert_eq!(code, 0);
+    assert!(
+        lines.contains(&vec![
+            "shop.example.com",
+            "A",
+            "60",
+            "203.0.113.1,203.0.113.2"
+        ]),
+        "{out}"
+    );
+    let out = bed.expect(
+        bed.run(&["dns", "-A", "-o", "json"]).await,
+        0,
+        "dns -o json",
+    );
     let rows: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(rows.as_array().unwrap().len(), 5);
-    assert_eq!(rows[0]["dnsEndpoint"], "service-web");
-    let (code, _, err) = p.cli(&["dns", "-n", "Not_A_Namespace"]).await;
-    assert_eq!(code, 2, "{err}");
+    assert_eq!(rows.as_array().unwrap().len(), 6, "{out}");
+    let bad = bed.run(&["dns", "-n", "Not_A_Namespace"]).await;
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
 
-    // m2 goes away: its address leaves every name, its zone and region point one level up.
-    p.sb.stop("m2").await.unwrap();
-    let report = p.once().await;
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let ep = get(&p.host, &endpoint_ar, Some("shop"), "service-web")
+    // A record whose Domain does not exist is reported by name and gets no DNSEndpoint; the others are
+    // kept up to date all the same.
+    bed.apply(
+        "host",
+        &service_records(),
+        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
+        "kind": "ServiceDNSRecord", "metadata": {"name": "other", "namespace": "shop"},
+        "spec": {"domainRef": "nope"}}),
+    )
+    .await;
+    let o = bed.run(&["reconcile", "--once"]).await;
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "a record without its Domain on {label}"
+    );
+    assert!(
+        stderr(&o).contains("ServiceDNSRecord shop/other: Domain \"nope\" not found"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(endpoint_records(&bed, "service-other").await.is_none());
+    let client = bed.client("host").await;
+    api(&client, &service_records(), Some("shop"))
+        .delete("other", &Default::default())
+        .await
+        .unwrap();
+
+    // Under --watch, from its caches: a member's new load balancer, a changed Domain, a changed record.
+    let watch = bed.spawn(&["reconcile", "--watch"]);
+    set_load_balancers(&bed, "member2", "198.51.100.3", "203.0.113.3").await;
+    watch_brings(
+        &bed,
+        "service-web",
+        service_records_of("example.com", 60, "198.51.100.1", "198.51.100.3"),
+        "member2's new Service load balancer in the records",
+    )
+    .await;
+    watch_brings(
+        &bed,
+        "ingress-web",
+        vec![rec(
+            "shop.example.com",
+            "A",
+            60,
+            &["203.0.113.1", "203.0.113.3"],
+        )],
+        "member2's new Ingress load balancer in the records",
+    )
+    .await;
+    bed.merge(
+        "host",
+        &dns("Domain", "domains"),
+        Some(NS),
+        "fed",
+        json!({"domain": "example.org"}),
+    )
+    .await;
+    watch_brings(
+        &bed,
+        "service-web",
+        service_records_of("example.org", 60, "198.51.100.1", "198.51.100.3"),
+        "the records under the Domain's new zone",
+    )
+    .await;
+    bed.merge(
+        "host",
+        &ingress_records(),
+        Some("shop"),
+        "web",
+        json!({"spec": {"hosts": ["shop.example.com", "www.example.com"], "recordTTL": 30}}),
+    )
+    .await;
+    watch_brings(
+        &bed,
+        "ingress-web",
+        vec![
+            rec("shop.example.com", "A", 30, &["203.0.113.1", "203.0.113.3"]),
+            rec("www.example.com", "A", 30, &["203.0.113.1", "203.0.113.3"]),
+        ],
+        "the IngressDNSRecord's new hosts and TTL",
+    )
+    .await;
+    terminate(&watch);
+    let out = finish(watch).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "watch stops cleanly on {label}:\n{}",
+        stderr(&out)
+    );
+
+    // member2 goes away: its address leaves every name, and its zone and region names point one level up.
+    bed.kill("member2").await;
+    let o = bed.run(&["reconcile", "--once"]).await;
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "a pass with member2 down on {label}: {}",
+        stderr(&o)
+    );
+    assert_eq!(
+        endpoint_records(&bed, "service-web").await.unwrap(),
+        vec![
+            rec(
+                "web.shop.fed.svc.eu-a.eu.example.org",
+                "A",
+                60,
+                &["198.51.100.1"]
+            ),
+            rec(
+                "web.shop.fed.svc.eu.example.org",
+                "A",
+                60,
+                &["198.51.100.1"]
+            ),
+            rec("web.shop.fed.svc.example.org", "A", 60, &["198.51.100.1"]),
+            rec(
+                "web.shop.fed.svc.us-a.us.example.org",
+                "CNAME",
+                60,
+                &["web.shop.fed.svc.us.example.org"]
+            ),
+            rec(
+                "web.shop.fed.svc.us.example.org",
+                "CNAME",
+                60,
+                &["web.shop.fed.svc.example.org"]
+            ),
+        ],
+        "on {label}"
+    );
+    assert_eq!(
+        endpoint_records(&bed, "ingress-web").await.unwrap(),
+        vec![
+            rec("shop.example.com", "A", 30, &["203.0.113.1"]),
+            rec("www.example.com", "A", 30, &["203.0.113.1"]),
+        ],
+        "on {label}"
+    );
+    let record = bed
+        .get("host", &service_records(), Some("shop"), "web")
         .await
         .unwrap();
     assert_eq!(
-        endpoints(&ep),
-        vec![
-            rec("web.shop.fed.svc.eu-a.eu.example.com", "A", &[&ip1]),
-            rec("web.shop.fed.svc.eu.example.com", "A", &[&ip1]),
-            rec("web.shop.fed.svc.example.com", "A", &[&ip1]),
-            rec(
-                "web.shop.fed.svc.us-a.us.example.com",
-                "CNAME",
-                &["web.shop.fed.svc.us.example.com"]
-            ),
-            rec(
-                "web.shop.fed.svc.us.example.com",
-                "CNAME",
-                &["web.shop.fed.svc.example.com"]
-            ),
-        ]
-    );
-    let record = get(
-        &p.host,
-        &dns("ServiceDNSRecord", "servicednsrecords"),
-        Some("shop"),
-        "web",
-    )
-    .await
-    .unwrap();
-    assert_eq!(
         record["status"]["dns"][1],
-        json!({"cluster": "m2", "region": "us", "zones": ["us-a"], "loadBalancer": {}})
+        json!({"cluster": "member2", "region": "us", "zones": ["us-a"], "loadBalancer": {}}),
+        "on {label}"
     );
 }
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_record_whose_domain_is_missing_is_reported_and_gets_no_endpoint() {
-    let p = service_plane().await;
-    delete(&p.host, &dns("Domain", "domains"), Some(NS), "fed").await;
-    let report = p.once().await;
-    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
-    assert!(
-        report.errors[0].contains("Domain \"fed\" not found"),
-        "{:?}",
-        report.errors
-    );
-    let ep = get(
-        &p.host,
-        &dns("DNSEndpoint", "dnsendpoints"),
-        Some("shop"),
-        "service-web",
-    )
-    .await;
-    assert!(ep.is_none());
-}
+on_every_backend!(dns_records_follow_the_members);

@@ -10,6 +10,7 @@ use serde_json::json;
 use crate::cli::DryRunArgs;
 use crate::commands::enable::crd_resource;
 use crate::commands::{Context, Outcome};
+use crate::controlplane::resources;
 use crate::error::{self, UserError};
 use crate::kubefed::typeconfig::federated_plural;
 use crate::kubefed::types::FederatedTypeConfig;
@@ -103,7 +104,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let suffix = if dry_run { " (dry run)" } else { "" };
 
     let ftcs: Api<FederatedTypeConfig> = Api::namespaced(client.clone(), ns);
-    let ftc = match ftcs.get_opt(&ftc_name).await {
+    let ftc = match resources::get_opt(&ftcs, &ftc_name).await {
         Ok(found) => found,
         // No FTC API at all: nothing is enabled.
         Err(kube::Error::Api(s)) if s.code == 404 => None,
@@ -245,13 +246,9 @@ async fn wait_deleted(
     crd_name: &str,
     timeout: Duration,
 ) -> anyhow::Result<()> {
-    let left = crate::controlplane::resources::wait_gone(
+    let left = resources::wait_gone(
         client,
-        &[(
-            crate::controlplane::resources::Resource::crd(),
-            None,
-            crd_name,
-        )],
+        &[(resources::Resource::crd(), None, crd_name)],
         timeout,
     )
     .await
@@ -291,7 +288,7 @@ async fn release_ftc_finalizer(
     ftcs: &Api<FederatedTypeConfig>,
     name: &str,
 ) -> Result<(), kube::Error> {
-    let Some(ftc) = ftcs.get_opt(name).await? else {
+    let Some(ftc) = resources::get_opt(ftcs, name).await? else {
         return Ok(());
     };
     let Some(remaining) = without_ftc_finalizer(&serde_json::to_value(&ftc).unwrap_or_default())

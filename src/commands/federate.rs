@@ -708,7 +708,7 @@ async fn create(
     let name = obj["metadata"]["name"].as_str().unwrap_or_default();
     let deadline = tokio::time::Instant::now() + CREATE_RETRY;
     loop {
-        let existing = match api.get_opt(name).await {
+        let existing = match crate::controlplane::resources::get_opt(&api, name).await {
             Ok(found) => found,
             // The type may not be served yet (just enabled; or, in a dry run, not enabled at all).
             Err(kube::Error::Api(s)) if s.code == 404 => None,

@@ -155,7 +155,8 @@ impl Resource {
         }
     }
 
-    fn kube_resource(&self) -> kube::core::ApiResource {
+    /// The type as `kube` names it.
+    pub fn api_resource(&self) -> kube::core::ApiResource {
         kube::core::ApiResource {
             group: self.group.clone(),
             version: self.version.clone(),
@@ -167,7 +168,7 @@ impl Resource {
 
     /// The client-side handle: namespaced types in `ns` (all namespaces when `None`).
     fn api(&self, client: &kube::Client, ns: Option<&str>) -> Api<DynamicObject> {
-        let ar = self.kube_resource();
+        let ar = self.api_resource();
         match ns {
             Some(ns) if self.namespaced => Api::namespaced_with(client.clone(), ns, &ar),
             _ => Api::all_with(client.clone(), &ar),
@@ -237,6 +238,20 @@ pub async fn get(
         Err(e) => {
             Err(anyhow::Error::new(e).context(format!("cannot get {}", ref_in(res, ns, name))))
         }
+    }
+}
+
+/// GET through a typed handle: `None` for a missing object and for a type the server does not serve
+/// (a real server's mux answers a plain-text "404 page not found" there, not a NotFound Status, which
+/// `Api::get_opt` would pass on as an error).
+pub async fn get_opt<K>(api: &Api<K>, name: &str) -> kube::Result<Option<K>>
+where
+    K: Clone + serde::de::DeserializeOwned + std::fmt::Debug,
+{
+    match api.get(name).await {
+        Ok(obj) => Ok(Some(obj)),
+        Err(e) if is_code(&e, 404) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

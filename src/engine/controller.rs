@@ -7,7 +7,9 @@
 //! managed member object changed by someone else (not our own write's echo, not a status-only update) or
 //! deleted → its federated object; a FederatedNamespace → every object in its namespace; a
 //! ReplicaSchedulingPreference → its object; an FTC, KubeFedCluster (spec or labels), the KubeFedConfig or a
-//! member's readiness → everything; a periodic resync → everything.
+//! member's readiness → everything; a periodic resync → everything. Multi-cluster DNS (where its CRDs are
+//! installed) is brought up to date from caches too, after a DNS record, Domain or DNSEndpoint changed, a
+//! member Service's (Ingress's) load balancer changed, or the members did.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::hash::{Hash, Hasher};
@@ -29,6 +31,7 @@ use super::cache::{self, CachedListing, Listing, Written};
 use super::clusters;
 use super::deletions::DeletionGate;
 use super::desired::{FIELD_MANAGER, MANAGED_LABEL};
+use super::dns::{self, RecordKind};
 use super::placement::{ClusterInfo, ControlPlaneScope};
 use super::reconcile::{
     self, AdoptionLookup, Env, Listings, ObjectKey, Record, TypeInfo, Versions,
@@ -62,6 +65,8 @@ pub(crate) enum Change {
     ControlPlane,
     /// A ReplicaSchedulingPreference changed.
     Schedule(ObjectKey),
+    /// A DNS record, Domain or DNSEndpoint changed, or a member Service's (Ingress's) load balancer.
+    Dns,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -152,10 +157,23 @@ enum Feed {
         cluster: String,
         type_name: String,
         namespaced: bool,
+        /// Its objects' load balancers feed DNS records: a change to one is a [`Change::Dns`].
+        dns: bool,
     },
     ControlPlane,
     Schedule,
+    Dns,
     Silent,
+}
+
+/// What of a member object a DNS record publishes.
+fn load_balancer_signature(o: &DynamicObject) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    o.data
+        .pointer("/status/loadBalancer")
+        .map(Value::to_string)
+        .hash(&mut h);
+    h.finish()
 }
 
 fn start_cache(
@@ -170,6 +188,8 @@ fn start_cache(
     let store = writer.as_reader();
     let task = tokio::spawn(async move {
         let mut seen: HashMap<ObjectKey, u64> = HashMap::new();
+        let mut load_balancers: HashMap<ObjectKey, u64> = HashMap::new();
+        let feeds_dns = matches!(feed, Feed::Member { dns: true, .. });
         let stream = watcher::watcher(api, config)
             .default_backoff()
             .modify(move |o| prune(o, keep))
@@ -191,6 +211,9 @@ fn start_cache(
             let (object, gone) = match event {
                 // A (re)listing: remembered quietly, then looked at as a whole once complete.
                 Ok(Event::InitApply(o)) => {
+                    if feeds_dns {
+                        load_balancers.insert(key_of(&o, namespaced), load_balancer_signature(&o));
+                    }
                     seen.insert(key_of(&o, namespaced), signature(&o));
                     continue;
                 }
@@ -206,6 +229,7 @@ fn start_cache(
                     };
                     let _ = match feed {
                         Feed::ControlPlane => tx.send(Change::ControlPlane),
+                        Feed::Dns => tx.send(Change::Dns),
                         Feed::Silent => Ok(()),
                         _ => tx.send(Change::Listed(watched)),
                     };
@@ -214,6 +238,17 @@ fn start_cache(
                 Ok(Event::Init) | Err(_) => continue,
             };
             let key = key_of(&object, namespaced);
+            if feeds_dns {
+                let lb = load_balancer_signature(&object);
+                let moved = if gone {
+                    load_balancers.remove(&key).is_some()
+                } else {
+                    load_balancers.insert(key.clone(), lb) != Some(lb)
+                };
+                if moved && tx.send(Change::Dns).is_err() {
+                    return;
+                }
+            }
             let sig = signature(&object);
             let unchanged = if gone {
                 seen.remove(&key).is_none()
@@ -238,6 +273,7 @@ fn start_cache(
                 },
                 Feed::ControlPlane => Change::ControlPlane,
                 Feed::Schedule => Change::Schedule(key),
+                Feed::Dns => Change::Dns,
                 Feed::Silent => continue,
             };
             if tx.send(change).is_err() {
@@ -376,6 +412,78 @@ pub(crate) struct Controller {
     queue: Queue,
     /// The mass-deletion budget, kept across control-plane changes.
     deletions: Arc<DeletionGate>,
+    /// Multi-cluster DNS: caches of the host's DNS objects where their CRDs are installed.
+    dns: Option<DnsCaches>,
+    /// The members as DNS records see them (readiness, zones, region), from the last rebuild.
+    dns_members: Vec<dns::DnsMember>,
+    /// Something a DNS record depends on changed since the last DNS pass.
+    dns_dirty: bool,
+    dns_memo: dns::DnsMemo,
+}
+
+/// The host's DNS objects, watched.
+struct DnsCaches {
+    records: Vec<(RecordKind, Cache)>,
+    domains: Cache,
+    endpoints: Cache,
+}
+
+impl DnsCaches {
+    fn host_dns(&self) -> dns::HostDns {
+        let values = |c: &Cache| -> Vec<Value> {
+            c.store
+                .state()
+                .iter()
+                .map(|o| cache::to_value(o, &c.resource))
+                .collect()
+        };
+        let mut records = Vec::new();
+        for (kind, c) in &self.records {
+            let mut objects = values(c);
+            objects.sort_by(|a, b| {
+                let key = |v: &Value| {
+                    (
+                        v["metadata"]["namespace"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        v["metadata"]["name"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    )
+                };
+                key(a).cmp(&key(b))
+            });
+            records.extend(objects.into_iter().map(|o| (*kind, o)));
+        }
+        let endpoints = values(&self.endpoints)
+            .into_iter()
+            .map(|e| {
+                let m = &e["metadata"];
+                let key = (
+                    m["namespace"].as_str().unwrap_or_default().to_string(),
+                    m["name"].as_str().unwrap_or_default().to_string(),
+                );
+                (key, e)
+            })
+            .collect();
+        dns::HostDns {
+            records,
+            domains: values(&self.domains),
+            endpoints,
+        }
+    }
+}
+
+/// The kind of DNS record whose load balancers a member type holds.
+fn dns_kind_of(ty: &TypeInfo) -> Option<RecordKind> {
+    [RecordKind::Service, RecordKind::Ingress]
+        .into_iter()
+        .find(|k| {
+            let source = k.source();
+            ty.target_api.group == source.group && ty.target_api.kind == source.kind
+        })
 }
 
 /// A reconcile in flight.
@@ -496,6 +604,10 @@ impl Controller {
             scheduler: config.feature_enabled(FEATURE_SCHEDULER_PREFERENCES),
             raw_status: config.feature_enabled(FEATURE_RAW_RESOURCE_STATUS_COLLECTION),
             queue: Queue::default(),
+            dns: None,
+            dns_members: Vec::new(),
+            dns_dirty: false,
+            dns_memo: dns::DnsMemo::default(),
         };
         ctl.health = ctl.probe(log).await;
         ctl.control_plane_changed(log).await;
@@ -629,8 +741,146 @@ impl Controller {
             }
         }
         self.rebuild_env(log).await;
+        self.ensure_dns_caches().await;
         self.ensure_member_caches();
         self.queue_everything();
+        self.dns_dirty = true;
+    }
+
+    /// Starts watching the host's DNS objects once their CRDs are installed (`init --enable-dns`), and
+    /// stops when they are gone. Member caches of Services and Ingresses then keep status, for their
+    /// load balancers.
+    async fn ensure_dns_caches(&mut self) {
+        let served = match self
+            .host
+            .list_api_group_resources(crate::kubefed::DNS_API_VERSION)
+            .await
+        {
+            Ok(list) => list
+                .resources
+                .iter()
+                .any(|r| r.name == RecordKind::Service.resource().plural),
+            Err(_) => false,
+        };
+        if served == self.dns.is_some() {
+            return;
+        }
+        // Member caches of the DNS source types are restarted with (or without) their load balancers.
+        let dns_types: BTreeSet<String> = self
+            .types
+            .values()
+            .filter(|t| dns_kind_of(&t.info).is_some())
+            .map(|t| t.info.name.clone())
+            .collect();
+        self.members.retain(|(_, t), _| !dns_types.contains(t));
+        if !served {
+            self.dns = None;
+            return;
+        }
+        let host_api = |ar: &ApiResource| match self.host_filter.as_ref().and_then(|f| f.as_deref())
+        {
+            Some(n) => Api::namespaced_with(self.host.clone(), n, ar),
+            None => Api::all_with(self.host.clone(), ar),
+        };
+        let watch = |api: Api<DynamicObject>, ar: ApiResource, keep: Keep| {
+            start_cache(
+                api,
+                ar,
+                watcher::Config::default(),
+                Feed::Dns,
+                keep,
+                self.tx.clone(),
+            )
+        };
+        let records = [RecordKind::Service, RecordKind::Ingress]
+            .into_iter()
+            .map(|k| {
+                let ar = k.resource().api_resource();
+                (k, watch(host_api(&ar), ar, Keep::Status))
+            })
+            .collect();
+        let domain_ar = dns::domain_resource().api_resource();
+        let domains = watch(
+            Api::namespaced_with(self.host.clone(), self.ns(), &domain_ar),
+            domain_ar,
+            Keep::Status,
+        );
+        let endpoint_ar = dns::dns_endpoint_resource().api_resource();
+        let endpoints = watch(host_api(&endpoint_ar), endpoint_ar, Keep::Content);
+        self.dns = Some(DnsCaches {
+            records,
+            domains,
+            endpoints,
+        });
+    }
+
+    /// Brings the DNS records up to date from the caches: no LIST, no GET.
+    async fn dns_pass(&mut self, log: &(dyn Fn(&str) + Send + Sync)) {
+        self.dns_dirty = false;
+        let Some(caches) = &self.dns else { return };
+        let all_listed = caches
+            .records
+            .iter()
+            .map(|(_, c)| c)
+            .chain([&caches.domains, &caches.endpoints])
+            .all(|c| is_listed(&c.store));
+        if !all_listed {
+            // Each cache's first listing marks DNS dirty again.
+            return;
+        }
+        let host_dns = caches.host_dns();
+        if host_dns.records.is_empty() {
+            return;
+        }
+        let sources: HashMap<(String, RecordKind), (Store<DynamicObject>, ApiResource)> = self
+            .members
+            .iter()
+            .filter_map(|((cluster, type_name), c)| {
+                let kind = dns_kind_of(&self.types.get(type_name)?.info)?;
+                is_listed(&c.store).then(|| {
+                    (
+                        (cluster.clone(), kind),
+                        (c.store.clone(), c.resource.clone()),
+                    )
+                })
+            })
+            .collect();
+        let lookup = move |m: &dns::DnsMember, kind: RecordKind, ns: &str, name: &str| {
+            match sources.get(&(m.name.clone(), kind)) {
+                Some((store, resource)) => {
+                    let found = store
+                        .get(&ObjectRef::new_with(name, resource.clone()).within(ns))
+                        .map(|o| cache::to_value(&o, resource));
+                    Box::pin(async move { Ok(found) }) as futures::future::BoxFuture<'_, _>
+                }
+                // No cache of that type there (not federated, or still listing): ask the member.
+                None => dns::get_from_member(m, kind, ns, name),
+            }
+        };
+        let outcome = dns::reconcile_dns(
+            &self.host,
+            &self.opts.kubefed_namespace,
+            &host_dns,
+            &self.dns_members,
+            &lookup,
+            &mut self.dns_memo,
+            self.opts.dry_run,
+        )
+        .await;
+        if outcome.writes > 0 {
+            let verb = if self.opts.dry_run {
+                "would write"
+            } else {
+                "wrote"
+            };
+            log(&format!(
+                "multi-cluster DNS: {verb} {} record status(es) and DNSEndpoint(s)",
+                outcome.writes
+            ));
+        }
+        for e in &outcome.errors {
+            log(e);
+        }
     }
 
     /// What every reconcile shares: the clusters as they are now, FederatedNamespace placements, versions.
@@ -652,6 +902,7 @@ impl Controller {
             .iter()
             .map(|m| runner::view_of(m, self.health.get(&m.name).copied().unwrap_or(false)))
             .collect();
+        self.dns_members = runner::dns_members(&members, &views);
         let infos: Vec<ClusterInfo> = views
             .iter()
             .map(crate::engine::reconcile::ClusterView::info)
@@ -725,6 +976,7 @@ impl Controller {
                     _ => Api::all_with(client.clone(), &ty.target_api),
                 };
                 let config = watcher::Config::default().labels(&format!("{MANAGED_LABEL}=true"));
+                let dns = self.dns.is_some() && dns_kind_of(ty).is_some();
                 let c = start_cache(
                     api,
                     ty.target_api.clone(),
@@ -733,9 +985,11 @@ impl Controller {
                         cluster: cluster.name.clone(),
                         type_name: ty.name.clone(),
                         namespaced: ty.gated(),
+                        dns,
                     },
-                    if ty.raw_status || super::scheduling::is_schedulable(ty) {
-                        // Remote status reads status; replica scheduling reads spec.replicas.
+                    if ty.raw_status || super::scheduling::is_schedulable(ty) || dns {
+                        // Remote status reads status; replica scheduling reads spec.replicas; DNS
+                        // records read the load balancers.
                         Keep::Status
                     } else {
                         Keep::Metadata
@@ -875,9 +1129,19 @@ impl Controller {
                 }
                 self.queue.push(wk);
             }
-            Change::Listed(Watched::Federated(t)) | Change::Listed(Watched::Member(_, t)) => {
+            Change::Listed(Watched::Federated(t)) => self.queue_type(&t),
+            Change::Listed(Watched::Member(_, t)) => {
+                if self.dns.is_some()
+                    && self
+                        .types
+                        .get(&t)
+                        .is_some_and(|t| dns_kind_of(&t.info).is_some())
+                {
+                    self.dns_dirty = true;
+                }
                 self.queue_type(&t);
             }
+            Change::Dns => self.dns_dirty = true,
             Change::Listed(Watched::Other) => {}
             Change::ControlPlane => {
                 self.health = self.probe(log).await;
@@ -1038,7 +1302,13 @@ impl Controller {
                     self.queue.done(&key, needs_retry(&records), Instant::now());
                     done.extend(records);
                 }
-                _ = resync.tick() => self.queue_everything(),
+                _ = resync.tick() => {
+                    self.ensure_dns_caches().await;
+                    self.ensure_member_caches();
+                    self.queue_everything();
+                    self.dns_memo.clear();
+                    self.dns_dirty = true;
+                }
                 _ = health_tick.tick() => {
                     let fresh = self.probe(log).await;
                     if fresh != self.health {
@@ -1049,6 +1319,11 @@ impl Controller {
                 _ = retry_sleep => {}
             }
             let busy_too_long = last_report.elapsed() > Duration::from_secs(5);
+            // DNS follows propagation (the Services a change creates are then in the caches), and
+            // never waits longer than a busy report does.
+            if self.dns_dirty && ((running.is_empty() && self.queue.idle()) || busy_too_long) {
+                self.dns_pass(log).await;
+            }
             if (self.queue.idle() || busy_too_long) && !done.is_empty() {
                 let worth = done.iter().any(|r| r.action.writes() || r.failed());
                 if worth {

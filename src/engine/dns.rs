@@ -327,7 +327,7 @@ fn sorted_unique(targets: Vec<String>) -> Vec<String> {
 }
 
 /// The two kinds of DNS record objects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RecordKind {
     Service,
     Ingress,
@@ -380,16 +380,6 @@ pub fn dns_endpoint_resource() -> Resource {
     Resource::new(DNS_GROUP, DNS_VERSION, "DNSEndpoint", "dnsendpoints", true)
 }
 
-fn api_resource(r: &Resource) -> kube::core::ApiResource {
-    kube::core::ApiResource {
-        group: r.group.clone(),
-        version: r.version.clone(),
-        api_version: r.api_version(),
-        kind: r.kind.clone(),
-        plural: r.plural.clone(),
-    }
-}
-
 /// The DNSEndpoint of a DNS record object: owned by it, so that deleting the record deletes it.
 pub fn dns_endpoint_object(kind: RecordKind, record: &Value, endpoints: &[Endpoint]) -> Value {
     let m = &record["metadata"];
@@ -440,70 +430,164 @@ pub struct DnsOutcome {
     pub errors: Vec<String>,
 }
 
-/// Brings every ServiceDNSRecord and IngressDNSRecord (in `namespace`, or all) up to date: its status
-/// from the members, then its DNSEndpoint from the status. Writes only what changed. Nothing happens
-/// where the DNS CRDs are not installed (`init --enable-dns`).
-pub async fn reconcile_dns(
+/// The DNS objects of the host a pass works from: each record with its kind, the Domains of the
+/// control plane's namespace, and the DNSEndpoints by `(namespace, name)`.
+#[derive(Debug, Default, Clone)]
+pub struct HostDns {
+    pub records: Vec<(RecordKind, Value)>,
+    pub domains: Vec<Value>,
+    pub endpoints: BTreeMap<(String, String), Value>,
+}
+
+/// Lists the host's DNS objects for a `--once` pass (in `namespace`, or all): nothing more than the
+/// records when there are none, and nothing at all where the DNS CRDs are not installed.
+pub async fn list_host_dns(
     host: &kube::Client,
     kubefed_namespace: &str,
     namespace: Option<&str>,
+) -> (HostDns, Vec<String>) {
+    let mut out = HostDns::default();
+    let mut errors = Vec::new();
+    for kind in [RecordKind::Service, RecordKind::Ingress] {
+        match resources::list(host, &kind.resource(), namespace).await {
+            Ok(r) => out.records.extend(r.into_iter().map(|v| (kind, v))),
+            Err(e) => errors.push(crate::error::chain_text(&e)),
+        }
+    }
+    if out.records.is_empty() {
+        return (out, errors);
+    }
+    if out.records.iter().any(|(k, _)| *k == RecordKind::Service) {
+        match resources::list(host, &domain_resource(), Some(kubefed_namespace)).await {
+            Ok(d) => out.domains = d,
+            Err(e) => errors.push(crate::error::chain_text(&e)),
+        }
+    }
+    match resources::list(host, &dns_endpoint_resource(), namespace).await {
+        Ok(eps) => {
+            out.endpoints = eps
+                .into_iter()
+                .map(|e| {
+                    let m = &e["metadata"];
+                    let key = (
+                        m["namespace"].as_str().unwrap_or_default().to_string(),
+                        m["name"].as_str().unwrap_or_default().to_string(),
+                    );
+                    (key, e)
+                })
+                .collect();
+        }
+        Err(e) => errors.push(crate::error::chain_text(&e)),
+    }
+    (out, errors)
+}
+
+/// How a pass finds a member's Service (Ingress) of a record's name: a GET under `--once`, the watch
+/// cache under `--watch`.
+pub type MemberLookup<'a> = dyn Fn(
+        &DnsMember,
+        RecordKind,
+        &str,
+        &str,
+    ) -> futures::future::BoxFuture<'a, anyhow::Result<Option<Value>>>
+    + Send
+    + Sync
+    + 'a;
+
+/// The lookup of a `--once` pass: a GET of the object in the member.
+pub fn get_from_member<'a>(
+    m: &DnsMember,
+    kind: RecordKind,
+    ns: &str,
+    name: &str,
+) -> futures::future::BoxFuture<'a, anyhow::Result<Option<Value>>> {
+    let client = m.client.clone();
+    let (ns, name, cluster) = (ns.to_string(), name.to_string(), m.name.clone());
+    Box::pin(async move {
+        let Some(client) = client else {
+            return Ok(None);
+        };
+        let source = kind.source();
+        resources::get(&client, &source, Some(&ns), &name)
+            .await
+            .map_err(|e| {
+                e.context(format!(
+                    "cannot read {} {ns}/{name} in cluster {cluster:?}",
+                    source.kind
+                ))
+            })
+    })
+}
+
+/// What a DNS pass last wrote, so that a watcher whose caches have not yet seen its own write does not
+/// send it again. A `--once` pass starts without one.
+#[derive(Debug, Default)]
+pub struct DnsMemo {
+    statuses: BTreeMap<(String, String, String), RecordStatus>,
+    endpoints: BTreeMap<(String, String), Vec<Endpoint>>,
+}
+
+impl DnsMemo {
+    /// Forgets what was written, so the next pass compares with the caches alone (a resync).
+    pub fn clear(&mut self) {
+        self.statuses.clear();
+        self.endpoints.clear();
+    }
+}
+
+/// Brings every DNS record of `host_dns` up to date: its status from the members, then its DNSEndpoint
+/// from the status. Writes only what changed.
+pub async fn reconcile_dns(
+    host: &kube::Client,
+    kubefed_namespace: &str,
+    host_dns: &HostDns,
     members: &[DnsMember],
+    lookup: &MemberLookup<'_>,
+    memo: &mut DnsMemo,
     dry_run: bool,
 ) -> DnsOutcome {
     let mut outcome = DnsOutcome::default();
-    for kind in [RecordKind::Service, RecordKind::Ingress] {
-        let records = match resources::list(host, &kind.resource(), namespace).await {
-            Ok(r) => r,
-            Err(e) => {
-                outcome.errors.push(crate::error::chain_text(&e));
-                continue;
-            }
+    for (kind, record) in &host_dns.records {
+        let input = RecordInput {
+            kind: *kind,
+            record,
+            host_dns,
+            kubefed_namespace,
         };
-        if records.is_empty() {
-            continue;
-        }
-        let domains = if kind == RecordKind::Service {
-            match resources::list(host, &domain_resource(), Some(kubefed_namespace)).await {
-                Ok(d) => d,
-                Err(e) => {
-                    outcome.errors.push(crate::error::chain_text(&e));
-                    continue;
-                }
-            }
-        } else {
-            Vec::new()
-        };
-        for record in &records {
-            if let Err(e) = reconcile_record(
-                host,
-                kind,
-                record,
-                &domains,
-                kubefed_namespace,
-                members,
-                dry_run,
-                &mut outcome.writes,
-            )
-            .await
-            {
-                outcome.errors.push(crate::error::chain_text(&e));
-            }
+        if let Err(e) = reconcile_record(
+            host,
+            &input,
+            members,
+            lookup,
+            memo,
+            dry_run,
+            &mut outcome.writes,
+        )
+        .await
+        {
+            outcome.errors.push(crate::error::chain_text(&e));
         }
     }
     outcome
 }
 
-#[allow(clippy::too_many_arguments)]
+struct RecordInput<'a> {
+    kind: RecordKind,
+    record: &'a Value,
+    host_dns: &'a HostDns,
+    kubefed_namespace: &'a str,
+}
+
 async fn reconcile_record(
     host: &kube::Client,
-    kind: RecordKind,
-    record: &Value,
-    domains: &[Value],
-    kubefed_namespace: &str,
+    input: &RecordInput<'_>,
     members: &[DnsMember],
+    lookup: &MemberLookup<'_>,
+    memo: &mut DnsMemo,
     dry_run: bool,
     writes: &mut usize,
 ) -> anyhow::Result<()> {
+    let (kind, record) = (input.kind, input.record);
     let name = record["metadata"]["name"].as_str().unwrap_or_default();
     let ns = record["metadata"]["namespace"].as_str().unwrap_or_default();
     let res = kind.resource();
@@ -519,15 +603,18 @@ async fn reconcile_record(
     let domain = match kind {
         RecordKind::Service => {
             let domain_ref = spec["domainRef"].as_str().unwrap_or_default();
-            let found = domains
+            let found = input
+                .host_dns
+                .domains
                 .iter()
                 .find(|d| d["metadata"]["name"].as_str() == Some(domain_ref));
             match found.and_then(|d| d["domain"].as_str()) {
                 Some(d) => d.to_string(),
                 None => anyhow::bail!(
-                    "{what}: Domain {domain_ref:?} not found in namespace {kubefed_namespace:?}; \
+                    "{what}: Domain {domain_ref:?} not found in namespace {:?}; \
                      create it (apiVersion {DNS_API_VERSION}, kind Domain, name {domain_ref}, \
-                     domain: <your zone>) or fix spec.domainRef"
+                     domain: <your zone>) or fix spec.domainRef",
+                    input.kubefed_namespace
                 ),
             }
         }
@@ -537,19 +624,11 @@ async fn reconcile_record(
     for m in members {
         let mut load_balancer = LoadBalancer::default();
         if m.ready {
-            if let Some(client) = &m.client {
-                let source = kind.source();
-                let obj = resources::get(client, &source, Some(ns), name)
-                    .await
-                    .map_err(|e| {
-                        e.context(format!(
-                            "{what}: cannot read {} {ns}/{name} in cluster {:?}",
-                            source.kind, m.name
-                        ))
-                    })?;
-                if let Some(obj) = obj {
-                    load_balancer = LoadBalancer::of(&obj);
-                }
+            let obj = lookup(m, kind, ns, name)
+                .await
+                .map_err(|e| e.context(what.clone()))?;
+            if let Some(obj) = obj {
+                load_balancer = LoadBalancer::of(&obj);
             }
         }
         seen.push(MemberDns {
@@ -567,11 +646,12 @@ async fn reconcile_record(
             RecordKind::Ingress => ingress_cluster_dns(&seen),
         },
     };
-    if status != previous {
+    let status_key = (res.kind.clone(), ns.to_string(), name.to_string());
+    if status != previous && memo.statuses.get(&status_key) != Some(&status) {
         *writes += 1;
         if !dry_run {
             let api: Api<DynamicObject> =
-                Api::namespaced_with(host.clone(), ns, &api_resource(&res));
+                Api::namespaced_with(host.clone(), ns, &res.api_resource());
             let patch = json!({"status": {
                 "domain": (!status.domain.is_empty()).then_some(&status.domain),
                 "dns": (!status.dns.is_empty()).then_some(&status.dns),
@@ -585,16 +665,19 @@ async fn reconcile_record(
                 .map_err(|e| {
                     anyhow::Error::new(e).context(format!("cannot update {what} status"))
                 })?;
+            memo.statuses.insert(status_key, status.clone());
         }
     }
     let endpoints = match kind {
         RecordKind::Service => service_endpoints(name, ns, &spec, &status),
         RecordKind::Ingress => ingress_endpoints(&spec, &status),
     };
-    let ep_res = dns_endpoint_resource();
     let ep_name = kind.endpoint_name(name);
-    let live = resources::get(host, &ep_res, Some(ns), &ep_name).await?;
-    if live.as_ref().map(endpoints_of) == Some(endpoints.clone()) {
+    let ep_key = (ns.to_string(), ep_name.clone());
+    let live = input.host_dns.endpoints.get(&ep_key);
+    if live.map(endpoints_of).as_ref() == Some(&endpoints)
+        || memo.endpoints.get(&ep_key) == Some(&endpoints)
+    {
         return Ok(());
     }
     *writes += 1;
@@ -602,7 +685,8 @@ async fn reconcile_record(
         return Ok(());
     }
     let obj = dns_endpoint_object(kind, record, &endpoints);
-    let api: Api<DynamicObject> = Api::namespaced_with(host.clone(), ns, &api_resource(&ep_res));
+    let api: Api<DynamicObject> =
+        Api::namespaced_with(host.clone(), ns, &dns_endpoint_resource().api_resource());
     api.patch(
         &ep_name,
         &PatchParams::apply(FIELD_MANAGER).force(),
@@ -612,6 +696,7 @@ async fn reconcile_record(
     .map_err(|e| {
         anyhow::Error::new(e).context(format!("cannot write DNSEndpoint {ns}/{ep_name} of {what}"))
     })?;
+    memo.endpoints.insert(ep_key, endpoints);
     Ok(())
 }
 

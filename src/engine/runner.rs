@@ -238,9 +238,11 @@ pub async fn reconcile_once(host: &kube::Client, opts: &RunOptions) -> anyhow::R
 pub async fn read_kubefed_config(host: &kube::Client, ns: &str) -> anyhow::Result<KubeFedConfig> {
     let api: Api<DynamicObject> =
         Api::namespaced_with(host.clone(), ns, &KubeFedConfig::api_resource());
-    let obj = api.get_opt(KUBEFED_CONFIG_NAME).await.with_context(|| {
-        format!("cannot read KubeFedConfig {ns}/{KUBEFED_CONFIG_NAME} from the host")
-    })?;
+    let obj = crate::controlplane::resources::get_opt(&api, KUBEFED_CONFIG_NAME)
+        .await
+        .with_context(|| {
+            format!("cannot read KubeFedConfig {ns}/{KUBEFED_CONFIG_NAME} from the host")
+        })?;
     kubefed_config_of(
         ns,
         obj.map(|o| serde_json::to_value(o).expect("objects serialise")),
@@ -827,9 +829,18 @@ async fn pass(
     // narrows a pass to federated types, and `diff` previews only propagation.
     if opts.types.is_empty() && !collect_previews {
         let dns_members = dns_members(&members, &env.clusters);
-        let outcome =
-            super::dns::reconcile_dns(host, ns, host_filter.as_deref(), &dns_members, opts.dry_run)
-                .await;
+        let (host_dns, errors) = super::dns::list_host_dns(host, ns, host_filter.as_deref()).await;
+        report.errors.extend(errors);
+        let outcome = super::dns::reconcile_dns(
+            host,
+            ns,
+            &host_dns,
+            &dns_members,
+            &super::dns::get_from_member,
+            &mut super::dns::DnsMemo::default(),
+            opts.dry_run,
+        )
+        .await;
         report.errors.extend(outcome.errors);
         report.dns_writes = outcome.writes;
     }
@@ -845,7 +856,7 @@ async fn pass(
 
 /// The members as DNS records see them: readiness and client from this pass, zones and region from
 /// their KubeFedCluster status.
-fn dns_members(members: &[Member], views: &[ClusterView]) -> Vec<super::dns::DnsMember> {
+pub(crate) fn dns_members(members: &[Member], views: &[ClusterView]) -> Vec<super::dns::DnsMember> {
     views
         .iter()
         .map(|v| {

@@ -148,8 +148,7 @@ pub async fn load(ctx: &Context, args: &ObjectArgs) -> anyhow::Result<FederatedO
     } else {
         (Api::all_with(client, &resource), name.to_string())
     };
-    let object = api
-        .get_opt(name)
+    let object = crate::controlplane::resources::get_opt(&api, name)
         .await
         .with_context(|| format!("cannot read {} {qualified_name:?}", target.kind))?
         .ok_or_else(|| {
