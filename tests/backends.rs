@@ -1163,20 +1163,6 @@ async fn cm_value(bed: &Bed, ns: &str, name: &str) -> Option<String> {
         .and_then(|o| o["data"]["value"].as_str().map(str::to_string))
 }
 
-/// The clusters' write counts once they have not changed for two seconds (at most 60 s).
-async fn quiet_writes(bed: &Bed) -> BTreeMap<String, u64> {
-    let mut last = bed.writes().await;
-    for _ in 0..30 {
-        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
-        let now = bed.writes().await;
-        if now == last {
-            return now;
-        }
-        last = now;
-    }
-    last
-}
-
 /// `reconcile --watch` propagates a template change and reverts a hand edit in a member, then stops on
 /// SIGTERM with exit 0.
 async fn watch_reacts_to_changes(backend: Backend) {
@@ -1199,7 +1185,7 @@ async fn watch_reacts_to_changes(backend: Backend) {
     })
     .await;
     // Let the first passes' writes land (a loaded machine takes longer) before measuring one change.
-    let (writes_before, lists_before) = (quiet_writes(&bed).await, bed.lists().await);
+    let (writes_before, lists_before) = bed.quiet_counts().await;
 
     bed.merge(
         "host",
@@ -1217,7 +1203,7 @@ async fn watch_reacts_to_changes(backend: Backend) {
     // the watcher works from its informer caches, not by re-listing. The window spans a health probe
     // (every clusterHealthCheck.period, 10 s by default), which reads the members from the cache too.
     tokio::time::sleep(std::time::Duration::from_secs(11)).await;
-    let (writes_after, lists_after) = (quiet_writes(&bed).await, bed.lists().await);
+    let (writes_after, lists_after) = bed.quiet_counts().await;
     assert_eq!(
         writes_after["member1"] - writes_before["member1"],
         1,

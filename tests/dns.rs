@@ -407,7 +407,15 @@ async fn dns_records_follow_the_members(backend: Backend) {
         .unwrap();
 
     // Under --watch, from its caches: a member's new load balancer, a changed Domain, a changed record.
+    let lists_at_start = bed.lists().await;
     let watch = bed.spawn(&["reconcile", "--watch"]);
+    // Once the watcher has listed what it watches, DNS costs no LIST: it works from its caches.
+    eventually(60, "the watcher to list its caches", || async {
+        let lists = bed.lists().await;
+        (lists["member2"] > lists_at_start["member2"]).then_some(())
+    })
+    .await;
+    let (_, lists_before) = bed.quiet_counts().await;
     set_load_balancers(&bed, "member2", "198.51.100.3", "203.0.113.3").await;
     watch_brings(
         &bed,
@@ -461,6 +469,11 @@ async fn dns_records_follow_the_members(backend: Backend) {
         "the IngressDNSRecord's new hosts and TTL",
     )
     .await;
+    assert_eq!(
+        bed.lists().await,
+        lists_before,
+        "LISTs while --watch followed DNS changes on {label}"
+    );
     terminate(&watch);
     let out = finish(watch).await;
     assert_eq!(

@@ -234,6 +234,21 @@ impl Bed {
         out
     }
 
+    /// Write and LIST counts once they have stopped moving for 2 s (at most a minute): a loaded machine
+    /// may still be finishing earlier work when a test starts measuring.
+    pub async fn quiet_counts(&self) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
+        let mut last = (self.writes().await, self.lists().await);
+        for _ in 0..30 {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            let now = (self.writes().await, self.lists().await);
+            if now == last {
+                return now;
+            }
+            last = now;
+        }
+        last
+    }
+
     /// Applies a manifest (server-side, field manager `test`) to one cluster.
     pub async fn apply(&self, cluster: &str, ar: &ApiResource, obj: Value) -> Value {
         let client = self.client(cluster).await;
