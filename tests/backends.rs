@@ -1811,6 +1811,25 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
         before["member1"],
         "nothing attempted in member1 on {label}"
     );
+    // --watch finds it as well before writing, and watches nothing it may not list.
+    let watch = bed.spawn(&["reconcile", "--watch"]);
+    let (writes, _) = bed.quiet_counts().await;
+    terminate(&watch);
+    let out = finish(watch).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("may not get, list, create, patch, delete configmaps there"),
+        "--watch on {label}: {}",
+        stderr(&out)
+    );
+    assert_eq!(
+        writes["member1"],
+        before["member1"],
+        "--watch attempted nothing in member1 on {label}: {:?}",
+        bed.tb
+            .recent_writes("member1", (writes["member1"] - before["member1"]) as usize)
+            .await
+    );
     let o = bed.run(&["clusters"]).await;
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(

@@ -740,7 +740,7 @@ impl Controller {
                 t.info = info;
             }
         }
-        self.rebuild_env(log).await;
+        self.rebuild_env(log, true).await;
         self.ensure_dns_caches().await;
         self.ensure_member_caches();
         self.queue_everything();
@@ -884,7 +884,9 @@ impl Controller {
     }
 
     /// What every reconcile shares: the clusters as they are now, FederatedNamespace placements, versions.
-    async fn rebuild_env(&mut self, log: &(dyn Fn(&str) + Send + Sync)) {
+    /// With `review`, asks each ready member what its stored credentials may do (as a `--once` pass
+    /// does before writing), and logs what is missing.
+    async fn rebuild_env(&mut self, log: &(dyn Fn(&str) + Send + Sync), review: bool) {
         let ns = self.ns().to_string();
         let config = match self.cached_config() {
             Ok(c) => c,
@@ -947,6 +949,22 @@ impl Controller {
         env.adoption = AdoptionLookup::Get;
         env.written = Some(self.written.clone());
         env.deletions = self.deletions.clone();
+        if review {
+            let types: Vec<TypeInfo> = self.types.values().map(|t| t.info.clone()).collect();
+            let denied = runner::preflight(&env, &types).await;
+            let mut messages: Vec<&String> = denied
+                .iter()
+                .filter(|(k, m)| self.env.denied.get(*k) != Some(*m))
+                .map(|(_, m)| m)
+                .collect();
+            messages.sort();
+            for m in messages {
+                log(m);
+            }
+            env.denied = denied;
+        } else {
+            env.denied = self.env.denied.clone();
+        }
         self.env = Arc::new(env);
     }
 
@@ -959,13 +977,18 @@ impl Controller {
             .filter(|c| c.ready && c.client.is_some())
             .map(|c| c.name.clone())
             .collect();
-        self.members
-            .retain(|(c, t), _| ready.contains(c) && self.types.contains_key(t));
+        self.members.retain(|(c, t), _| {
+            ready.contains(c)
+                && self.types.contains_key(t)
+                && !self.env.denied.contains_key(&(c.clone(), t.clone()))
+        });
         for cluster in self.env.clusters.iter().filter(|c| ready.contains(&c.name)) {
             let client = cluster.client.clone().expect("ready clusters have clients");
             for t in self.types.values() {
                 let key = (cluster.name.clone(), t.info.name.clone());
-                if self.members.contains_key(&key) {
+                // A type the member's credentials may not handle gets no cache (its watch would be
+                // refused over and over); its objects are reported with the missing permission.
+                if self.members.contains_key(&key) || self.env.denied.contains_key(&key) {
                     continue;
                 }
                 let ty = &t.info;
@@ -1089,7 +1112,7 @@ impl Controller {
                     .is_some_and(|t| t.info.target.is_namespace());
                 if is_namespaces {
                     // A FederatedNamespace gates everything in its namespace.
-                    self.rebuild_env(log).await;
+                    self.rebuild_env(log, false).await;
                     let gated: Vec<String> = self
                         .types
                         .values()
@@ -1212,7 +1235,9 @@ impl Controller {
             .clusters
             .iter()
             .map(|c| {
+                let denied = env.denied.get(&(c.name.clone(), ty.name.clone()));
                 let l = match (c.ready, self.member_listing(&c.name, &ty)) {
+                    (true, _) if denied.is_some() => Err(denied.cloned().unwrap_or_default()),
                     (true, Some(l)) if is_listed(&l.store) => Ok(Listing::Cached(l)),
                     (true, _) => Err(format!(
                         "the cache of {} in cluster {:?} is not listed yet",
@@ -1303,6 +1328,8 @@ impl Controller {
                     done.extend(records);
                 }
                 _ = resync.tick() => {
+                    // Permissions granted or taken away since are found here at the latest.
+                    self.rebuild_env(log, true).await;
                     self.ensure_dns_caches().await;
                     self.ensure_member_caches();
                     self.queue_everything();

@@ -897,7 +897,7 @@ pub(crate) fn view_of(member: &Member, ready: bool) -> ClusterView {
 /// Before any write, what the stored credentials of each ready member may do (one SelfSubjectRulesReview
 /// per member): the `(cluster, type)` pairs they may not handle, with the message saying what is
 /// missing. A member whose review fails or is inconclusive is not held back: its requests will say.
-async fn preflight(env: &Env, types: &[TypeInfo]) -> HashMap<(String, String), String> {
+pub(crate) async fn preflight(env: &Env, types: &[TypeInfo]) -> HashMap<(String, String), String> {
     use super::permissions::{self, Target};
     let reviews =
         futures::future::join_all(env.clusters.iter().filter(|c| c.ready).filter_map(|c| {
