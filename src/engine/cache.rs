@@ -3,11 +3,10 @@
 //! after a write does not take the object's old state for drift and write it again.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use kube::api::DynamicObject;
 use kube::core::ApiResource;
-use kube::runtime::reflector::{ObjectRef, Store};
 use serde_json::Value;
 
 use super::reconcile::ObjectKey;
@@ -78,10 +77,115 @@ impl FromIterator<(ObjectKey, Value)> for Listing {
     }
 }
 
-/// A reflector store of one type in one cluster.
+/// The objects a watch-fed cache holds, by key (namespace `""` for cluster-scoped ones), each kept as
+/// the JSON text of what the cache keeps of it: a fraction of the memory of parsed objects (a metadata
+/// record is a few hundred bytes), parsed again only when one is read. Filled from a watch: a complete
+/// (re)listing replaces everything at once, then each event changes one object.
+#[derive(Clone, Default)]
+pub struct ObjectStore {
+    inner: Arc<RwLock<StoreState>>,
+}
+
+#[derive(Default)]
+struct StoreState {
+    objects: HashMap<ObjectKey, Box<str>>,
+    listed: bool,
+}
+
+impl ObjectStore {
+    /// The key of an object: its namespace (`""` when it has none) and name.
+    pub fn key_of(o: &DynamicObject) -> ObjectKey {
+        (
+            o.metadata.namespace.clone().unwrap_or_default(),
+            o.metadata.name.clone().unwrap_or_default(),
+        )
+    }
+
+    fn encode(o: &DynamicObject) -> Box<str> {
+        serde_json::to_string(o)
+            .expect("objects serialise")
+            .into_boxed_str()
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, StoreState> {
+        self.inner.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, StoreState> {
+        self.inner.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The object at `key`, with its `apiVersion` and `kind`.
+    pub fn get(&self, key: &ObjectKey, resource: &ApiResource) -> Option<Value> {
+        let text = self.read().objects.get(key).cloned()?;
+        let mut v: Value = serde_json::from_str(&text).expect("the store holds JSON");
+        fill_type_meta(&mut v, resource);
+        Some(v)
+    }
+
+    pub fn keys(&self) -> Vec<ObjectKey> {
+        self.read().objects.keys().cloned().collect()
+    }
+
+    /// Every object, with its `apiVersion` and `kind`.
+    pub fn values(&self, resource: &ApiResource) -> Vec<Value> {
+        let texts: Vec<Box<str>> = self.read().objects.values().cloned().collect();
+        texts
+            .iter()
+            .map(|t| {
+                let mut v: Value = serde_json::from_str(t).expect("the store holds JSON");
+                fill_type_meta(&mut v, resource);
+                v
+            })
+            .collect()
+    }
+
+    pub fn len(&self) -> usize {
+        self.read().objects.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether a complete listing has been stored once.
+    pub fn is_listed(&self) -> bool {
+        self.read().listed
+    }
+
+    /// Stores or replaces one object.
+    pub fn apply(&self, o: &DynamicObject) {
+        let text = Self::encode(o);
+        self.write().objects.insert(Self::key_of(o), text);
+    }
+
+    pub fn delete(&self, o: &DynamicObject) {
+        self.write().objects.remove(&Self::key_of(o));
+    }
+
+    /// Replaces everything with a complete listing.
+    pub fn replace(&self, listing: Listed) {
+        let mut state = self.write();
+        state.objects = listing.0;
+        state.listed = true;
+    }
+}
+
+/// A (re)listing being received, stored as a whole once complete.
+#[derive(Default)]
+pub struct Listed(HashMap<ObjectKey, Box<str>>);
+
+impl Listed {
+    pub fn add(&mut self, o: &DynamicObject) {
+        self.0
+            .insert(ObjectStore::key_of(o), ObjectStore::encode(o));
+    }
+}
+
+/// A watch-fed store of one type in one cluster.
 #[derive(Clone)]
 pub struct CachedListing {
-    pub store: Store<DynamicObject>,
+    pub store: ObjectStore,
     /// The resource the store was made with (its objects' refs carry it).
     pub resource: ApiResource,
     /// Whether keys name a namespace (namespaced types other than Namespace itself).
@@ -94,40 +198,19 @@ pub struct CachedListing {
 }
 
 impl CachedListing {
-    fn object_ref(&self, key: &ObjectKey) -> ObjectRef<DynamicObject> {
-        let r = ObjectRef::new_with(&key.1, self.resource.clone());
-        if self.namespaced {
-            r.within(&key.0)
-        } else {
-            r
-        }
-    }
-
     pub fn get(&self, key: &ObjectKey) -> Option<Value> {
         self.get_entry(key).map(|(v, _)| v)
     }
 
     /// The object, and whether it is whole (this process's own write is; a metadata-only store's is not).
     pub fn get_entry(&self, key: &ObjectKey) -> Option<(Value, bool)> {
-        let cached = self
-            .store
-            .get(&self.object_ref(key))
-            .map(|o| to_value(&o, &self.resource));
+        let cached = self.store.get(key, &self.resource);
         let (value, written) = self.written.resolve_entry(&self.source, key, cached);
         value.map(|v| (v, written || !self.metadata_only))
     }
 
     pub fn keys(&self) -> Vec<ObjectKey> {
-        self.store.state().iter().map(|o| self.key_of(o)).collect()
-    }
-
-    pub fn key_of(&self, o: &DynamicObject) -> ObjectKey {
-        let name = o.metadata.name.clone().unwrap_or_default();
-        if self.namespaced {
-            (o.metadata.namespace.clone().unwrap_or_default(), name)
-        } else {
-            (String::new(), name)
-        }
+        self.store.keys()
     }
 }
 

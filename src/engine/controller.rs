@@ -20,14 +20,13 @@ use futures::stream::FuturesUnordered;
 use futures::{Future, StreamExt};
 use kube::api::{Api, DynamicObject};
 use kube::core::ApiResource;
-use kube::runtime::reflector::{ObjectRef, Store};
 use kube::runtime::watcher::{self, Event};
 use kube::runtime::WatchStreamExt;
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use super::cache::{self, CachedListing, Listing, Written};
+use super::cache::{self, CachedListing, Listing, ObjectStore, Written};
 use super::clusters;
 use super::deletions::DeletionGate;
 use super::desired::{FIELD_MANAGER, MANAGED_LABEL};
@@ -78,11 +77,18 @@ pub(crate) enum Watched {
 
 /// A running reflector, stopped when dropped.
 struct Cache {
-    store: Store<DynamicObject>,
+    store: ObjectStore,
     resource: ApiResource,
     started: Instant,
     task: JoinHandle<()>,
     metadata_only: bool,
+}
+
+impl Cache {
+    /// Every object it holds, with `apiVersion` and `kind`.
+    fn values(&self) -> Vec<Value> {
+        self.store.values(&self.resource)
+    }
 }
 
 impl Drop for Cache {
@@ -184,16 +190,16 @@ fn start_cache(
     keep: Keep,
     tx: mpsc::UnboundedSender<Change>,
 ) -> Cache {
-    let writer = kube::runtime::reflector::store::Writer::new(resource.clone());
-    let store = writer.as_reader();
+    let store = ObjectStore::default();
+    let writer = store.clone();
     let task = tokio::spawn(async move {
+        let mut relisting = cache::Listed::default();
         let mut seen: HashMap<ObjectKey, u64> = HashMap::new();
         let mut load_balancers: HashMap<ObjectKey, u64> = HashMap::new();
         let feeds_dns = matches!(feed, Feed::Member { dns: true, .. });
         let stream = watcher::watcher(api, config)
             .default_backoff()
-            .modify(move |o| prune(o, keep))
-            .reflect(writer);
+            .modify(move |o| prune(o, keep));
         futures::pin_mut!(stream);
         let key_of = |o: &DynamicObject, namespaced: bool| -> ObjectKey {
             let name = o.metadata.name.clone().unwrap_or_default();
@@ -204,6 +210,15 @@ fn start_cache(
             }
         };
         while let Some(event) = stream.next().await {
+            // The store is current before the change is told, so whoever handles it reads the new state.
+            match &event {
+                Ok(Event::Init) => relisting = cache::Listed::default(),
+                Ok(Event::InitApply(o)) => relisting.add(o),
+                Ok(Event::InitDone) => writer.replace(std::mem::take(&mut relisting)),
+                Ok(Event::Apply(o)) => writer.apply(o),
+                Ok(Event::Delete(o)) => writer.delete(o),
+                Err(_) => {}
+            }
             let namespaced = match &feed {
                 Feed::Member { namespaced, .. } => *namespaced,
                 _ => true,
@@ -430,13 +445,7 @@ struct DnsCaches {
 
 impl DnsCaches {
     fn host_dns(&self) -> dns::HostDns {
-        let values = |c: &Cache| -> Vec<Value> {
-            c.store
-                .state()
-                .iter()
-                .map(|o| cache::to_value(o, &c.resource))
-                .collect()
-        };
+        let values = Cache::values;
         let mut records = Vec::new();
         for (kind, c) in &self.records {
             let mut objects = values(c);
@@ -620,25 +629,19 @@ impl Controller {
 
     /// The KubeFedConfig as the cache holds it.
     fn cached_config(&self) -> anyhow::Result<crate::kubefed::types::KubeFedConfig> {
-        let obj = self
-            .config
-            .store
-            .state()
-            .into_iter()
-            .find(|o| o.metadata.name.as_deref() == Some(crate::kubefed::KUBEFED_CONFIG_NAME))
-            .map(|o| cache::to_value(&o, &self.config.resource));
+        let obj = self.config.store.get(
+            &(
+                self.ns().to_string(),
+                crate::kubefed::KUBEFED_CONFIG_NAME.to_string(),
+            ),
+            &self.config.resource,
+        );
         runner::kubefed_config_of(self.ns(), obj)
     }
 
     /// The members as the KubeFedCluster cache holds them (sorted by name), with their clients.
     async fn cached_members(&self) -> Vec<clusters::Member> {
-        let mut objects: Vec<Value> = self
-            .kubefed_clusters
-            .store
-            .state()
-            .iter()
-            .map(|o| cache::to_value(o, &self.kubefed_clusters.resource))
-            .collect();
+        let mut objects: Vec<Value> = self.kubefed_clusters.values();
         objects.sort_by(|a, b| {
             a["metadata"]["name"]
                 .as_str()
@@ -687,10 +690,8 @@ impl Controller {
     async fn control_plane_changed(&mut self, log: &(dyn Fn(&str) + Send + Sync)) {
         let ftcs: Vec<FederatedTypeConfig> = self
             .ftcs
-            .store
-            .state()
-            .iter()
-            .filter_map(|o| serde_json::to_value(&**o).ok())
+            .values()
+            .into_iter()
             .filter_map(|v| serde_json::from_value::<FederatedTypeConfig>(v).ok())
             .map(|mut f| {
                 f.fill_defaults();
@@ -832,7 +833,7 @@ impl Controller {
         if host_dns.records.is_empty() {
             return;
         }
-        let sources: HashMap<(String, RecordKind), (Store<DynamicObject>, ApiResource)> = self
+        let sources: HashMap<(String, RecordKind), (ObjectStore, ApiResource)> = self
             .members
             .iter()
             .filter_map(|((cluster, type_name), c)| {
@@ -848,9 +849,7 @@ impl Controller {
         let lookup = move |m: &dns::DnsMember, kind: RecordKind, ns: &str, name: &str| {
             match sources.get(&(m.name.clone(), kind)) {
                 Some((store, resource)) => {
-                    let found = store
-                        .get(&ObjectRef::new_with(name, resource.clone()).within(ns))
-                        .map(|o| cache::to_value(&o, resource));
+                    let found = store.get(&(ns.to_string(), name.to_string()), resource);
                     Box::pin(async move { Ok(found) }) as futures::future::BoxFuture<'_, _>
                 }
                 // No cache of that type there (not federated, or still listing): ask the member.
@@ -914,13 +913,7 @@ impl Controller {
             .values()
             .find(|t| t.info.target.is_namespace())
             .map(|t| {
-                let objects: Vec<Value> = t
-                    .federated
-                    .store
-                    .state()
-                    .iter()
-                    .map(|o| cache::to_value(o, &t.federated.resource))
-                    .collect();
+                let objects: Vec<Value> = t.federated.values();
                 runner::namespace_placements(&objects, &infos)
             })
             .unwrap_or_default();
@@ -1078,9 +1071,7 @@ impl Controller {
         // Managed member objects without a federated object are orphans to release.
         for ((_, tn), c) in &self.members {
             if tn == type_name {
-                for o in c.store.state() {
-                    let name = o.metadata.name.clone().unwrap_or_default();
-                    let ns = o.metadata.namespace.clone().unwrap_or_default();
+                for (ns, name) in c.store.keys() {
                     let target = if t.info.gated() {
                         (ns, name)
                     } else {
@@ -1250,12 +1241,10 @@ impl Controller {
             .collect();
         let rsp = (self.scheduler && scheduling::is_schedulable(&ty))
             .then(|| {
-                let r = ObjectRef::new_with(&key.2, self.rsps.resource.clone()).within(&key.1);
                 let rsp = self
                     .rsps
                     .store
-                    .get(&r)
-                    .map(|o| cache::to_value(&o, &self.rsps.resource))?;
+                    .get(&(key.1.clone(), key.2.clone()), &self.rsps.resource)?;
                 let rsps = BTreeMap::from([((key.1.clone(), key.2.clone()), rsp)]);
                 scheduling::rsp_for(
                     &rsps,
@@ -1387,17 +1376,20 @@ impl Controller {
 }
 
 /// Whether a cache has listed its objects once.
-fn is_listed(store: &Store<DynamicObject>) -> bool {
-    use futures::FutureExt;
-    store.wait_until_ready().now_or_never().is_some()
+fn is_listed(store: &ObjectStore) -> bool {
+    store.is_listed()
 }
 
 /// Waits until a cache has listed its objects once.
-async fn wait_listed(store: &Store<DynamicObject>, what: &str) -> anyhow::Result<()> {
-    tokio::time::timeout(Duration::from_secs(60), store.wait_until_ready())
-        .await
-        .map_err(|_| anyhow::anyhow!("cannot list {what} in the host within 60 s"))?
-        .map_err(|_| anyhow::anyhow!("the watch of {what} stopped"))
+async fn wait_listed(store: &ObjectStore, what: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !store.is_listed() {
+        if Instant::now() > deadline {
+            anyhow::bail!("cannot list {what} in the host within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
