@@ -542,3 +542,94 @@ async fn dns_records_follow_the_members(backend: Backend) {
     );
 }
 on_every_backend!(dns_records_follow_the_members);
+
+/// The sandbox plays the cloud controller: a `type: LoadBalancer` Service gets an address of 192.0.2.0/24
+/// that no other Service of the process has, so DNS works end to end in the demo without setting any
+/// status by hand; a Service of another type gets none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sandbox_members_hand_out_load_balancer_addresses() {
+    let bed = Bed::start(&Backend::Sandbox, &["host", "member1", "member2"]).await;
+    bed.expect(bed.run(&["init", "--enable-dns"]).await, 0, "init");
+    for m in ["member1", "member2"] {
+        bed.expect(
+            bed.run(&["join", m, "--cluster-context", m]).await,
+            0,
+            "join",
+        );
+    }
+    bed.apply(
+        "host",
+        &core("Namespace", "namespaces"),
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
+    )
+    .await;
+    let both = json!({"clusters": [{"name": "member1"}, {"name": "member2"}]});
+    bed.apply(
+        "host",
+        &federated("Namespace"),
+        json!({"apiVersion": "types.kubefed.io/v1beta1",
+        "kind": "FederatedNamespace", "metadata": {"name": "shop", "namespace": "shop"},
+        "spec": {"placement": both}}),
+    )
+    .await;
+    for (name, ty) in [("web", "LoadBalancer"), ("internal", "ClusterIP")] {
+        bed.apply(
+            "host",
+            &federated("Service"),
+            json!({"apiVersion": "types.kubefed.io/v1beta1",
+            "kind": "FederatedService", "metadata": {"name": name, "namespace": "shop"},
+            "spec": {"template": {"spec": {"type": ty, "ports": [{"port": 80, "protocol": "TCP"}]}},
+                     "placement": both}}),
+        )
+        .await;
+    }
+    bed.apply(
+        "host",
+        &dns("Domain", "domains"),
+        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
+        "kind": "Domain", "metadata": {"name": "fed", "namespace": NS}, "domain": "example.com"}),
+    )
+    .await;
+    bed.apply(
+        "host",
+        &service_records(),
+        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
+        "kind": "ServiceDNSRecord", "metadata": {"name": "web", "namespace": "shop"},
+        "spec": {"domainRef": "fed"}}),
+    )
+    .await;
+    bed.expect(bed.run(&["reconcile", "--once"]).await, 0, "a pass");
+
+    let svc = core("Service", "services");
+    let mut addresses = Vec::new();
+    for m in ["member1", "member2"] {
+        let web = bed.get(m, &svc, Some("shop"), "web").await.unwrap();
+        let ip = web
+            .pointer("/status/loadBalancer/ingress/0/ip")
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no load balancer in {m}: {web}"))
+            .to_string();
+        assert!(ip.starts_with("192.0.2."), "{ip}");
+        addresses.push(ip);
+        let internal = bed.get(m, &svc, Some("shop"), "internal").await.unwrap();
+        assert!(
+            internal.pointer("/status/loadBalancer/ingress").is_none(),
+            "{internal}"
+        );
+    }
+    assert_ne!(
+        addresses[0], addresses[1],
+        "members hand out distinct addresses"
+    );
+    addresses.sort();
+    let records = endpoint_records(&bed, "service-web")
+        .await
+        .expect("DNSEndpoint service-web");
+    let global = records
+        .iter()
+        .find(|r| r.0 == "web.shop.fed.svc.example.com")
+        .unwrap_or_else(|| panic!("{records:?}"));
+    assert_eq!(global.1, "A");
+    assert_eq!(global.2, 180, "KubeFed's default TTL");
+    assert_eq!(global.3, addresses);
+}
