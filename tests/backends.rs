@@ -573,18 +573,6 @@ async fn federated_configmaps(bed: &Bed, ns: &str, n: usize, value: &str) {
     .await;
 }
 
-async fn federated_namespace(bed: &Bed, ns: &str) {
-    bed.apply(
-        "host",
-        &core("Namespace", "namespaces"),
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
-    )
-    .await;
-    bed.apply("host", &federated("Namespace"),
-        json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedNamespace",
-            "metadata": {"name": ns, "namespace": ns}, "spec": {"placement": {"clusterSelector": {}}}})).await;
-}
-
 async fn configmap_names(bed: &Bed, cluster: &str, ns: &str) -> Vec<String> {
     let client = bed.client(cluster).await;
     let list = api(&client, &core("ConfigMap", "configmaps"), Some(ns))

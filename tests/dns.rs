@@ -143,6 +143,26 @@ async fn watch_brings(bed: &Bed, name: &str, want: Vec<Rec>, what: &str) {
     .await;
 }
 
+/// The Domain `fed` (zone `example.com`) and a ServiceDNSRecord `name` in `shop` pointing at `domain_ref`.
+async fn domain_and_record(bed: &Bed, name: &str, domain_ref: &str, spec: Value) {
+    bed.apply(
+        "host",
+        &dns("Domain", "domains"),
+        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
+        "kind": "Domain", "metadata": {"name": "fed", "namespace": NS}, "domain": "example.com"}),
+    )
+    .await;
+    let mut spec = spec;
+    spec["domainRef"] = json!(domain_ref);
+    bed.apply(
+        "host",
+        &service_records(),
+        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
+        "kind": "ServiceDNSRecord", "metadata": {"name": name, "namespace": "shop"}, "spec": spec}),
+    )
+    .await;
+}
+
 async fn dns_records_follow_the_members(backend: Backend) {
     let mut bed = Bed::start(&backend, &["host", "member1", "member2"]).await;
     let label = bed.label();
@@ -185,13 +205,7 @@ async fn dns_records_follow_the_members(backend: Backend) {
         "a second init --enable-dns wrote on {label}"
     );
 
-    for m in ["member1", "member2"] {
-        bed.expect(
-            bed.run(&["join", m, "--cluster-context", m]).await,
-            0,
-            "join",
-        );
-    }
+    bed.join(&["member1", "member2"]).await;
     // A KubeFedCluster's status needs its conditions first: probing the members writes them. Zones and
     // region are what KubeFed's cluster controller read from the members' nodes.
     bed.expect(bed.run(&["clusters"]).await, 0, "clusters");
@@ -220,21 +234,8 @@ async fn dns_records_follow_the_members(backend: Backend) {
     )
     .await;
 
-    bed.apply(
-        "host",
-        &core("Namespace", "namespaces"),
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
-    )
-    .await;
+    federated_namespace(&bed, "shop").await;
     let both = json!({"clusters": [{"name": "member1"}, {"name": "member2"}]});
-    bed.apply(
-        "host",
-        &federated("Namespace"),
-        json!({"apiVersion": "types.kubefed.io/v1beta1",
-        "kind": "FederatedNamespace", "metadata": {"name": "shop", "namespace": "shop"},
-        "spec": {"placement": both}}),
-    )
-    .await;
     bed.apply(
         "host",
         &federated("Service"),
@@ -260,21 +261,7 @@ async fn dns_records_follow_the_members(backend: Backend) {
             "placement": both}}),
     )
     .await;
-    bed.apply(
-        "host",
-        &dns("Domain", "domains"),
-        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
-        "kind": "Domain", "metadata": {"name": "fed", "namespace": NS}, "domain": "example.com"}),
-    )
-    .await;
-    bed.apply(
-        "host",
-        &service_records(),
-        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
-        "kind": "ServiceDNSRecord", "metadata": {"name": "web", "namespace": "shop"},
-        "spec": {"domainRef": "fed", "recordTTL": 60}}),
-    )
-    .await;
+    domain_and_record(&bed, "web", "fed", json!({"recordTTL": 60})).await;
     bed.apply(
         "host",
         &ingress_records(),
@@ -380,14 +367,7 @@ async fn dns_records_follow_the_members(backend: Backend) {
 
     // A record whose Domain does not exist is reported by name and gets no DNSEndpoint; the others are
     // kept up to date all the same.
-    bed.apply(
-        "host",
-        &service_records(),
-        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
-        "kind": "ServiceDNSRecord", "metadata": {"name": "other", "namespace": "shop"},
-        "spec": {"domainRef": "nope"}}),
-    )
-    .await;
+    domain_and_record(&bed, "other", "nope", json!({})).await;
     let o = bed.run(&["reconcile", "--once"]).await;
     assert_eq!(
         o.status.code(),
@@ -550,28 +530,9 @@ on_every_backend!(dns_records_follow_the_members);
 async fn sandbox_members_hand_out_load_balancer_addresses() {
     let bed = Bed::start(&Backend::Sandbox, &["host", "member1", "member2"]).await;
     bed.expect(bed.run(&["init", "--enable-dns"]).await, 0, "init");
-    for m in ["member1", "member2"] {
-        bed.expect(
-            bed.run(&["join", m, "--cluster-context", m]).await,
-            0,
-            "join",
-        );
-    }
-    bed.apply(
-        "host",
-        &core("Namespace", "namespaces"),
-        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}),
-    )
-    .await;
+    bed.join(&["member1", "member2"]).await;
+    federated_namespace(&bed, "shop").await;
     let both = json!({"clusters": [{"name": "member1"}, {"name": "member2"}]});
-    bed.apply(
-        "host",
-        &federated("Namespace"),
-        json!({"apiVersion": "types.kubefed.io/v1beta1",
-        "kind": "FederatedNamespace", "metadata": {"name": "shop", "namespace": "shop"},
-        "spec": {"placement": both}}),
-    )
-    .await;
     for (name, ty) in [("web", "LoadBalancer"), ("internal", "ClusterIP")] {
         bed.apply(
             "host",
@@ -583,21 +544,7 @@ async fn sandbox_members_hand_out_load_balancer_addresses() {
         )
         .await;
     }
-    bed.apply(
-        "host",
-        &dns("Domain", "domains"),
-        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
-        "kind": "Domain", "metadata": {"name": "fed", "namespace": NS}, "domain": "example.com"}),
-    )
-    .await;
-    bed.apply(
-        "host",
-        &service_records(),
-        json!({"apiVersion": "multiclusterdns.kubefed.io/v1alpha1",
-        "kind": "ServiceDNSRecord", "metadata": {"name": "web", "namespace": "shop"},
-        "spec": {"domainRef": "fed"}}),
-    )
-    .await;
+    domain_and_record(&bed, "web", "fed", json!({})).await;
     bed.expect(bed.run(&["reconcile", "--once"]).await, 0, "a pass");
 
     let svc = core("Service", "services");

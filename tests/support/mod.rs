@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::core::ApiResource;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub use kubefedctl::testbed::{Backend, Testbed};
 
@@ -234,6 +234,17 @@ impl Bed {
         out
     }
 
+    /// Joins each of `members` through its own kubeconfig context.
+    pub async fn join(&self, members: &[&str]) {
+        for m in members {
+            self.expect(
+                self.run(&["join", m, "--cluster-context", m]).await,
+                0,
+                &format!("join {m}"),
+            );
+        }
+    }
+
     /// Write and LIST counts once they have stopped moving for 2 s (at most a minute): a loaded machine
     /// may still be finishing earlier work when a test starts measuring.
     pub async fn quiet_counts(&self) -> (BTreeMap<String, u64>, BTreeMap<String, u64>) {
@@ -295,6 +306,19 @@ impl Bed {
             .unwrap_or_else(|e| panic!("patching {} {name} in {cluster}: {e}", ar.kind));
         serde_json::to_value(o).unwrap()
     }
+}
+
+/// The namespace `ns` in the host, federated to every member.
+pub async fn federated_namespace(bed: &Bed, ns: &str) {
+    bed.apply(
+        "host",
+        &core("Namespace", "namespaces"),
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+    bed.apply("host", &federated("Namespace"),
+        json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedNamespace",
+            "metadata": {"name": ns, "namespace": ns}, "spec": {"placement": {"clusterSelector": {}}}})).await;
 }
 
 pub fn api(client: &kube::Client, ar: &ApiResource, ns: Option<&str>) -> Api<DynamicObject> {
