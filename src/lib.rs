@@ -22,4 +22,5 @@ pub mod selector;
 pub mod testbed;
 pub mod typelookup;
 pub mod validation;
+pub mod wait;
 pub mod yaml;

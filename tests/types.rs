@@ -11,7 +11,8 @@ use kube::api::{Api, DynamicObject, Patch, PatchParams, PostParams};
 use kube::core::ApiResource;
 use serde_json::{json, Value};
 
-use kubefedctl::commands::enable::{crd_resource, wait_established};
+use kubefedctl::commands::enable::crd_resource;
+use kubefedctl::controlplane::install::wait_established;
 use kubefedctl::kubefed::typeconfig::{default_types, TargetType};
 use kubefedctl::kubefed::types::FederatedTypeConfig;
 use kubefedctl::kubefed::{DEFAULT_KUBEFED_NAMESPACE, TYPES_GROUP, TYPES_VERSION};
@@ -216,7 +217,7 @@ fn example_crd(plural: &str, kind: &str, group: &str, namespaced: bool, replicas
 async fn install_crd(host: &Host, crd: Value) {
     let name = crd["metadata"]["name"].as_str().unwrap().to_string();
     host.create(&crd_resource(), None, crd).await;
-    wait_established(&host.client, &name, Duration::from_secs(10))
+    wait_established(&host.client, &[name], Duration::from_secs(10))
         .await
         .unwrap();
 }

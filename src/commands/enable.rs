@@ -451,7 +451,12 @@ pub async fn apply_type(
         )
     ))?;
     if !dry_run {
-        wait_established(client, crd_name, ESTABLISH_TIMEOUT).await?;
+        crate::controlplane::install::wait_established(
+            client,
+            &[crd_name.to_string()],
+            ESTABLISH_TIMEOUT,
+        )
+        .await?;
     }
     let outcome = apply_object(client, &FederatedTypeConfig::api_resource(), ftc, dry_run).await?;
     printer.write_stdout(&format!(
@@ -465,62 +470,6 @@ pub async fn apply_type(
         )
     ))?;
     Ok(())
-}
-
-/// Why a CRD is not serving yet: None once Established, else the reason to report.
-pub fn establishment(crd: &Value) -> Result<bool, String> {
-    let conditions = crd["status"]["conditions"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let find = |t: &str| conditions.iter().find(|c| c["type"] == t);
-    if find("Established").is_some_and(|c| c["status"] == "True") {
-        return Ok(true);
-    }
-    if let Some(c) = find("NamesAccepted").filter(|c| c["status"] == "False") {
-        return Err(format!(
-            "its names are not accepted ({}): {}",
-            c["reason"].as_str().unwrap_or_default(),
-            c["message"].as_str().unwrap_or_default()
-        ));
-    }
-    Ok(false)
-}
-
-/// Polls the CRD until it is Established; names not accepted or the timeout are errors.
-pub async fn wait_established(
-    client: &kube::Client,
-    crd_name: &str,
-    timeout: Duration,
-) -> anyhow::Result<()> {
-    let crds: Api<DynamicObject> = Api::all_with(client.clone(), &crd_resource());
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let crd = crds
-            .get(crd_name)
-            .await
-            .with_context(|| format!("cannot read CustomResourceDefinition {crd_name:?}"))?;
-        match establishment(&serde_json::to_value(crd)?) {
-            Ok(true) => return Ok(()),
-            Err(why) => {
-                return Err(error::failure(format!(
-                    "CustomResourceDefinition {crd_name:?} cannot be served: {why}"
-                ))
-                .into())
-            }
-            Ok(false) if tokio::time::Instant::now() >= deadline => {
-                return Err(error::precondition(
-                    format!(
-                        "CustomResourceDefinition {crd_name:?} is not Established after {}s",
-                        timeout.as_secs()
-                    ),
-                    format!("check its conditions: kubectl get crd {crd_name} -o yaml"),
-                )
-                .into())
-            }
-            Ok(false) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -671,21 +620,6 @@ mod tests {
         assert_eq!(
             crd_version_schema(&json!({"spec": {"versions": [{"name": "v1"}]}}), "v1"),
             None
-        );
-    }
-
-    #[test]
-    fn establishment_reads_conditions() {
-        let established =
-            json!({"status": {"conditions": [{"type": "Established", "status": "True"}]}});
-        assert_eq!(establishment(&established), Ok(true));
-        assert_eq!(establishment(&json!({})), Ok(false));
-        let conflict = json!({"status": {"conditions": [
-            {"type": "NamesAccepted", "status": "False", "reason": "KindConflict", "message": "\"X\" is already in use"},
-            {"type": "Established", "status": "False"}]}});
-        assert_eq!(
-            establishment(&conflict),
-            Err("its names are not accepted (KindConflict): \"X\" is already in use".to_string())
         );
     }
 

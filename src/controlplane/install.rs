@@ -251,37 +251,36 @@ pub async fn wait_established(
     names: &[String],
     timeout: Duration,
 ) -> anyhow::Result<()> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut delay = Duration::from_millis(50);
-    let mut waiting: Vec<String> = names.to_vec();
-    loop {
+    // Each round looks again only at the CRDs still waiting.
+    let waiting = std::sync::Mutex::new(names.to_vec());
+    let established = crate::wait::poll(timeout, Duration::from_millis(500), || async {
+        let names = waiting.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let mut still = Vec::new();
-        for name in &waiting {
-            let crd = resources::get(client, &Resource::crd(), None, name).await?;
+        for name in names {
+            let crd = resources::get(client, &Resource::crd(), None, &name).await?;
             match crd.as_ref().map(crd_state) {
                 Some(CrdState::Established) => {}
-                Some(CrdState::NamesRejected(msg)) => return Err(names_rejected(name, &msg).into()),
-                Some(CrdState::Pending) | None => still.push(name.clone()),
+                Some(CrdState::NamesRejected(msg)) => {
+                    return Err(names_rejected(&name, &msg).into())
+                }
+                Some(CrdState::Pending) | None => still.push(name),
             }
         }
-        if still.is_empty() {
-            return Ok(());
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Err(error::failure(format!(
-                "CustomResourceDefinition {} not Established after {}s",
-                still.join(", "),
-                timeout.as_secs()
-            ))
-            .with_hint(
-                "check the CRD's status conditions (`kubectl get crd NAME -o yaml`); run `kubefedctl init` again once the API server serves it",
-            )
-            .into());
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_millis(500));
-        waiting = still;
-    }
+        *waiting.lock().unwrap_or_else(|p| p.into_inner()) = still.clone();
+        Ok(if still.is_empty() { Ok(()) } else { Err(still) })
+    })
+    .await?;
+    established.map_err(|still| {
+        error::failure(format!(
+            "CustomResourceDefinition {} not Established after {}s",
+            still.join(", "),
+            timeout.as_secs()
+        ))
+        .with_hint(
+            "check the CRD's status conditions (`kubectl get crd NAME -o yaml`), then run the command again once the API server serves it",
+        )
+        .into()
+    })
 }
 
 #[cfg(test)]

@@ -689,34 +689,31 @@ async fn wait_for_token(
     cluster: &str,
     timeout: Duration,
 ) -> anyhow::Result<(String, Option<String>)> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut delay = Duration::from_millis(50);
-    loop {
+    let filled = crate::wait::poll(timeout, Duration::from_secs(1), || async {
         let secret = resources::get(member, &Resource::secret(), Some(ns), name).await?;
-        if let Some(token) = secret
-            .as_ref()
-            .and_then(|s| s["data"]["token"].as_str())
-            .filter(|t| !t.is_empty())
-        {
-            let ca = secret
+        let field = |k: &str| {
+            secret
                 .as_ref()
-                .and_then(|s| s["data"]["ca.crt"].as_str())
-                .map(str::to_string);
-            return Ok((token.to_string(), ca));
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return Err(error::failure(format!(
-                "timed out after {}s waiting for the token of secret {ns}/{name} in cluster {cluster}",
-                timeout.as_secs()
-            ))
-            .with_hint(
-                "the member's token controller (kube-controller-manager) fills ServiceAccount token secrets; check it is running, then join again with --error-on-existing=false",
-            )
-            .into());
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_secs(1));
-    }
+                .and_then(|s| s["data"][k].as_str())
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        Ok(match field("token") {
+            Some(token) => Ok((token, field("ca.crt"))),
+            None => Err(()),
+        })
+    })
+    .await?;
+    filled.map_err(|()| {
+        error::failure(format!(
+            "timed out after {}s waiting for the token of secret {ns}/{name} in cluster {cluster}",
+            timeout.as_secs()
+        ))
+        .with_hint(
+            "the member's token controller (kube-controller-manager) fills ServiceAccount token secrets; check it is running, then join again with --error-on-existing=false",
+        )
+        .into()
+    })
 }
 
 #[cfg(test)]

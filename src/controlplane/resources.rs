@@ -380,21 +380,17 @@ pub async fn wait_gone(
     objects: &[(Resource, Option<&str>, &str)],
     timeout: std::time::Duration,
 ) -> anyhow::Result<Vec<String>> {
-    let deadline = tokio::time::Instant::now() + timeout;
-    let mut delay = std::time::Duration::from_millis(50);
-    loop {
+    let gone = crate::wait::poll(timeout, std::time::Duration::from_millis(500), || async {
         let mut left = Vec::new();
         for (res, ns, name) in objects {
             if get(client, res, *ns, name).await?.is_some() {
                 left.push(ref_in(res, *ns, name));
             }
         }
-        if left.is_empty() || tokio::time::Instant::now() >= deadline {
-            return Ok(left);
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(std::time::Duration::from_millis(500));
-    }
+        Ok(if left.is_empty() { Ok(()) } else { Err(left) })
+    })
+    .await?;
+    Ok(gone.err().unwrap_or_default())
 }
 
 /// POST to a create-only review API and return the answer (its `status`).

@@ -650,10 +650,9 @@ async fn release_federated_objects(
     out: &mut TeardownReport,
     report: &mut dyn FnMut(String),
 ) -> anyhow::Result<()> {
-    let deadline = tokio::time::Instant::now() + opts.release_timeout;
-    let mut delay = Duration::from_millis(50);
-    let mut announced = false;
-    loop {
+    // Said once, the first time a round finds objects left and no engine ran in-process.
+    let report = std::sync::Mutex::new((report, false));
+    let released = crate::wait::poll(opts.release_timeout, Duration::from_millis(500), || async {
         let engine_ran = engine_pass(host, &opts.namespace, opts.delete_adopted).await?;
         let remaining: Vec<(Resource, Value)> = federated_objects(host, ftcs, within)
             .await?
@@ -661,29 +660,30 @@ async fn release_federated_objects(
             .flat_map(|(res, objs)| objs.into_iter().map(move |o| (res.clone(), o)))
             .collect();
         if remaining.is_empty() {
-            return Ok(());
+            return Ok(Ok(()));
         }
-        if tokio::time::Instant::now() >= deadline {
-            for (res, obj) in &remaining {
-                strip_finalizer(host, res, obj, SYNC_FINALIZER).await?;
-                out.released_without_engine.push(resources::qualified(
-                    ns_of(obj),
-                    &res.reference(name_of(obj)),
-                ));
-            }
-            return Ok(());
-        }
-        if !announced && !engine_ran {
-            report(format!(
+        let mut said = report.lock().unwrap_or_else(|p| p.into_inner());
+        if !said.1 && !engine_ran {
+            (said.0)(format!(
                 "waiting up to {}s for the propagation engine to release {} federated object(s)",
                 opts.release_timeout.as_secs(),
                 remaining.len()
             ));
-            announced = true;
+            said.1 = true;
         }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(Duration::from_millis(500));
+        Ok(Err(remaining))
+    })
+    .await?;
+    if let Err(remaining) = released {
+        for (res, obj) in &remaining {
+            strip_finalizer(host, res, obj, SYNC_FINALIZER).await?;
+            out.released_without_engine.push(resources::qualified(
+                ns_of(obj),
+                &res.reference(name_of(obj)),
+            ));
+        }
     }
+    Ok(())
 }
 
 /// The names join used for a registration: the ServiceAccount is read back from the stored token

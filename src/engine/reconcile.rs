@@ -1445,17 +1445,16 @@ const DELETION_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 /// Whether the member object disappears within [`DELETION_WAIT`].
 async fn gone_soon(ctx: &ObjectCtx<'_>, client: &kube::Client) -> bool {
     let api = target_api(client.clone(), ctx.ty, &ctx.key);
-    let deadline = tokio::time::Instant::now() + DELETION_WAIT;
-    let mut delay = std::time::Duration::from_millis(50);
-    loop {
-        match api.get_opt(&ctx.key.1).await {
-            Ok(None) => return true,
-            Ok(Some(_)) | Err(_) if tokio::time::Instant::now() >= deadline => return false,
-            _ => {}
-        }
-        tokio::time::sleep(delay).await;
-        delay = (delay * 2).min(std::time::Duration::from_millis(500));
-    }
+    let max_delay = std::time::Duration::from_millis(500);
+    let gone = crate::wait::poll(DELETION_WAIT, max_delay, || async {
+        // A failed read is not a deletion: keep looking until the deadline.
+        Ok(match api.get_opt(&ctx.key.1).await {
+            Ok(None) => Ok(()),
+            Ok(Some(_)) | Err(_) => Err(()),
+        })
+    })
+    .await;
+    matches!(gone, Ok(Ok(())))
 }
 
 #[cfg(test)]
