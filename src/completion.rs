@@ -21,7 +21,7 @@ use clap_complete::{CompleteEnv, Shell};
 use kube::api::{Api, DynamicObject, ListParams};
 
 use crate::cli::{Cli, DEFAULT_KUBEFED_NAMESPACE};
-use crate::federate::made_by_the_cluster;
+use crate::conversion::made_by_the_cluster;
 use crate::kubeconfig::{install_crypto_provider, Kubeconfig};
 use crate::kubefed::typeconfig::{default_types, is_federated_type, lookup_target, TargetType};
 use crate::kubefed::types::{FederatedTypeConfig, KubeFedCluster};

@@ -243,7 +243,7 @@ impl Customization {
                         .as_str()
                         .unwrap_or_default()
                         .to_string(),
-                    false => crate::federate::qualified(o),
+                    false => crate::conversion::qualified(o),
                 };
                 format!(" for {} {name:?}", t.kind)
             })

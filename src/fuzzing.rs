@@ -9,8 +9,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::conversion::{federate_all, skipped_warnings};
 use crate::engine::overrides::{apply_overrides, parse_overrides, pointer_tokens};
-use crate::federate::{federate_all, skipped_warnings};
 use crate::kubeconfig::{parse_kubeconfig, Kubeconfig, Source};
 use crate::kubefed::duration::{format_go_duration, parse_go_duration};
 use crate::selector::{FieldSelector, LabelSelector, Operator, Requirement};

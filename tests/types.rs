@@ -720,7 +720,7 @@ async fn federate_each_default_type_templates_the_scrubbed_source() {
             .await
             .unwrap_or_else(|| panic!("{type_name}: source {name} in {ns:?}"));
         let expected =
-            kubefedctl::federate::federate_object(&live_source, &t, TYPES_GROUP, TYPES_VERSION)
+            kubefedctl::conversion::federate_object(&live_source, &t, TYPES_GROUP, TYPES_VERSION)
                 .object;
         let federated = host
             .get(&fed_resource, fed_ns, &name)

@@ -5,12 +5,12 @@ use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use serde_json::Value;
 
 use super::{Context, Outcome};
-use crate::diff::{comparable_pair, object_path, unified_diff, without_managed_label};
 use crate::engine::desired::FIELD_MANAGER;
 use crate::engine::reconcile::{Action, Preview, Record};
 use crate::engine::runner::{self, RunOptions};
 use crate::engine::status::ClusterPropagationStatus;
 use crate::error::{self, ErrorKind, UserError};
+use crate::managed_diff::{comparable_pair, object_path, unified_diff, without_managed_label};
 
 const AFTER_HELP: &str = "\
 Runs the propagation engine without writing anything: for every federated object and member
@@ -287,7 +287,7 @@ async fn run_inner(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
                 found += 1;
                 let text = d.render();
                 let text = if ctx.printer.stdout_colored() {
-                    crate::diff::colorize(&text)
+                    crate::managed_diff::colorize(&text)
                 } else {
                     text
                 };

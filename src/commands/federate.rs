@@ -13,12 +13,12 @@ use crate::cli::DryRunArgs;
 use crate::commands::enable::{self, missing_control_plane};
 use crate::commands::{Context, Outcome};
 use crate::controlplane::{change_line, Change};
-use crate::customization::Customization;
-use crate::error::{self, UserError};
-use crate::federate::{
+use crate::conversion::{
     federate_all, federate_object, made_by_the_cluster, qualified, skipped_warnings, Conversion,
     Federated, Skipped,
 };
+use crate::customization::Customization;
+use crate::error::{self, UserError};
 use crate::kubefed::typeconfig::{federated_crd, federated_type_config, TargetType};
 use crate::kubefed::types::{ApiResource, FederatedTypeConfig};
 use crate::kubefed::{CORE_GROUP, TYPES_GROUP, TYPES_VERSION};

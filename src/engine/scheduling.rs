@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::placement::{self, ClusterInfo, ControlPlaneScope};
 use super::reconcile::{Env, Listings, ObjectKey, Record, TypeInfo};
 use crate::kubefed::types::ReplicaSchedulingPreference;
-use crate::scheduling::{self, RspSpec, SchedulingInput, SCHEDULABLE_KINDS};
+use crate::planner::{self, RspSpec, SchedulingInput, SCHEDULABLE_KINDS};
 
 /// Object-level record status when an RSP cannot be applied to its federated object.
 pub const SCHEDULING_FAILED: &str = "ReplicaSchedulingFailed";
@@ -107,7 +107,7 @@ pub fn candidate_clusters(
 #[derive(Debug, PartialEq, thiserror::Error)]
 pub enum SchedulingError {
     #[error(transparent)]
-    Invalid(#[from] scheduling::RspError),
+    Invalid(#[from] planner::RspError),
     #[error("ReplicaSchedulingPreference {rsp:?} targets {target:?}, but the object is a {kind}")]
     WrongKind {
         rsp: String,
@@ -139,7 +139,7 @@ pub fn scheduled_object(
     federated_namespace: Option<&BTreeSet<String>>,
     scope: ControlPlaneScope,
 ) -> Result<Option<Value>, SchedulingError> {
-    let spec = scheduling::parse_rsp(rsp)?;
+    let spec = planner::parse_rsp(rsp)?;
     let rsp_name = qualified(rsp);
     if spec.target_kind != federated_kind {
         return Err(SchedulingError::WrongKind {
@@ -191,8 +191,8 @@ pub fn scheduled_object(
         current_replicas: current,
         capacity: BTreeMap::new(),
     };
-    let result = scheduling::schedule(&input);
-    let planned = scheduling::apply_plan(fed, &result);
+    let result = planner::schedule(&input);
+    let planned = planner::apply_plan(fed, &result);
     Ok((planned != *fed).then_some(planned))
 }
 
