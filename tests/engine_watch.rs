@@ -168,12 +168,29 @@ async fn second_replica_waits_while_the_first_leads_and_takes_over_when_it_stops
     })
     .await;
     let (stop_b, task_b) = start_replica(&p.host, "replica-b");
-    tokio::time::sleep(Duration::from_millis(1000)).await;
-    assert_eq!(
-        holder(&p.host).await.as_deref(),
-        Some("replica-a"),
-        "b must wait"
-    );
+    // b tries at once and every retry period (200 ms); a renews on the same period. Two renewals by a
+    // after b started span b's first tries: had b not waited, it would hold the lease by then.
+    let renew_time = |h: kube::Client| async move {
+        get(&h, &lease_ar(), Some(NS), LEASE_NAME)
+            .await
+            .and_then(|l| l.pointer("/spec/renewTime").cloned())
+    };
+    let mut last = renew_time(p.host.clone()).await;
+    for _ in 0..2 {
+        last = eventually(10, "replica-a renews its lease", || {
+            let (h, last) = (p.host.clone(), last.clone());
+            async move {
+                let now = renew_time(h).await;
+                (now != last).then_some(now)
+            }
+        })
+        .await;
+        assert_eq!(
+            holder(&p.host).await.as_deref(),
+            Some("replica-a"),
+            "b must wait"
+        );
+    }
 
     stop_replica(stop_a, task_a).await;
     eventually(10, "replica-b takes over", || {
