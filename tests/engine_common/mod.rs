@@ -2,8 +2,6 @@
 //! way `join` registers them (KubeFedCluster + Secret holding the member's token), plus small object helpers.
 #![allow(dead_code)]
 
-use std::time::{Duration, Instant};
-
 use base64::Engine as _;
 use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, PostParams};
 use kube::core::ApiResource;
@@ -18,6 +16,11 @@ use kubefedctl::kubefed::types::{KubeFedCluster, KubeFedConfig};
 use kubefedctl::sandbox::{Sandbox, SandboxOptions};
 
 pub const NS: &str = "kube-federation-system";
+
+#[path = "../support/mod.rs"]
+mod support;
+/// One polling helper for every test: the backends' support module's.
+pub use support::eventually;
 
 pub struct Plane {
     pub sb: Sandbox,
@@ -125,24 +128,6 @@ pub async fn delete(client: &kube::Client, ar: &ApiResource, ns: Option<&str>, n
         .delete(name, &DeleteParams::default())
         .await
         .unwrap_or_else(|e| panic!("delete {} {name}: {e}", ar.kind));
-}
-
-/// Polls `f` until it returns Some, for at most `secs` seconds.
-pub async fn eventually<T, F, Fut>(secs: u64, what: &str, mut f: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        if Instant::now() > deadline {
-            panic!("timed out waiting for {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn create_crd(client: &kube::Client, crd: Value) {
