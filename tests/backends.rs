@@ -1151,6 +1151,81 @@ async fn cm_value(bed: &Bed, ns: &str, name: &str) -> Option<String> {
         .and_then(|o| o["data"]["value"].as_str().map(str::to_string))
 }
 
+/// The `value` of every `cm-*` ConfigMap in `ns` of `cluster`, by name.
+async fn configmap_values(bed: &Bed, cluster: &str, ns: &str) -> BTreeMap<String, String> {
+    let client = bed.client(cluster).await;
+    api(&client, &core("ConfigMap", "configmaps"), Some(ns))
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter_map(|o| {
+            let name = o.metadata.name.clone()?;
+            let value = o.data["data"]["value"].as_str()?.to_string();
+            name.starts_with("cm-").then_some((name, value))
+        })
+        .collect()
+}
+
+/// Under `--watch`, a member that freezes (accepts connections, answers nothing) holds up only its own
+/// objects: template changes keep reaching the other member while it hangs, and once it answers again
+/// it catches up, without a restart of the watcher.
+async fn watch_goes_on_past_a_frozen_member(backend: Backend) {
+    let bed = Bed::start(&backend, &["host", "member1", "member2"]).await;
+    let label = bed.label();
+    bed.expect(bed.run(&["init"]).await, 0, "init");
+    bed.join(&["member1", "member2"]).await;
+    federated_namespace(&bed, "live").await;
+    const N: usize = 20;
+    federated_configmaps(&bed, "live", N, "v1").await;
+    let watch = bed.spawn(&["reconcile", "--watch", "--request-timeout", "2s"]);
+    let all = |value: &str| -> BTreeMap<String, String> {
+        (0..N)
+            .map(|i| (format!("cm-{i:04}"), value.to_string()))
+            .collect()
+    };
+    for m in ["member1", "member2"] {
+        eventually(60, &format!("the first propagation to {m}"), || async {
+            (configmap_values(&bed, m, "live").await == all("v1")).then_some(())
+        })
+        .await;
+    }
+
+    bed.tb.freeze("member2").unwrap();
+    federated_configmaps(&bed, "live", N, "v2").await;
+    let reached = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        eventually(
+            30,
+            "every change to reach member1 while member2 hangs",
+            || async {
+                (configmap_values(&bed, "member1", "live").await == all("v2")).then_some(())
+            },
+        ),
+    )
+    .await;
+    bed.tb.thaw("member2").unwrap();
+    assert!(
+        reached.is_ok(),
+        "member1 was held up by frozen member2 on {label}"
+    );
+    eventually(120, "member2 to catch up once it answers again", || async {
+        (configmap_values(&bed, "member2", "live").await == all("v2")).then_some(())
+    })
+    .await;
+
+    terminate(&watch);
+    let out = finish(watch).await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "watch stops cleanly on {label}:\n{}",
+        stderr(&out)
+    );
+}
+on_every_backend!(watch_goes_on_past_a_frozen_member);
+
 /// `reconcile --watch` propagates a template change and reverts a hand edit in a member, then stops on
 /// SIGTERM with exit 0.
 async fn watch_reacts_to_changes(backend: Backend) {
