@@ -1,16 +1,24 @@
-//! The sandbox as real kubectl binaries (a current one and an old one) see it. Each kubectl found is driven
-//! through the commands a platform engineer uses; a missing binary is skipped locally and fails under CI=true.
+//! Real kubectl binaries (1.35, 1.33, 1.27 and 1.20) driven through the commands a platform engineer uses,
+//! on every backend: the sandbox and real kube-apiservers v1.37.2 and v1.34.2, each through the kubeconfig
+//! the test bed writes, so that a command that works on one backend and not on another shows as one failing
+//! test (`kubectl_1_35::sandbox`, `kubectl_1_35::kube_apiserver_v1_37`, ...). A missing kubectl or reference
+//! server is skipped with the reason locally and fails under CI=true.
 
 mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use support::{Backend, Bed};
 
 struct Kubectl {
     bin: PathBuf,
     kubeconfig: PathBuf,
     cache: PathBuf,
     label: String,
+    /// The backend, for messages.
+    on: String,
 }
 
 impl Kubectl {
@@ -39,9 +47,10 @@ impl Kubectl {
         let out = self.run(args, stdin);
         assert!(
             out.status.success(),
-            "kubectl {} {:?} failed: {}\n{}",
+            "kubectl {} {:?} on {} failed: {}\n{}",
             self.label,
             args,
+            self.on,
             String::from_utf8_lossy(&out.stderr),
             String::from_utf8_lossy(&out.stdout)
         );
@@ -49,15 +58,28 @@ impl Kubectl {
     }
 }
 
-fn setup(sb: &kubefedctl::sandbox::Sandbox, dir: &Path, label: &str, bin: &Path) -> Kubectl {
-    let kubeconfig = dir.join(format!("kubeconfig-{label}"));
-    sb.write_kubeconfig(&kubeconfig).unwrap();
+fn setup(bed: &Bed, label: &str, bin: &Path) -> Kubectl {
     Kubectl {
         bin: bin.to_path_buf(),
-        kubeconfig,
-        cache: dir.join(format!("cache-{label}")),
+        kubeconfig: bed.kubeconfig.clone(),
+        cache: bed.dir().join(format!("cache-{label}")),
         label: label.to_string(),
+        on: bed.label(),
     }
+}
+
+/// What the cluster says it is (`GET /version`), asked without kubectl, after checking that it is the
+/// version the backend is: the one a real server was built as, the one the sandbox emulates.
+async fn server_version(bed: &Bed) -> serde_json::Value {
+    let client = bed.client("c1").await;
+    let (code, v, text) = support::request(&client, "GET", "/version", &[], vec![]).await;
+    assert_eq!(code, 200, "GET /version on {}: {text}", bed.label());
+    let expected = match bed.tb.backend() {
+        Backend::Sandbox => kubefedctl::sandbox::discovery::GIT_VERSION.to_string(),
+        Backend::Reference(version) => version,
+    };
+    assert_eq!(v["gitVersion"], expected.as_str(), "{}: {v}", bed.label());
+    v
 }
 
 const CM: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  namespace: default\n  labels: {app: web}\ndata:\n  a: \"1\"\n";
@@ -101,33 +123,53 @@ spec:
 
 const SA_TOKEN_SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: bot-token\n  namespace: default\n  annotations: {kubernetes.io/service-account.name: bot}\ntype: kubernetes.io/service-account-token\n";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn kubectl_1_33_drives_the_sandbox() {
-    drive("1.33").await;
+async fn kubectl_1_35(backend: Backend) {
+    drive("1.35", backend).await;
 }
+on_every_backend!(kubectl_1_35);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn kubectl_1_27_drives_the_sandbox() {
-    drive("1.27").await;
+async fn kubectl_1_33(backend: Backend) {
+    drive("1.33", backend).await;
 }
+on_every_backend!(kubectl_1_33);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn kubectl_1_20_drives_the_sandbox() {
-    drive("1.20").await;
+async fn kubectl_1_27(backend: Backend) {
+    drive("1.27", backend).await;
 }
+on_every_backend!(kubectl_1_27);
 
-async fn drive(version: &str) {
-    let Some((label, bin)) = common::kubectls().into_iter().find(|(l, _)| l == version) else {
+async fn kubectl_1_20(backend: Backend) {
+    drive("1.20", backend).await;
+}
+on_every_backend!(kubectl_1_20);
+
+async fn drive(version: &str, backend: Backend) {
+    let Some(bin) = common::kubectl(version) else {
         return;
     };
-    let sb = common::start(&["c1"]).await;
-    let dir = tempfile::tempdir().unwrap();
+    let bed = Bed::start(&backend, &["c1"]).await;
+    let expected_version = server_version(&bed).await;
+    let server_minor: u32 = expected_version["minor"]
+        .as_str()
+        .and_then(|m| m.trim_end_matches('+').parse().ok())
+        .unwrap_or_else(|| panic!("{}: /version minor: {expected_version}", bed.label()));
     {
-        let k = setup(&sb, dir.path(), &label, &bin);
+        let k = setup(&bed, version, &bin);
         let k = &k;
         tokio::task::block_in_place(|| {
+            // kubectl reports the server as the server describes itself.
             let v = k.ok(&["version", "-o", "json"], None);
-            assert!(v.contains("v1.33.0"), "{v}");
+            let v: serde_json::Value =
+                serde_json::from_str(&v).unwrap_or_else(|e| panic!("{e}: {v}"));
+            for field in ["gitVersion", "major", "minor"] {
+                assert_eq!(
+                    v["serverVersion"][field],
+                    expected_version[field],
+                    "kubectl {} on {}: serverVersion.{field}\n{v}",
+                    k.label,
+                    bed.label()
+                );
+            }
             let res = k.ok(&["api-resources"], None);
             assert!(
                 res.contains("deployments") && res.contains("configmaps"),
@@ -208,8 +250,17 @@ async fn drive(version: &str) {
                 ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
                 "{evs}"
             );
-            assert!(
-                evs.contains("Warning   BackOff   pod/web   restarting"),
+            // A real server's controllers record events of their own (the Deployment's scaling), so the
+            // row is found by its object; it has no timestamps, so it was last seen at an unknown time.
+            let row: Vec<&str> = evs
+                .lines()
+                .skip(1)
+                .map(|l| l.split_whitespace().collect::<Vec<_>>())
+                .find(|f| f.get(3) == Some(&"pod/web"))
+                .unwrap_or_else(|| panic!("no event of pod/web on {}:\n{evs}", k.on));
+            assert_eq!(
+                row,
+                ["<unknown>", "Warning", "BackOff", "pod/web", "restarting"],
                 "{evs}"
             );
             k.ok(&["delete", "event", "web.1"], None);
@@ -303,10 +354,41 @@ async fn drive(version: &str) {
                 printed.lines().nth(1).unwrap().starts_with("w1     3 "),
                 "{printed}"
             );
+            // CRDs print the server's columns: v1.37's CRD table convertor adds the scope and the served
+            // versions; v1.34 (and the sandbox, which is a v1.33) print the default name and age-less date.
             let crds = k.ok(&["get", "crd"], None);
-            assert!(
-                crds.starts_with("NAME                  CREATED AT"),
-                "{crds}"
+            let created = k.ok(
+                &[
+                    "get",
+                    "crd",
+                    "widgets.example.com",
+                    "-o",
+                    "jsonpath={.metadata.creationTimestamp}",
+                ],
+                None,
+            );
+            let lines: Vec<Vec<&str>> = crds
+                .lines()
+                .map(|l| l.split_whitespace().collect())
+                .collect();
+            let (header, row): (&[&str], Vec<&str>) = if server_minor >= 37 {
+                (
+                    &["NAME", "SCOPE", "VERSIONS", "CREATED", "AT"],
+                    vec!["widgets.example.com", "Namespaced", "v1(storage)", &created],
+                )
+            } else {
+                (
+                    &["NAME", "CREATED", "AT"],
+                    vec!["widgets.example.com", &created],
+                )
+            };
+            assert_eq!(lines[0], header, "kubectl {} on {}:\n{crds}", k.label, k.on);
+            assert_eq!(
+                lines[1..],
+                [row],
+                "kubectl {} on {}:\n{crds}",
+                k.label,
+                k.on
             );
             k.ok(&["delete", "widget", "w1"], None);
             k.ok(&["delete", "crd", "widgets.example.com"], None);
@@ -316,7 +398,9 @@ async fn drive(version: &str) {
                 // kubectl 1.20 predates `create token`: use a ServiceAccount token Secret filled by the token controller.
                 k.ok(&["apply", "-f", "-"], Some(SA_TOKEN_SECRET));
                 let mut t = String::new();
-                for _ in 0..100 {
+                // A real controller manager fills it within seconds on a loaded machine; the sandbox at once.
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+                while std::time::Instant::now() < deadline {
                     t = k.ok(
                         &["get", "secret", "bot-token", "-o", "jsonpath={.data.token}"],
                         None,
@@ -324,8 +408,13 @@ async fn drive(version: &str) {
                     if !t.is_empty() {
                         break;
                     }
-                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    std::thread::sleep(std::time::Duration::from_millis(100));
                 }
+                assert!(
+                    !t.is_empty(),
+                    "bot-token was not filled within 30 s on {}",
+                    k.on
+                );
                 use base64::Engine;
                 String::from_utf8(
                     base64::engine::general_purpose::STANDARD
@@ -348,31 +437,54 @@ async fn drive(version: &str) {
                 None,
             );
             assert_eq!(String::from_utf8_lossy(&can.stdout).trim(), "no");
+            // A Role of its own rather than the `view` ClusterRole: on a real server `view` is an aggregated
+            // role whose rules the controller manager's clusterrole-aggregation controller fills in, and the
+            // reference clusters do not run that controller.
+            k.ok(
+                &[
+                    "create",
+                    "role",
+                    "cm-reader",
+                    "--verb=get,list,watch",
+                    "--resource=configmaps",
+                ],
+                None,
+            );
             k.ok(
                 &[
                     "create",
                     "rolebinding",
                     "bot-view",
-                    "--clusterrole=view",
+                    "--role=cm-reader",
                     "--serviceaccount=default:bot",
                 ],
                 None,
             );
-            let can = k.run(
-                &[
-                    "auth",
-                    "can-i",
-                    "list",
-                    "configmaps",
-                    &format!("--token={}", token.trim()),
-                ],
-                None,
-            );
-            assert_eq!(
-                String::from_utf8_lossy(&can.stdout).trim(),
-                "yes",
-                "{can:?}"
-            );
+            // A real server's authorizer sees the binding through its informer, a moment after the create.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            loop {
+                let can = k.run(
+                    &[
+                        "auth",
+                        "can-i",
+                        "list",
+                        "configmaps",
+                        &format!("--token={}", token.trim()),
+                    ],
+                    None,
+                );
+                let answer = String::from_utf8_lossy(&can.stdout).trim().to_string();
+                if answer == "yes" {
+                    break;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "kubectl {} on {}: the bot may still not list configmaps 10 s after its RoleBinding: {can:?}",
+                    k.label,
+                    k.on
+                );
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
             // Impersonation: the admin may act as anyone, and is then held to that user's permissions.
             let as_bot = k.ok(
                 &[
@@ -399,11 +511,23 @@ async fn drive(version: &str) {
                 ],
                 None,
             );
+            // Since v1.36 (ConstrainedImpersonation, beta and on by default) a server first asks whether the
+            // bot may impersonate a user for this very request, and refuses with that question's verb; before
+            // it (v1.34, and the sandbox's v1.33) it asks whether the bot may impersonate users at all.
+            let refusal = if server_minor >= 36 {
+                r#"Error from server (Forbidden): configmaps is forbidden: User "system:serviceaccount:default:bot" cannot impersonate-on:user-info:list resource "configmaps" in API group "" in the namespace "default""#
+            } else {
+                r#"Error from server (Forbidden): users "jane" is forbidden: User "system:serviceaccount:default:bot" cannot impersonate resource "users" in API group "" at the cluster scope"#
+            };
             assert_eq!(
                 String::from_utf8_lossy(&bot_as_jane.stderr).trim(),
-                r#"Error from server (Forbidden): users "jane" is forbidden: User "system:serviceaccount:default:bot" cannot impersonate resource "users" in API group "" at the cluster scope"#
+                refusal,
+                "kubectl {} on {}",
+                k.label,
+                k.on
             );
             k.ok(&["delete", "rolebinding", "bot-view"], None);
+            k.ok(&["delete", "role", "cm-reader"], None);
             k.ok(&["delete", "serviceaccount", "bot"], None);
             k.ok(&["delete", "configmap", "web", "ssa"], None);
             k.ok(&["delete", "deployment", "web"], None);

@@ -1,34 +1,20 @@
-//! The sandbox as the Python `kubernetes` client (37.x, strict pydantic models) sees it. Needs python3 with the
-//! `kubernetes` package (installed by `.ci/run`); skipped when absent, except under CI=true where it fails.
+//! The Python `kubernetes` client (37.x, strict pydantic models) on every backend: the sandbox and real
+//! kube-apiservers v1.37.2 and v1.34.2, through the kubeconfig the test bed writes, so that what the client
+//! relies on and only one backend does shows as one failing test. Needs python3 with the `kubernetes` package
+//! (installed by `.ci/run`); skipped with the reason when it or a reference server is absent, except under
+//! CI=true where that fails.
 
-mod common;
+mod support;
 
 use std::process::Command;
 
-fn python() -> Option<String> {
-    let candidate = std::env::var("KUBEFEDCTL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let ok = Command::new(&candidate)
-        .args(["-c", "import kubernetes"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if ok {
-        Some(candidate)
-    } else if common::require_clients() {
-        panic!("the Python kubernetes client is required under CI=true ({candidate} -c 'import kubernetes' failed; .ci/run installs it)");
-    } else {
-        eprintln!("skipping: the Python kubernetes client is not installed (pip install kubernetes==37.0.2)");
-        None
-    }
-}
+use support::{python, Backend, Bed};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn python_client_crud_watch_and_dynamic_discovery() {
+async fn python_client_crud_watch_and_dynamic_discovery(backend: Backend) {
     let Some(py) = python() else { return };
-    let sb = common::start(&["c1"]).await;
-    let dir = tempfile::tempdir().unwrap();
-    let kc = dir.path().join("kubeconfig");
-    sb.write_kubeconfig(&kc).unwrap();
+    let bed = Bed::start(&backend, &["c1"]).await;
+    let label = bed.label();
+    let kc = bed.kubeconfig.clone();
     let script = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/python/client_conformance.py"
@@ -46,8 +32,9 @@ async fn python_client_crud_watch_and_dynamic_discovery() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success() && stdout.contains("OK"),
-        "python client failed:\n{}\n{}",
+        "python client on {label} failed:\n{}\n{}",
         stdout,
         String::from_utf8_lossy(&out.stderr)
     );
 }
+on_every_backend!(python_client_crud_watch_and_dynamic_discovery);

