@@ -306,11 +306,18 @@ fn start_cache(
 }
 
 /// The work queue: each key at most once in it, never reconciled twice at the same time, retried with
-/// exponential backoff while it fails.
+/// exponential backoff while it fails. A key a change woke goes before the keys a listing, a resync or a
+/// control-plane change queued in bulk, so an edit made while the watcher works through thousands of
+/// objects is not held behind them.
 #[derive(Default)]
 struct Queue {
+    /// Keys a change woke, in order. May hold stale entries (a key taken from the other list): `queued`
+    /// says which are live.
+    changed: VecDeque<WorkKey>,
+    /// Keys queued in bulk, in order; stale entries as above.
     pending: VecDeque<WorkKey>,
-    queued: HashSet<WorkKey>,
+    /// The keys waiting, each once, and whether a change woke it.
+    queued: HashMap<WorkKey, bool>,
     running: HashSet<WorkKey>,
     /// Changed while running: queued again when it finishes.
     again: HashSet<WorkKey>,
@@ -322,16 +329,37 @@ const BACKOFF_BASE: Duration = Duration::from_secs(1);
 const BACKOFF_MAX: Duration = Duration::from_secs(300);
 
 impl Queue {
+    /// Queues a key in bulk (a listing, a resync, a control-plane change, a retry).
     fn push(&mut self, key: WorkKey) {
         if self.running.contains(&key) {
             self.again.insert(key);
-        } else if self.queued.insert(key.clone()) {
+        } else if !self.queued.contains_key(&key) {
+            self.queued.insert(key.clone(), false);
             self.pending.push_back(key);
         }
     }
 
+    /// Queues a key a change woke, ahead of the bulk.
+    fn push_changed(&mut self, key: WorkKey) {
+        if self.running.contains(&key) {
+            self.again.insert(key);
+        } else if self.queued.get(&key) != Some(&true) {
+            self.queued.insert(key.clone(), true);
+            self.changed.push_back(key);
+        }
+    }
+
     fn pop(&mut self) -> Option<WorkKey> {
-        let key = self.pending.pop_front()?;
+        let key = loop {
+            let (key, changed) = match self.changed.pop_front() {
+                Some(k) => (k, true),
+                None => (self.pending.pop_front()?, false),
+            };
+            // Live where it was last queued; a stale copy is skipped.
+            if self.queued.get(&key) == Some(&changed) {
+                break key;
+            }
+        };
         self.queued.remove(&key);
         self.running.insert(key.clone());
         Some(key)
@@ -349,7 +377,7 @@ impl Queue {
             self.backoff.remove(key);
         }
         if self.again.remove(key) {
-            self.push(key.clone());
+            self.push_changed(key.clone());
         }
     }
 
@@ -359,7 +387,7 @@ impl Queue {
             .backoff
             .iter()
             .filter(|(k, (_, at))| {
-                *at <= now && !self.queued.contains(*k) && !self.running.contains(*k)
+                *at <= now && !self.queued.contains_key(*k) && !self.running.contains(*k)
             })
             .map(|(k, _)| k.clone())
             .collect();
@@ -374,7 +402,7 @@ impl Queue {
     }
 
     fn idle(&self) -> bool {
-        self.pending.is_empty() && self.running.is_empty()
+        self.queued.is_empty() && self.running.is_empty()
     }
 }
 
@@ -1123,7 +1151,7 @@ impl Controller {
                         }
                     }
                 }
-                self.queue.push((type_name, key.0, key.1));
+                self.queue.push_changed((type_name, key.0, key.1));
             }
             Change::Member {
                 cluster,
@@ -1141,7 +1169,7 @@ impl Controller {
                         return;
                     }
                 }
-                self.queue.push(wk);
+                self.queue.push_changed(wk);
             }
             Change::Listed(Watched::Federated(t)) => self.queue_type(&t),
             Change::Listed(Watched::Member(_, t)) => {
@@ -1169,7 +1197,7 @@ impl Controller {
                     .map(|t| t.info.name.clone())
                     .collect();
                 for tn in names {
-                    self.queue.push((tn, ns.clone(), name.clone()));
+                    self.queue.push_changed((tn, ns.clone(), name.clone()));
                 }
             }
         }
@@ -1424,6 +1452,30 @@ mod tests {
 
     fn key(n: &str) -> WorkKey {
         ("configmaps".into(), "ns".into(), n.into())
+    }
+
+    #[test]
+    fn a_changed_key_goes_before_the_bulk_and_is_run_once() {
+        let mut q = Queue::default();
+        for i in 0..1000 {
+            q.push(key(&format!("bulk-{i}")));
+        }
+        q.push_changed(key("edited"));
+        // Already queued in bulk, then woken by a change: it moves ahead, and runs once.
+        q.push_changed(key("bulk-500"));
+        assert_eq!(q.pop(), Some(key("edited")));
+        assert_eq!(q.pop(), Some(key("bulk-500")));
+        q.done(&key("edited"), false, Instant::now());
+        q.done(&key("bulk-500"), false, Instant::now());
+        let mut rest = Vec::new();
+        while let Some(k) = q.pop() {
+            rest.push(k.clone());
+            q.done(&k, false, Instant::now());
+        }
+        assert_eq!(rest.len(), 999);
+        assert_eq!(rest[0], key("bulk-0"));
+        assert!(!rest.contains(&key("bulk-500")));
+        assert!(q.idle());
     }
 
     #[test]
