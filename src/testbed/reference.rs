@@ -441,10 +441,11 @@ impl ReferenceClusters {
             "--secure-port=0".into(),
             format!("--service-account-private-key-file={}", p("sa.key")),
             format!("--root-ca-file={}", p("ca.crt")),
-            // The controllers that need no nodes; the others would only wait for kubelets.
+            // The controllers that need no nodes; the others would only wait for kubelets. The aggregation
+            // controller fills the admin, edit and view ClusterRoles, as on any real cluster.
             "--controllers=serviceaccount-token-controller,serviceaccount-controller,namespace-controller,\
              garbage-collector-controller,root-ca-certificate-publisher-controller,deployment-controller,\
-             replicaset-controller,job-controller"
+             replicaset-controller,job-controller,clusterrole-aggregation-controller"
                 .into(),
         ];
         let child = spawn_logged(
