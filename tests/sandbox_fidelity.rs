@@ -357,3 +357,37 @@ async fn deleting_a_namespace_empties_it_first(backend: Backend) {
     .await;
 }
 on_every_backend!(deleting_a_namespace_empties_it_first);
+
+/// `/version` as a kube-apiserver writes it since compatibility versions: the emulation version is the
+/// binary's own and the minimum compatibility version one minor back, and the fields come in Go's
+/// order (kubectl 1.33+ reads them).
+async fn version_names_the_emulation_and_compatibility_versions(backend: Backend) {
+    let bed = Bed::start(&backend, &["c1"]).await;
+    let client = bed.client("c1").await;
+    let (code, v) = send(&client, "GET", "/version", None).await;
+    assert_eq!(code, 200, "{v}");
+    let minor: u32 = v["minor"].as_str().unwrap().parse().unwrap();
+    assert_eq!(v["emulationMajor"], v["major"], "{v}");
+    assert_eq!(v["emulationMinor"], v["minor"], "{v}");
+    assert_eq!(v["minCompatibilityMajor"], v["major"], "{v}");
+    assert_eq!(
+        v["minCompatibilityMinor"],
+        json!((minor - 1).to_string()),
+        "{v}"
+    );
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys[..7],
+        [
+            "major",
+            "minor",
+            "emulationMajor",
+            "emulationMinor",
+            "minCompatibilityMajor",
+            "minCompatibilityMinor",
+            "gitVersion"
+        ],
+        "{v}"
+    );
+}
+on_every_backend!(version_names_the_emulation_and_compatibility_versions);

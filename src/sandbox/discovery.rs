@@ -11,6 +11,12 @@ pub fn version() -> Value {
     json!({
         "major": "1",
         "minor": "33",
+        // Since compatibility versions (v1.31+): the version it emulates is its own, and it stays
+        // compatible with one minor back.
+        "emulationMajor": "1",
+        "emulationMinor": "33",
+        "minCompatibilityMajor": "1",
+        "minCompatibilityMinor": "32",
         "gitVersion": GIT_VERSION,
         "gitCommit": "60a317eadfcb839692a68eab88b2096f4d708f4f",
         "gitTreeState": "clean",
