@@ -6,8 +6,10 @@
 //!
 //! Corpus format: each file is a list of scenarios `{name, steps}`; each step is
 //! `{name?, method, path, query?, headers?, patch?: merge|json|strategic|apply, body? | raw?,
-//!   compare?: [code, content-type, body, shape], ignore?: [JSON pointers, `*` for any array index],
+//!   compare?: [code, content-type, body, shape, "metric NAME"], ignore?: [JSON pointers, `*` for any array index],
 //!   expect?: <code the real server must answer>, save?: {var: pointer}, retry_until?: <code>}`.
+//! `metric NAME` compares a Prometheus text body by the label names of metric NAME's series (each distinct
+//! set once), not by their values or counts, which depend on the server's history.
 //! Every scenario runs in a fresh namespace `${ns}`; `${var}` substitutes saved values into paths, query
 //! values, headers and body strings.
 
@@ -612,6 +614,30 @@ fn shape(v: &Value) -> Value {
     }
 }
 
+/// The distinct label-name sets of metric `name`'s series in a Prometheus text exposition.
+fn metric_label_sets(body: &Value, name: &str) -> Value {
+    let Value::String(text) = body else {
+        return json!("<not a text exposition>");
+    };
+    let label = regex::Regex::new(r#"([A-Za-z_][A-Za-z0-9_]*)="(?:[^"\\]|\\.)*""#).unwrap();
+    let mut sets = BTreeSet::new();
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix(name) else {
+            continue;
+        };
+        let labels: BTreeSet<String> = match rest.strip_prefix('{') {
+            Some(inner) => label
+                .captures_iter(inner)
+                .map(|c| c[1].to_string())
+                .collect(),
+            None if rest.starts_with(' ') => BTreeSet::new(),
+            None => continue,
+        };
+        sets.insert(labels.into_iter().collect::<Vec<_>>());
+    }
+    json!(sets.into_iter().collect::<Vec<_>>())
+}
+
 /// What of an answer a step compares, as one JSON document.
 fn comparable(step: &Step, a: &Answer) -> Value {
     let what = step
@@ -638,7 +664,15 @@ fn comparable(step: &Step, a: &Answer) -> Value {
                     if w == "shape" { shape(&body) } else { body },
                 );
             }
-            other => panic!("unknown compare item {other:?}: code, content-type, body or shape"),
+            other if other.starts_with("metric ") => {
+                out.insert(
+                    other.into(),
+                    metric_label_sets(&a.body, &other["metric ".len()..]),
+                );
+            }
+            other => panic!(
+                "unknown compare item {other:?}: code, content-type, body, shape or \"metric NAME\""
+            ),
         }
     }
     Value::Object(out)

@@ -246,7 +246,8 @@ fn authorize_path(c: &Cluster, user: &UserInfo, path: &str) -> Result<(), ApiErr
         Err(ApiError::forbidden(format!(
             "forbidden: User {:?} cannot get path {:?}",
             user.name, path
-        )))
+        ))
+        .with_details(json!({})))
     }
 }
 
@@ -347,7 +348,7 @@ impl Ctx<'_> {
     fn not_found(&self) -> ApiError {
         ApiError::not_found(&self.rt.group, &self.rt.plural, &self.name)
     }
-    fn manager(&self) -> String {
+    pub(crate) fn manager(&self) -> String {
         if let Some(m) = self.query.get("fieldManager") {
             return m.to_string();
         }
@@ -411,7 +412,12 @@ async fn resource_request(
     rp: ResourcePath,
 ) -> Result<(Reply, String), (ApiError, String)> {
     let watch = rp.watch_prefix || req.query.flag("watch");
-    let verb = verb_of(&req.method, rp.name.is_some(), watch);
+    // The deprecated /watch/ prefix also watches one named object (a GET on the object is a get).
+    let verb = if rp.watch_prefix && rp.name.is_some() && req.method == "GET" {
+        "watch"
+    } else {
+        verb_of(&req.method, rp.name.is_some(), watch)
+    };
     let mverb = metrics_verb(verb, &req.content_type);
     let fail = |e: ApiError| (e, mverb.clone());
     if verb.is_empty() {
@@ -459,12 +465,8 @@ async fn resource_request(
         namespace: attr_ns.clone(),
     };
     if !c.authorizer().authorize(user, &attrs).allowed {
-        let res = if sub.is_empty() {
-            rt.plural.clone()
-        } else {
-            format!("{}/{sub}", rt.plural)
-        };
-        let msg = forbidden_message(user, &attrs, &res);
+        // Named by the group-qualified resource, without the subresource (Go's GroupResource).
+        let msg = forbidden_message(user, &attrs, "");
         // Go leaves an empty name or group out of the details.
         let mut details = json!({"kind": rt.plural});
         if !name.is_empty() {
@@ -682,66 +684,203 @@ pub fn parse_selectors(ctx: &Ctx) -> Result<(LabelSelector, FieldSelector), ApiE
 fn continue_token(rv: u64, ns: &str, name: &str) -> String {
     use base64::Engine;
     let raw = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": format!("{ns}/{name}")});
-    base64::engine::general_purpose::STANDARD.encode(raw.to_string())
+    // Unpadded URL-safe base64, as the real server encodes its tokens.
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw.to_string())
 }
 
-/// The list RV and the (namespace, name) of the first object of the next page.
+/// The list RV and the (namespace, name) of the first object of the next page; errors worded as the real
+/// server's storage.DecodeContinue.
 fn decode_continue(token: &str) -> Result<(u64, (String, String)), ApiError> {
     use base64::Engine;
-    let bad = || ApiError::bad_request(format!("continue key is not valid: {token}"));
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(token)
-        .map_err(|_| bad())?;
-    let v: Value = serde_json::from_slice(&raw).map_err(|_| bad())?;
-    if v["v"] != "meta.k8s.io/v1" {
-        return Err(bad());
+    let invalid = |why: &str| {
+        ApiError::bad_request(format!(
+            "invalid continue token: continue key is not valid{why}"
+        ))
+    };
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token.trim_end_matches('='))
+        .or_else(|_| base64::engine::general_purpose::STANDARD.decode(token))
+        .map_err(|e| invalid(&format!(": {e}")))?;
+    let v: Value = serde_json::from_slice(&raw).map_err(|e| invalid(&format!(": {e}")))?;
+    match v["v"].as_str().unwrap_or("") {
+        "meta.k8s.io/v1" => {}
+        other => {
+            return Err(invalid(&format!(
+                ": server does not recognize this encoded version {other}"
+            )))
+        }
     }
-    let start = v["start"].as_str().ok_or_else(bad)?;
+    let rv = v["rv"].as_u64().unwrap_or(0);
+    if rv == 0 {
+        return Err(invalid(
+            ": incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+        ));
+    }
+    let start = v["start"].as_str().unwrap_or("");
+    if start.is_empty() {
+        return Err(invalid(
+            ": encoded start key empty (version meta.k8s.io/v1)",
+        ));
+    }
     // Names and namespaces never contain '/', so the first one separates them.
-    let (ns, name) = start.split_once('/').ok_or_else(bad)?;
-    Ok((
-        v["rv"].as_u64().ok_or_else(bad)?,
-        (ns.to_string(), name.to_string()),
-    ))
+    let (ns, name) = start.split_once('/').ok_or_else(|| invalid(""))?;
+    Ok((rv, (ns.to_string(), name.to_string())))
+}
+
+/// `ValidateListOptions` of the real server, for a list (`watch` false) or a watch: 422s on
+/// resourceVersionMatch and sendInitialEvents.
+pub fn validate_list_options(ctx: &Ctx, watch: bool) -> Result<(), ApiError> {
+    use crate::validation::FieldError;
+    let q = ctx.query;
+    let rv = q.get("resourceVersion").unwrap_or("");
+    let continued = q.get("continue").is_some_and(|c| !c.is_empty());
+    let initial_events = q.get("sendInitialEvents").is_some();
+    let mut errs = Vec::new();
+    match (
+        watch,
+        q.get("resourceVersionMatch").filter(|m| !m.is_empty()),
+    ) {
+        (false, m) => {
+            if let Some(m) = m {
+                if rv.is_empty() {
+                    errs.push(FieldError::forbidden(
+                        "resourceVersionMatch",
+                        "resourceVersionMatch is forbidden unless resourceVersion is provided",
+                    ));
+                }
+                if continued {
+                    errs.push(FieldError::forbidden(
+                        "resourceVersionMatch",
+                        "resourceVersionMatch is forbidden when continue is provided",
+                    ));
+                }
+                if m != "Exact" && m != "NotOlderThan" {
+                    errs.push(FieldError::not_supported(
+                        "resourceVersionMatch",
+                        &json!(m),
+                        &["Exact", "NotOlderThan", ""],
+                    ));
+                }
+                if m == "Exact" && rv == "0" {
+                    errs.push(FieldError::forbidden(
+                        "resourceVersionMatch",
+                        "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"",
+                    ));
+                }
+            }
+            if initial_events {
+                errs.push(FieldError::forbidden(
+                    "sendInitialEvents",
+                    "sendInitialEvents is forbidden for list",
+                ));
+            }
+        }
+        (true, m) => {
+            if initial_events && m != Some("NotOlderThan") {
+                errs.push(FieldError::forbidden(
+                    "resourceVersionMatch",
+                    "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+                ));
+            }
+            if let Some(m) = m {
+                if !initial_events {
+                    errs.push(FieldError::forbidden(
+                        "resourceVersionMatch",
+                        "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided",
+                    ));
+                }
+                if m != "NotOlderThan" {
+                    errs.push(FieldError::not_supported(
+                        "resourceVersionMatch",
+                        &json!(m),
+                        &["NotOlderThan"],
+                    ));
+                }
+                if continued {
+                    errs.push(FieldError::forbidden(
+                        "resourceVersionMatch",
+                        "resourceVersionMatch is forbidden when continue is provided",
+                    ));
+                }
+            }
+        }
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("meta.k8s.io", "ListOptions", "", &errs))
+    }
+}
+
+/// The 504 a real server answers after waiting in vain for a resourceVersion it has not reached.
+pub fn too_large_rv(rv: u64, current: u64) -> ApiError {
+    ApiError::new(
+        504,
+        "Timeout",
+        format!("Timeout: Too large resource version: {rv}, current: {current}"),
+    )
+    .with_details(json!({
+        "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+        "retryAfterSeconds": 1,
+    }))
 }
 
 fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
     let (ls, fs) = parse_selectors(ctx)?;
-    if ctx.query.get("resourceVersionMatch").is_some() && ctx.query.get("resourceVersion").is_none()
-    {
-        return Err(ApiError::invalid(
-            "meta.k8s.io",
-            "ListOptions",
-            "",
-            &[crate::validation::FieldError::forbidden(
-                "resourceVersionMatch",
-                "resourceVersionMatch is forbidden unless resourceVersion is provided",
-            )],
-        ));
-    }
+    validate_list_options(ctx, false)?;
+    let rv_param = match ctx.query.get("resourceVersion").filter(|r| !r.is_empty()) {
+        Some(r) => Some(
+            r.parse::<u64>()
+                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {r}")))?,
+        ),
+        None => None,
+    };
+    let exact = ctx.query.get("resourceVersionMatch") == Some("Exact");
     let ns = if ctx.rt.namespaced && !ctx.namespace.is_empty() {
         Some(ctx.namespace.as_str())
     } else {
         None
     };
-    let limit: usize = ctx
-        .query
-        .get("limit")
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(0);
+    // resourceVersion=0 is served from the watch cache, which pays no attention to limit.
+    let limit: usize = if rv_param == Some(0) {
+        0
+    } else {
+        ctx.query
+            .get("limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(0)
+    };
     let (token_rv, start) = match ctx.query.get("continue").filter(|c| !c.is_empty()) {
         Some(tok) => {
             let (trv, start) = decode_continue(tok)?;
+            if rv_param.is_some() {
+                return Err(ApiError::bad_request(
+                    "specifying resource version is not allowed when using continue",
+                ));
+            }
             (Some(trv), Some(start))
         }
         None => (None, None),
     };
+    let current = ctx.c.store.current_rv();
+    if let Some(rv) = rv_param.filter(|rv| *rv > current) {
+        return Err(too_large_rv(rv, current));
+    }
+    // A continued list and an Exact one are served as the list was at their resourceVersion.
+    let at = token_rv.or(if exact { rv_param } else { None });
     let unfiltered = ls.is_everything() && fs.is_everything();
     let keep = |o: &Value| unfiltered || ls.matches_object(o) && fs.matches(o);
     let page = ctx
         .c
         .store
-        .list_page(ctx.group(), ctx.plural(), ns, start, limit, &keep);
+        .list_page_at(ctx.group(), ctx.plural(), ns, start, limit, &keep, at)
+        .map_err(|_| {
+            ApiError::gone(if token_rv.is_some() {
+                "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
+            } else {
+                "The resourceVersion for the provided list is too old."
+            })
+        })?;
     // Later pages repeat the first page's resourceVersion, as the real server does for continued lists.
     let list_rv = token_rv.unwrap_or(page.rv);
     let out: Vec<Value> = page.items.iter().map(|obj| list_item(ctx, obj)).collect();
@@ -1353,6 +1492,19 @@ pub fn update_object(
     Ok((present(ctx, &stored), true, warnings))
 }
 
+/// A resourceVersion that is not a number fails where etcd3's versioner parses it: a 500 with Go's
+/// strconv error, as the real server answers.
+fn check_rv_syntax(rv: &str) -> Result<(), ApiError> {
+    match rv.parse::<u64>() {
+        Ok(_) => Ok(()),
+        Err(_) => Err(ApiError::new(
+            500,
+            "",
+            format!("strconv.ParseUint: parsing {rv:?}: invalid syntax"),
+        )),
+    }
+}
+
 fn body_rv(obj: &Value) -> Option<String> {
     obj.pointer("/metadata/resourceVersion")
         .and_then(|v| v.as_str())
@@ -1368,6 +1520,9 @@ fn update(ctx: &Ctx) -> Result<Reply, ApiError> {
         .store
         .get(ctx.group(), ctx.plural(), &ctx.namespace, &ctx.name)
         .ok_or_else(|| ctx.not_found())?;
+    if let Some(rv) = body_rv(&obj) {
+        check_rv_syntax(&rv)?;
+    }
     match body_rv(&obj) {
         Some(rv) if rv != object_rv(&old).to_string() => {
             return Err(ApiError::stale(ctx.group(), ctx.plural(), &ctx.name))
@@ -1461,6 +1616,7 @@ fn patch(ctx: &Ctx) -> Result<Reply, ApiError> {
         })?;
         let mut new = patched;
         if let Some(rv) = body_rv(&new) {
+            check_rv_syntax(&rv)?;
             if rv != object_rv(&old).to_string() {
                 return Err(ApiError::stale(ctx.group(), ctx.plural(), &ctx.name));
             }
@@ -2038,12 +2194,17 @@ fn scale_of(ctx: &Ctx, obj: &Value) -> Value {
     if let Some(s) = selector {
         status["selector"] = json!(s);
     }
+    // Scale's spec.replicas is omitempty: 0 replicas leave an empty spec.
+    let spec_of_scale = match objects::get_path(obj, &spec.spec_replicas_path) {
+        Some(r) if r.as_i64() != Some(0) => json!({"replicas": r}),
+        _ => json!({}),
+    };
     let m = &obj["metadata"];
     json!({
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",
         "metadata": {"name": m["name"], "namespace": m["namespace"], "uid": m["uid"], "resourceVersion": m["resourceVersion"], "creationTimestamp": m["creationTimestamp"]},
-        "spec": {"replicas": objects::get_path(obj, &spec.spec_replicas_path).cloned().unwrap_or(json!(0))},
+        "spec": spec_of_scale,
         "status": status,
     })
 }
@@ -2100,11 +2261,8 @@ fn write_scale(ctx: &Ctx, verb: &str) -> Result<Reply, ApiError> {
     }
     let mut new = old.as_ref().clone();
     objects::set_path(&mut new, &spec.spec_replicas_path, replicas);
-    // The scale write goes through the main resource's pipeline (spec changes, generation bumps).
-    let main = Ctx {
-        subresource: String::new(),
-        ..ctx.clone_ctx()
-    };
-    let (out, _, _) = update_object(&main, &old, new, false)?;
+    // The scale write goes through the main resource's pipeline (spec changes, generation bumps); the field
+    // manager records it under subresource "scale", as the real server does.
+    let (out, _, _) = update_object(ctx, &old, new, false)?;
     Ok(Reply::ok(scale_of(ctx, &out)))
 }

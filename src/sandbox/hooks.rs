@@ -537,6 +537,14 @@ pub fn token_request(ctx: &Ctx) -> Result<Reply, ApiError> {
     } else {
         super::api::decode_body(ctx)?
     };
+    // A body of another kind fails to decode as a TokenRequest, worded as Go's conversion error.
+    if let Some(kind) = body["kind"].as_str().filter(|k| *k != "TokenRequest") {
+        let api_version = body["apiVersion"].as_str().unwrap_or("");
+        let version = api_version.rsplit('/').next().unwrap_or("");
+        return Err(ApiError::bad_request(format!(
+            "{kind} in version {api_version:?} cannot be handled as a TokenRequest: converting ({version}.{kind}) to (authentication.TokenRequest): unknown conversion"
+        )));
+    }
     let sa = ctx
         .c
         .store
@@ -544,10 +552,11 @@ pub fn token_request(ctx: &Ctx) -> Result<Reply, ApiError> {
         .ok_or_else(|| ApiError::not_found("", "serviceaccounts", &ctx.name))?;
     let seconds = body["spec"]["expirationSeconds"].as_i64().unwrap_or(3600);
     if seconds < 600 {
+        // The request body has no name: the real server's error names the TokenRequest "".
         return Err(ApiError::invalid(
             "authentication.k8s.io",
             "TokenRequest",
-            &ctx.name,
+            "",
             &[FieldError::invalid(
                 "spec.expirationSeconds",
                 &json!(seconds),
@@ -564,6 +573,34 @@ pub fn token_request(ctx: &Ctx) -> Result<Reply, ApiError> {
                 .collect()
         })
         .unwrap_or_else(|| vec!["https://kubernetes.default.svc.cluster.local".to_string()]);
+    let bound = &body["spec"]["boundObjectRef"];
+    if bound.is_object() {
+        let kind = bound["kind"].as_str().unwrap_or("");
+        let api_version = bound["apiVersion"].as_str().unwrap_or("");
+        let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+        let (plural, namespace) = match (group, kind) {
+            ("", "Pod") => ("pods", ctx.namespace.as_str()),
+            ("", "Secret") => ("secrets", ctx.namespace.as_str()),
+            ("", "Node") => ("nodes", ""),
+            _ => {
+                return Err(ApiError::bad_request(format!(
+                    "cannot bind token to object of type {group}/{version}, Kind={kind}"
+                )))
+            }
+        };
+        let name = bound["name"].as_str().unwrap_or("");
+        let target = ctx.c.store.get("", plural, namespace, name);
+        let Some(target) = target else {
+            return Err(ApiError::not_found("", plural, name));
+        };
+        if let Some(uid) = bound["uid"].as_str().filter(|u| !u.is_empty()) {
+            if uid != objects::uid(&target) {
+                return Err(ApiError::new(409, "Conflict", format!(
+                    "the UID in the bound object reference ({uid}) does not match the UID in record. The object might have been deleted and then recreated"
+                )));
+            }
+        }
+    }
     let (token, expires) = ctx.c.issue_token(
         &ctx.namespace,
         &ctx.name,
@@ -571,12 +608,30 @@ pub fn token_request(ctx: &Ctx) -> Result<Reply, ApiError> {
         seconds,
         &audiences,
     );
+    // The field manager records what the request set (expirationSeconds after its default), before the
+    // server fills in the default audience.
+    let now = objects::now_rfc3339();
+    let mut spec_fields = json!({"f:expirationSeconds": {}});
+    if body["spec"]["audiences"].is_array() {
+        spec_fields["f:audiences"] = json!({});
+    }
+    if let Some(b) = bound.as_object() {
+        let mut f = json!({".": {}});
+        for k in b.keys() {
+            f[format!("f:{k}")] = json!({});
+        }
+        spec_fields["f:boundObjectRef"] = f;
+    }
     Ok(Reply::code(
         201,
         json!({
             "kind": "TokenRequest",
             "apiVersion": "authentication.k8s.io/v1",
-            "metadata": {"name": ctx.name, "namespace": ctx.namespace, "creationTimestamp": null},
+            "metadata": {"name": ctx.name, "namespace": ctx.namespace, "uid": objects::uid(&sa),
+                "creationTimestamp": now, "managedFields": [{
+                    "manager": ctx.manager(), "operation": "Update", "apiVersion": "authentication.k8s.io/v1",
+                    "time": now, "fieldsType": "FieldsV1", "fieldsV1": {"f:spec": spec_fields},
+                    "subresource": "token"}]},
             "spec": {"audiences": audiences, "expirationSeconds": seconds, "boundObjectRef": body["spec"]["boundObjectRef"].clone()},
             "status": {"token": token, "expirationTimestamp": expires.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()},
         }),
@@ -631,7 +686,14 @@ pub fn review(ctx: &Ctx) -> Result<Reply, ApiError> {
     if !body["metadata"].is_object() {
         body["metadata"] = json!({});
     }
-    body["metadata"]["creationTimestamp"] = Value::Null;
+    // Reviews are never stored: the real server answers without a creationTimestamp (metadata {}),
+    // except SelfSubjectReview, which it stamps.
+    if let Some(m) = body["metadata"].as_object_mut() {
+        m.remove("creationTimestamp");
+    }
+    if ctx.rt.plural == "selfsubjectreviews" {
+        body["metadata"]["creationTimestamp"] = json!(objects::now_rfc3339());
+    }
     let authz = ctx.c.authorizer();
     match ctx.rt.plural.as_str() {
         "selfsubjectaccessreviews" | "subjectaccessreviews" | "localsubjectaccessreviews" => {
@@ -640,6 +702,20 @@ pub fn review(ctx: &Ctx) -> Result<Reply, ApiError> {
             } else {
                 user_from_spec(&body["spec"])
             };
+            let spec = &body["spec"];
+            if spec["resourceAttributes"].is_object() == spec["nonResourceAttributes"].is_object() {
+                return Err(ApiError::invalid(
+                    "authorization.k8s.io",
+                    "",
+                    "",
+                    // 1.34 and older name spec.resourceAttributes; 1.37 names spec.
+                    &[FieldError::invalid(
+                        "spec.resourceAttributes",
+                        &Value::Null,
+                        "exactly one of nonResourceAttributes or resourceAttributes must be specified",
+                    )],
+                ));
+            }
             let attrs = attrs_from_review(&body["spec"], &ctx.namespace);
             let d = authz.authorize(&user, &attrs);
             body["status"] = if d.allowed {
@@ -650,7 +726,12 @@ pub fn review(ctx: &Ctx) -> Result<Reply, ApiError> {
         }
         "selfsubjectrulesreviews" => {
             let ns = body["spec"]["namespace"].as_str().unwrap_or("").to_string();
+            if ns.is_empty() {
+                return Err(ApiError::bad_request("no namespace on request"));
+            }
             let (rr, nr) = authz.rules_for(ctx.user, &ns);
+            // The real server answers with a new object that carries only the status.
+            body["spec"] = json!({});
             body["status"] =
                 json!({"resourceRules": rr, "nonResourceRules": nr, "incomplete": false});
         }

@@ -750,18 +750,19 @@ const TO_VIEW: &str = "rbac.authorization.k8s.io/aggregate-to-view";
 /// `admin`/`edit`/`view` carry their aggregation rules and already-aggregated `rules` (from the
 /// `system:aggregate-to-*` roles), as a real cluster shows them once its controller has run.
 pub fn bootstrap_policy() -> Vec<Value> {
+    // In the sorted order the real server stores them.
     let discovery_urls = [
-        "/livez",
-        "/readyz",
-        "/healthz",
-        "/version",
-        "/version/",
-        "/openapi",
-        "/openapi/*",
         "/api",
         "/api/*",
         "/apis",
         "/apis/*",
+        "/healthz",
+        "/livez",
+        "/openapi",
+        "/openapi/*",
+        "/readyz",
+        "/version",
+        "/version/",
     ];
     let roles = vec![
         cluster_role(
@@ -779,7 +780,20 @@ pub fn bootstrap_policy() -> Vec<Value> {
             &[],
             vec![url_rule(
                 &["get"],
-                &["/livez", "/readyz", "/healthz", "/version", "/version/"],
+                &["/healthz", "/livez", "/readyz", "/version", "/version/"],
+            )],
+        ),
+        cluster_role(
+            "system:service-account-issuer-discovery",
+            &[],
+            vec![url_rule(
+                &["get"],
+                &[
+                    "/.well-known/openid-configuration",
+                    "/.well-known/openid-configuration/",
+                    "/openid/v1/jwks",
+                    "/openid/v1/jwks/",
+                ],
             )],
         ),
         cluster_role(
@@ -981,6 +995,11 @@ pub fn bootstrap_policy() -> Vec<Value> {
             "system:public-info-viewer",
             "system:public-info-viewer",
             &["system:authenticated", "system:unauthenticated"],
+        ),
+        cluster_role_binding(
+            "system:service-account-issuer-discovery",
+            "system:service-account-issuer-discovery",
+            &["system:serviceaccounts"],
         ),
     ]);
     out

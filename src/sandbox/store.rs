@@ -328,18 +328,68 @@ impl Store {
         limit: usize,
         keep: &dyn Fn(&Value) -> bool,
     ) -> Page {
+        self.list_page_at(group, resource, namespace, start, limit, keep, None)
+            .unwrap_or_else(|_| unreachable!("the current list is always there"))
+    }
+
+    /// Like [`Store::list_page`], as the list was at resourceVersion `at` (None: now), rebuilt from the
+    /// event log as etcd serves a read at a past revision; Err(oldest servable RV) when `at` is older than
+    /// the log reaches (etcd's "required revision has been compacted").
+    #[allow(clippy::too_many_arguments)]
+    pub fn list_page_at(
+        &self,
+        group: &str,
+        resource: &str,
+        namespace: Option<&str>,
+        start: Option<(String, String)>,
+        limit: usize,
+        keep: &dyn Fn(&Value) -> bool,
+        at: Option<u64>,
+    ) -> Result<Page, u64> {
         let inner = self.lock();
+        let at = at.filter(|rv| *rv < inner.rv);
+        if let Some(rv) = at {
+            if rv < inner.compacted_rv {
+                return Err(inner.compacted_rv);
+            }
+        }
         let mut page = Page {
-            rv: inner.rv,
+            rv: at.unwrap_or(inner.rv),
             items: vec![],
             next: None,
             remaining: 0,
         };
-        let Some(b) = inner
+        let current = inner
             .objects
-            .get(&(group.to_string(), resource.to_string()))
-        else {
-            return page;
+            .get(&(group.to_string(), resource.to_string()));
+        let past: Bucket;
+        let b = match at {
+            None => match current {
+                Some(b) => b,
+                None => return Ok(page),
+            },
+            Some(rv) => {
+                let mut b = current.cloned().unwrap_or_default();
+                for e in inner.log.iter().rev().take_while(|e| e.rv > rv) {
+                    if e.group != group || e.resource != resource {
+                        continue;
+                    }
+                    let key = (e.namespace.clone(), e.name.clone());
+                    match (e.kind, &e.previous) {
+                        (EventType::Added, _) => {
+                            b.remove(&key);
+                        }
+                        (_, Some(prev)) => {
+                            b.insert(key, prev.clone());
+                        }
+                        (_, None) => {
+                            b.insert(key, e.object.clone());
+                        }
+                    }
+                }
+                past = b;
+                &past
+            }
         };
         let lower = match (&start, namespace) {
             (Some(s), Some(ns)) if s.0.as_str() < ns => (ns.to_string(), String::new()),
@@ -363,7 +413,7 @@ impl Store {
         if page.next.is_some() {
             page.remaining = iter.count() + 1;
         }
-        page
+        Ok(page)
     }
 
     /// How many objects a resource has.

@@ -14,12 +14,15 @@ use super::status::ApiError;
 use super::store::{Event, EventType};
 use crate::selector::{FieldSelector, LabelSelector};
 
-const BOOKMARK_EVERY: Duration = Duration::from_secs(30);
+/// How often a long watch gets a bookmark (the real cacher's bookmarkFrequency).
+const BOOKMARK_EVERY: Duration = Duration::from_secs(60);
 
 struct Filter {
     group: String,
     resource: String,
     namespace: Option<String>,
+    /// The one object watched through the deprecated /watch/ path.
+    name: Option<String>,
     labels: LabelSelector,
     fields: FieldSelector,
 }
@@ -28,6 +31,11 @@ impl Filter {
     fn matches(&self, obj: &Value) -> bool {
         if let Some(ns) = &self.namespace {
             if objects::namespace(obj) != ns {
+                return false;
+            }
+        }
+        if let Some(name) = &self.name {
+            if objects::name(obj) != name {
                 return false;
             }
         }
@@ -43,6 +51,7 @@ fn line(kind: &str, obj: &Value) -> Bytes {
 
 pub async fn start(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     let (labels, fields) = parse_selectors(ctx)?;
+    super::api::validate_list_options(ctx, true)?;
     let filter = Filter {
         group: ctx.rt.group.clone(),
         resource: ctx.rt.plural.clone(),
@@ -51,6 +60,7 @@ pub async fn start(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         } else {
             None
         },
+        name: Some(ctx.name.clone()).filter(|n| !n.is_empty()),
         labels,
         fields,
     };
@@ -102,20 +112,50 @@ pub async fn start(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
             for obj in items.iter().filter(|o| filter.matches(o)) {
                 first.push(line("ADDED", &present(obj)));
             }
-            if initial_events {
+            // The end of the initial events is marked only to a client that accepts bookmarks.
+            if initial_events && bookmarks {
                 first.push(line(
                     "BOOKMARK",
                     &json!({"kind": ctx.rt.kind, "apiVersion": ctx.api_version(), "metadata": {
                         "resourceVersion": w.rv.to_string(),
                         "annotations": {"k8s.io/initial-events-end": "true"}}}),
                 ));
+                // The real cacher keeps the watcher scheduled for an immediate bookmark until it has sent
+                // that one, so a plain bookmark follows it.
+                first.push(line(
+                    "BOOKMARK",
+                    &json!({"kind": ctx.rt.kind, "apiVersion": ctx.api_version(), "metadata": {
+                        "resourceVersion": w.rv.to_string()}}),
+                ));
             }
             (w.rv, Some(w.receiver))
         }
         Some(rv) => {
-            let rv: u64 = rv
-                .parse()
-                .map_err(|_| ApiError::bad_request(format!("invalid resource version: {rv}")))?;
+            // Not a number: the real server's cacher fails to parse it, a 500 without a reason.
+            let rv: u64 = rv.parse().map_err(|_| {
+                ApiError::new(
+                    500,
+                    "",
+                    format!(
+                        "resourceVersion: Invalid value: {rv:?}: strconv.ParseUint: parsing {rv:?}: invalid syntax"
+                    ),
+                )
+            })?;
+            let current = store.current_rv();
+            if rv > current {
+                // A version the server has not reached: it waits up to 3 s for it, then ends the stream
+                // with the 504 a list would get; a shorter watch just ends empty.
+                let wait = Duration::from_secs(timeout.min(3));
+                let (tx, rx) = mpsc::channel::<Bytes>(1);
+                let err = super::api::too_large_rv(rv, current).to_status();
+                tokio::spawn(async move {
+                    tokio::time::sleep(wait).await;
+                    if timeout > 3 {
+                        let _ = tx.send(line("ERROR", &err)).await;
+                    }
+                });
+                return Ok(Reply::Stream(rx));
+            }
             match store.watch(Some(rv)) {
                 Ok(w) => {
                     for ev in w
@@ -139,6 +179,9 @@ pub async fn start(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
     };
     let kind = ctx.rt.kind.clone();
     let api_version = ctx.api_version();
+    // Whether the stream already carries a bookmark (the initial-events ones).
+    let mut bookmarked =
+        initial_events && bookmarks && matches!(rv_param.as_deref(), None | Some("0"));
     tokio::spawn(async move {
         for b in first {
             if tx.send(b).await.is_err() {
@@ -150,6 +193,20 @@ pub async fn start(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
         let mut tick =
             tokio::time::interval_at(tokio::time::Instant::now() + BOOKMARK_EVERY, BOOKMARK_EVERY);
+        // The real cacher sends a bookmark 2 s before the deadline, from one-second buckets: it usually
+        // goes out when its bucket opens (up to a second early) and again when it is due.
+        let now = tokio::time::Instant::now();
+        let mut before_deadline: Vec<tokio::time::Instant> =
+            match deadline.checked_sub(Duration::from_secs(2)) {
+                Some(due) if due > now => {
+                    let early = due
+                        .checked_sub(Duration::from_secs(1))
+                        .filter(|e| *e > now)
+                        .unwrap_or(now);
+                    vec![due, early]
+                }
+                _ => vec![],
+            };
         let bookmark = |rv: u64| {
             line(
                 "BOOKMARK",
@@ -159,14 +216,28 @@ pub async fn start(ctx: &Ctx<'_>) -> Result<Reply, ApiError> {
         loop {
             tokio::select! {
                 _ = tokio::time::sleep_until(deadline) => {
-                    if bookmarks {
+                    // A watch too short for the pre-timeout bookmark still gets one before it closes, so
+                    // a client that allows bookmarks always learns a resourceVersion to resume from.
+                    if bookmarks && !bookmarked {
                         let _ = tx.send(bookmark(last_rv)).await;
                     }
                     return;
                 }
+                _ = tokio::time::sleep_until(before_deadline.last().copied().unwrap_or(deadline)), if !before_deadline.is_empty() => {
+                    before_deadline.pop();
+                    if bookmarks {
+                        bookmarked = true;
+                        if tx.send(bookmark(last_rv)).await.is_err() {
+                            return;
+                        }
+                    }
+                }
                 _ = tick.tick() => {
-                    if bookmarks && tx.send(bookmark(last_rv)).await.is_err() {
-                        return;
+                    if bookmarks {
+                        bookmarked = true;
+                        if tx.send(bookmark(last_rv)).await.is_err() {
+                            return;
+                        }
                     }
                 }
                 _ = tx.closed() => return,

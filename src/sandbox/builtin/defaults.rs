@@ -75,6 +75,8 @@ fn default_probe(p: &mut Map<String, Value>) {
 }
 
 fn default_container(c: &mut Map<String, Value>) {
+    // ResourceRequirements is a struct, not a pointer: Go always writes it, empty or not.
+    default(c, "resources", json!({}));
     default(c, "terminationMessagePath", json!("/dev/termination-log"));
     default(c, "terminationMessagePolicy", json!("File"));
     let policy = image_pull_policy(c.get("image").and_then(Value::as_str).unwrap_or(""));
@@ -458,7 +460,13 @@ pub fn apply_defaults(group: &str, kind: &str, obj_value: &mut Value) {
             default(spec, "replicas", json!(1));
             default_pod_template(spec);
         }
-        ("apps", "StatefulSet") => default_statefulset(obj(o, "spec")),
+        ("apps", "StatefulSet") => {
+            default_statefulset(obj(o, "spec"));
+            // StatefulSetStatus.replicas and availableReplicas have no omitempty.
+            let status = obj(o, "status");
+            default(status, "replicas", json!(0));
+            default(status, "availableReplicas", json!(0));
+        }
         ("apps", "DaemonSet") => default_daemonset(obj(o, "spec")),
         ("batch", "Job") => {
             let metadata = o.get("metadata").and_then(Value::as_object).cloned();

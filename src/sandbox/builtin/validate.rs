@@ -327,10 +327,11 @@ fn validate_pod_spec(spec: &Value, path: &str) -> Vec<FieldError> {
 /// `ValidatePodTemplateSpec`: template metadata labels/annotations, then the pod spec.
 fn validate_pod_template(template: &Value, path: &str) -> Vec<FieldError> {
     let meta = template.get("metadata").unwrap_or(empty_map());
-    let mut errs = validate_labels(meta.get("labels"), &format!("{path}.metadata.labels"));
+    // Go's ValidatePodTemplateSpec names them {path}.labels and {path}.annotations (no ".metadata").
+    let mut errs = validate_labels(meta.get("labels"), &format!("{path}.labels"));
     errs.extend(super::meta::validate_annotations(
         meta.get("annotations"),
-        &format!("{path}.metadata.annotations"),
+        &format!("{path}.annotations"),
     ));
     errs.extend(validate_pod_spec(
         template.get("spec").unwrap_or(empty_map()),
@@ -458,6 +459,21 @@ fn validate_workload_spec(kind: &str, spec: &Value) -> Vec<FieldError> {
                 other,
                 &["Recreate", "RollingUpdate"],
             )),
+        }
+        if let Some(ru) = at(spec, &["strategy", "rollingUpdate"]) {
+            // ValidateRollingUpdateDeployment: both may not be zero (an int 0 or "0%").
+            let zero = |v: Option<&Value>| match v {
+                Some(Value::Number(n)) => n.as_i64() == Some(0),
+                Some(Value::String(s)) => s == "0%" || s == "0",
+                _ => false,
+            };
+            if zero(ru.get("maxUnavailable")) && zero(ru.get("maxSurge")) {
+                errs.push(FieldError::invalid(
+                    "spec.strategy.rollingUpdate.maxUnavailable",
+                    &ru["maxUnavailable"],
+                    "may not be 0 when `maxSurge` is 0",
+                ));
+            }
         }
         if at(spec, &["strategy", "type"]).and_then(Value::as_str) == Some("Recreate")
             && at(spec, &["strategy", "rollingUpdate"]).is_some()
@@ -702,7 +718,8 @@ fn validate_config_map(obj: &Value) -> Vec<FieldError> {
     let data = obj.get("data");
     let binary = obj.get("binaryData");
     validate_config_keys(data, "data", binary.map(|b| (b, "binaryData")), &mut errs);
-    validate_config_keys(binary, "binaryData", data.map(|d| (d, "data")), &mut errs);
+    // A key in both bags is reported once, on data (ValidateConfigMap checks only that direction).
+    validate_config_keys(binary, "binaryData", None, &mut errs);
     let plain: usize = data
         .and_then(Value::as_object)
         .into_iter()
@@ -1459,7 +1476,7 @@ mod tests {
         let c = json!({"metadata": {"name": "c", "namespace": "d"}, "data": {"a": "1"}, "binaryData": {"a": "eA=="}});
         assert_eq!(
             text(&validate("", "ConfigMap", &c, None)),
-            "[data[a]: Invalid value: \"a\": duplicate of key present in binaryData, binaryData[a]: Invalid value: \"a\": duplicate of key present in data]"
+            "data[a]: Invalid value: \"a\": duplicate of key present in binaryData"
         );
     }
 

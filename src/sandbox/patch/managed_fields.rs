@@ -105,7 +105,13 @@ impl Entry {
             operation: operation.to_string(),
             api_version: who.api_version.to_string(),
             subresource: who.subresource().map(str::to_string),
-            time: Some(Value::String(who.now.to_string())),
+            // The real scale handler rebuilds the parent's entries from the Scale's and leaves the time
+            // out of the scale entry (so it sorts first).
+            time: if who.subresource() == Some("scale") {
+                None
+            } else {
+                Some(Value::String(who.now.to_string()))
+            },
             set,
             raw: None,
         }
@@ -646,6 +652,12 @@ pub fn record_update(
         .and_then(|l| decode_entries(l).ok())
         .filter(|_| who.subresource().is_none());
     let mut entries = sent.unwrap_or_else(|| stored_entries(old));
+    if old.is_some() && entries.is_empty() {
+        // The real field manager stops tracking an object whose managedFields are empty: an update of
+        // such an object records nothing (its skipNonAppliedManager); only create and apply start a list.
+        write_entries(new, &entries);
+        return;
+    }
 
     let nothing = Value::Object(Map::new());
     let mut cmp = compare(old.unwrap_or(&nothing), new, schema);
@@ -715,6 +727,30 @@ mod tests {
         meta.insert("resourceVersion".into(), json!("5"));
         meta.insert("creationTimestamp".into(), json!(T0));
         obj
+    }
+
+    /// A live object whose creator is tracked (an object without managedFields stays untracked on update).
+    fn created_by_someone(mut obj: Value) -> Value {
+        obj["metadata"]["managedFields"] = json!([{"manager": "creator", "operation": "Update",
+            "apiVersion": "apps/v1", "time": T0, "fieldsType": "FieldsV1",
+            "fieldsV1": {"f:spec": {"f:replicas": {}}}}]);
+        obj
+    }
+
+    #[test]
+    fn update_of_an_untracked_object_records_nothing() {
+        let s = cm_schema();
+        let live = stored(cm(json!({"a": "1"})));
+        let mut new = live.clone();
+        new["data"]["b"] = json!("2");
+        record_update(
+            Some(&live),
+            &mut new,
+            &who("kubectl-edit", "v1", T1),
+            Scope::Whole,
+            s.as_ref(),
+        );
+        assert!(new["metadata"].get("managedFields").is_none());
     }
 
     fn managed(obj: &Value) -> Vec<Value> {
@@ -1365,8 +1401,10 @@ mod tests {
     #[test]
     fn status_update_records_only_status_under_the_subresource() {
         let s = deploy_schema();
-        let live = stored(json!({"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": "d"}, "spec": {"replicas": 1}}));
+        let live = created_by_someone(stored(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "d"}, "spec": {"replicas": 1}}),
+        ));
         let mut new = live.clone();
         new["status"] = json!({"replicas": 1});
         new["spec"]["replicas"] = json!(2);
@@ -1503,7 +1541,7 @@ mod tests {
     #[test]
     fn update_marks_created_list_items_and_maps_but_not_their_existing_parents() {
         let s = deploy_schema();
-        let live = stored(deployment(json!([{"name": "a", "image": "a:1"}])));
+        let live = created_by_someone(stored(deployment(json!([{"name": "a", "image": "a:1"}]))));
         let mut new = live.clone();
         new["spec"]["template"]["spec"]["containers"] = json!([
             {"name": "a", "image": "a:1"},
