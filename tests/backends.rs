@@ -1151,6 +1151,50 @@ async fn cm_value(bed: &Bed, ns: &str, name: &str) -> Option<String> {
         .and_then(|o| o["data"]["value"].as_str().map(str::to_string))
 }
 
+/// A watcher started on a converged federation writes nothing: until a type's federated objects (and the
+/// FederatedNamespaces that gate it) are listed, no member object of it is taken for an orphan and
+/// released, to be adopted again a moment later.
+async fn watch_start_on_a_converged_plane_writes_nothing(backend: Backend) {
+    let bed = Bed::start(&backend, &["host", "member1", "member2"]).await;
+    let label = bed.label();
+    bed.expect(bed.run(&["init"]).await, 0, "init");
+    bed.join(&["member1", "member2"]).await;
+    for ns in ["quiet-a", "quiet-b"] {
+        federated_namespace(&bed, ns).await;
+        federated_configmaps(&bed, ns, 20, "v1").await;
+    }
+    bed.expect(bed.run(&["reconcile", "--once"]).await, 0, "first pass");
+    let (before, _) = bed.quiet_counts().await;
+    let watch = bed.spawn(&["reconcile", "--watch"]);
+    // Started and settled: a change made now comes through, and the counts have stopped moving.
+    bed.merge(
+        "host",
+        &federated("ConfigMap"),
+        Some("quiet-a"),
+        "cm-0000",
+        json!({"spec": {"template": {"data": {"value": "v2"}}}}),
+    )
+    .await;
+    eventually(60, "the watcher to propagate a change", || async {
+        (cm_value(&bed, "quiet-a", "cm-0000").await.as_deref() == Some("v2")).then_some(())
+    })
+    .await;
+    let (after, _) = bed.quiet_counts().await;
+    terminate(&watch);
+    let out = finish(watch).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for m in ["member1", "member2"] {
+        let sent = after[m] - before[m];
+        assert_eq!(
+            sent,
+            1,
+            "{m} on {label}: one write for the one change, nothing else: {:?}",
+            bed.tb.recent_writes(m, sent as usize).await
+        );
+    }
+}
+on_every_backend!(watch_start_on_a_converged_plane_writes_nothing);
+
 /// The `value` of every `cm-*` ConfigMap in `ns` of `cluster`, by name.
 async fn configmap_values(bed: &Bed, cluster: &str, ns: &str) -> BTreeMap<String, String> {
     let client = bed.client(cluster).await;

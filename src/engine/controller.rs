@@ -1171,7 +1171,20 @@ impl Controller {
                 }
                 self.queue.push_changed(wk);
             }
-            Change::Listed(Watched::Federated(t)) => self.queue_type(&t),
+            Change::Listed(Watched::Federated(t)) => {
+                if self
+                    .types
+                    .get(&t)
+                    .is_some_and(|t| t.info.target.is_namespace())
+                {
+                    // The namespaces' placements gate every namespaced type: rebuild them from the
+                    // listing, then look at everything again.
+                    self.rebuild_env(log, false).await;
+                    self.queue_everything();
+                } else {
+                    self.queue_type(&t);
+                }
+            }
             Change::Listed(Watched::Member(_, t)) => {
                 if self.dns.is_some()
                     && self
@@ -1226,6 +1239,18 @@ impl Controller {
         let Some(t) = self.types.get(&key.0) else {
             return Prepared::Skip;
         };
+        // Until its federated objects are listed (and, for a type FederatedNamespaces gate, those too), a
+        // member object would look orphaned or unplaced and be released: wait for the listings, which
+        // queue their types when done.
+        let namespaces_listed = || {
+            self.types
+                .values()
+                .filter(|n| n.info.target.is_namespace())
+                .all(|n| is_listed(&n.federated.store))
+        };
+        if !is_listed(&t.federated.store) || (t.info.gated() && !namespaces_listed()) {
+            return Prepared::Wait;
+        }
         let still_listing = self.env.clusters.iter().filter(|c| c.ready).any(|c| {
             self.members
                 .get(&(c.name.clone(), t.info.name.clone()))
