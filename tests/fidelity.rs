@@ -356,6 +356,7 @@ async fn play(backend: &Backend, corpus: &[Area]) -> (Vec<Run>, Vec<String>) {
             let id = format!("{}/{}", area.name, sc.name);
             let mut steps = Vec::new();
             for (i, step) in sc.steps.iter().enumerate() {
+                let started = Instant::now();
                 let mut answer = send(&client, step, &vars).await;
                 if let Some(want) = step.retry_until {
                     let deadline = Instant::now() + Duration::from_secs(30);
@@ -381,6 +382,14 @@ async fn play(backend: &Backend, corpus: &[Area]) -> (Vec<Run>, Vec<String>) {
                     if let Some(v) = answer.body.pointer(pointer) {
                         vars.insert(var.clone(), scalar(v));
                     }
+                }
+                if started.elapsed() > Duration::from_secs(5) {
+                    eprintln!(
+                        "fidelity: {id} step {} took {:.1} s on {}",
+                        step_label(i, step),
+                        started.elapsed().as_secs_f64(),
+                        backend.label()
+                    );
                 }
                 steps.push((step_label(i, step), step.clone(), answer));
             }
