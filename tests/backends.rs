@@ -608,13 +608,7 @@ enum MidPassFailure {
 async fn member_fails_mid_pass(backend: Backend, failure: MidPassFailure) {
     let mut bed = Bed::start(&backend, &["host", "member1", "member2"]).await;
     bed.expect(bed.run(&["init"]).await, 0, "init");
-    for m in ["member1", "member2"] {
-        bed.expect(
-            bed.run(&["join", m, "--cluster-context", m]).await,
-            0,
-            "join",
-        );
-    }
+    bed.join(&["member1", "member2"]).await;
     federated_namespace(&bed, "bulk").await;
     const N: usize = 300;
     federated_configmaps(&bed, "bulk", N, "v1").await;
@@ -847,13 +841,7 @@ async fn mass_deletion_needs_consent(backend: Backend) {
     let bed = Bed::start(&backend, &["host", "member1", "member2"]).await;
     let label = bed.label();
     bed.expect(bed.run(&["init"]).await, 0, "init");
-    for m in ["member1", "member2"] {
-        bed.expect(
-            bed.run(&["join", m, "--cluster-context", m]).await,
-            0,
-            "join",
-        );
-    }
+    bed.join(&["member1", "member2"]).await;
     federated_namespace(&bed, "bulk").await;
     const N: usize = 30;
     federated_configmaps(&bed, "bulk", N, "v1").await;
@@ -985,13 +973,7 @@ async fn host_originals_are_released_never_deleted(backend: Backend) {
     let bed = Bed::start(&backend, &["host", "member1"]).await;
     let label = bed.label();
     bed.expect(bed.run(&["init"]).await, 0, "init");
-    for m in ["host", "member1"] {
-        bed.expect(
-            bed.run(&["join", m, "--cluster-context", m]).await,
-            0,
-            "join",
-        );
-    }
+    bed.join(&["host", "member1"]).await;
     bed.apply(
         "host",
         &core("Namespace", "namespaces"),
@@ -1433,13 +1415,7 @@ async fn teardown_counts_first_and_releases_adopted_originals(backend: Backend) 
     let bed = Bed::start(&backend, &["host", "member1"]).await;
     let label = bed.label();
     bed.expect(bed.run(&["init"]).await, 0, "init");
-    for m in ["host", "member1"] {
-        bed.expect(
-            bed.run(&["join", m, "--cluster-context", m]).await,
-            0,
-            "join",
-        );
-    }
+    bed.join(&["host", "member1"]).await;
     let cm = core("ConfigMap", "configmaps");
     bed.apply(
         "host",
@@ -1584,13 +1560,7 @@ async fn propagated_versions_are_recorded_as_kubefed_records_them(backend: Backe
     let bed = Bed::start(&backend, &["host", "member1", "member2"]).await;
     let label = bed.label();
     bed.expect(bed.run(&["init"]).await, 0, "init");
-    for m in ["member1", "member2"] {
-        bed.expect(
-            bed.run(&["join", m, "--cluster-context", m]).await,
-            0,
-            "join",
-        );
-    }
+    bed.join(&["member1", "member2"]).await;
     federated_namespace(&bed, "pv").await;
     let template =
         json!({"data": {"color": "blue", "size": "10"}, "metadata": {"labels": {"app": "web"}}});
