@@ -362,8 +362,8 @@ impl Ctx<'_> {
     fn schema(&self) -> Box<dyn TypeSchema> {
         match &self.rt.crd {
             Some(crd) => match crd.schemas.get(&self.version) {
-                Some(s) => patch::crd_schema(s),
-                None => patch::crd_schema(&json!({})),
+                Some(s) => patch::crd_schema(s.clone()),
+                None => patch::crd_schema(Arc::new(json!({}))),
             },
             None => patch::builtin_schema(&self.rt.group, &self.rt.kind),
         }
@@ -1052,9 +1052,8 @@ pub fn admit(ctx: &Ctx, obj: &mut Value, old: Option<&Value>) -> Result<Vec<Stri
     let mut warnings = Vec::new();
     let (group, kind) = (ctx.rt.group.clone(), ctx.rt.kind.clone());
     let pruned = match &ctx.rt.crd {
-        Some(crd) => match crd.schemas.get(&ctx.version) {
-            Some(s) => {
-                let st = schema::StructuralSchema::new(s);
+        Some(crd) => match crd.structural.get(&ctx.version) {
+            Some(st) => {
                 let pruned = st.prune(obj);
                 st.apply_defaults(obj);
                 pruned
@@ -1132,8 +1131,8 @@ pub fn admit(ctx: &Ctx, obj: &mut Value, old: Option<&Value>) -> Result<Vec<Stri
         ctx.rt.namespaced,
     );
     if let Some(crd) = &ctx.rt.crd {
-        if let Some(s) = crd.schemas.get(&ctx.version) {
-            errs.extend(schema::StructuralSchema::new(s).validate(obj));
+        if let Some(st) = crd.structural.get(&ctx.version) {
+            errs.extend(st.validate(obj));
         }
     } else if group == CRD_GROUP && ctx.rt.plural == "customresourcedefinitions" {
         errs.extend(schema::validate_crd(obj, old));

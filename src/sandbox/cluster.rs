@@ -9,6 +9,7 @@ use tokio::sync::Notify;
 
 use super::rbac::{Authorizer, UserInfo};
 use super::registry::{sort_versions, CrdInfo, Registry, ResourceType, ScaleSpec};
+use super::schema::StructuralSchema;
 use super::store::Store;
 
 pub const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
@@ -407,7 +408,7 @@ pub fn crd_resource_type(crd: &Value) -> Option<ResourceType> {
             printer_columns.insert(n.to_string(), cols.clone());
         }
         if let (Some(n), Some(s)) = (v["name"].as_str(), v.pointer("/schema/openAPIV3Schema")) {
-            schemas.insert(n.to_string(), s.clone());
+            schemas.insert(n.to_string(), Arc::new(s.clone()));
         }
     }
     Some(ResourceType {
@@ -466,6 +467,10 @@ pub fn crd_resource_type(crd: &Value) -> Option<ResourceType> {
                 .as_str()
                 .unwrap_or_default()
                 .to_string(),
+            structural: schemas
+                .iter()
+                .map(|(v, s)| (v.clone(), Arc::new(StructuralSchema::new(s))))
+                .collect(),
             schemas,
             printer_columns,
             preserve_unknown_root: false,

@@ -1,7 +1,7 @@
 //! In-process controllers of a sandbox cluster: namespace deletion, CRD instance cleanup and owner-reference
 //! garbage collection (background, foreground and orphan). They write through the same pipeline as requests.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,6 +11,7 @@ use super::api::{delete_object, update_object};
 use super::cluster::{Cluster, CRD_GROUP};
 use super::hooks::{SystemRequest, CRD_FINALIZER};
 use super::objects;
+use super::owners::{owner_uids, waits_for_dependents};
 
 const MANAGER: &str = "kube-controller-manager";
 
@@ -28,7 +29,7 @@ pub async fn run(cluster: std::sync::Weak<Cluster>) {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         let rv = c.store.current_rv();
-        if !woken && seen_rv == Some(rv) {
+        if !woken && seen_rv == Some(rv) && !c.store.has_owner_work() {
             continue;
         }
         let c2 = c.clone();
@@ -158,136 +159,115 @@ fn crds(c: &Arc<Cluster>) -> bool {
     wrote
 }
 
-fn owner_uids(obj: &Value) -> Vec<String> {
-    obj["metadata"]["ownerReferences"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|r| r["uid"].as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn has_owner_references(obj: &Value) -> bool {
     obj["metadata"]["ownerReferences"]
         .as_array()
         .is_some_and(|refs| !refs.is_empty())
 }
 
-/// A terminating owner that waits for its dependents (`orphan` or `foregroundDeletion`).
-fn waits_for_dependents(obj: &Value) -> bool {
-    objects::is_terminating(obj)
-        && obj["metadata"]["finalizers"]
-            .as_array()
-            .is_some_and(|a| a.iter().any(|f| f == "orphan" || f == "foregroundDeletion"))
-}
-
-/// Owner-reference garbage collection. Its cost follows the dependents and waiting owners, not the number
-/// of objects stored: one scan picks them out, a second finds the owners they name.
+/// Owner-reference garbage collection. Its cost follows what changed: the store's owner graph names the
+/// objects to look at again (new or changed dependents, dependents of owners that went or are terminating,
+/// owners whose dependents went) and finds owners by uid.
 fn garbage_collect(c: &Arc<Cluster>) -> bool {
     let mut wrote = false;
-    let dependents = c.store.select(has_owner_references);
-    let waiting = c.store.select(waits_for_dependents);
-    if dependents.is_empty() && waiting.is_empty() {
-        return false;
-    }
-    let referenced: BTreeSet<String> = dependents
-        .iter()
-        .flat_map(|(_, _, o)| owner_uids(o))
-        .collect();
-    // uid → (group, resource, object), for the owners named by a dependent
-    let by_uid: BTreeMap<String, (String, String, Arc<Value>)> = c
-        .store
-        .select(|o| referenced.contains(objects::uid(o)))
-        .into_iter()
-        .map(|(g, r, o)| (objects::uid(&o).to_string(), (g, r, o)))
-        .collect();
-    for (g, r, obj) in &dependents {
-        let owners = owner_uids(obj);
-        let mut keep = Vec::new();
-        let mut delete = false;
-        let mut foreground = false;
-        for uid in &owners {
-            match by_uid.get(uid) {
-                None => {}
-                Some((_, _, owner))
-                    if objects::is_terminating(owner)
-                        && objects::finalizers(owner).iter().any(|f| f == "orphan") => {}
-                Some((_, _, owner)) => {
-                    if objects::is_terminating(owner)
-                        && objects::finalizers(owner)
-                            .iter()
-                            .any(|f| f == "foregroundDeletion")
-                    {
-                        foreground = true;
-                    }
-                    keep.push(uid.clone());
-                }
-            }
-        }
-        if keep.is_empty() {
-            let orphaned_by_policy = owners.iter().any(|u| by_uid.contains_key(u));
-            if orphaned_by_policy {
-                // Every remaining owner is orphaning: strip the references, keep the object.
+    for (g, r, obj) in c.store.take_owner_work() {
+        let done = if has_owner_references(&obj) {
+            collect_dependent(c, &g, &r, &obj, &mut wrote)
+        } else {
+            true
+        };
+        // An owner waiting on its dependents: drop `orphan` / `foregroundDeletion` once none refers to it
+        // (a dependent deleted just now has the owner looked at again in the next pass).
+        let done = done
+            && (!waits_for_dependents(&obj) || c.store.has_dependents(objects::uid(&obj)) || {
+                let rest: Vec<String> = objects::finalizers(&obj)
+                    .into_iter()
+                    .filter(|f| f != "orphan" && f != "foregroundDeletion")
+                    .collect();
                 let mut new = obj.as_ref().clone();
-                objects::meta_mut(&mut new).remove("ownerReferences");
-                wrote |= write(c, g, r, obj, new, "");
-            } else {
-                delete = true;
-            }
-        } else if keep.len() != owners.len() {
-            let mut new = obj.as_ref().clone();
-            let refs: Vec<Value> = obj["metadata"]["ownerReferences"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter(|r| keep.iter().any(|k| r["uid"] == json!(k)))
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default();
-            objects::meta_mut(&mut new).insert("ownerReferences".into(), json!(refs));
-            wrote |= write(c, g, r, obj, new, "");
-        }
-        if foreground
-            && keep.iter().all(|u| {
-                by_uid
-                    .get(u)
-                    .is_some_and(|(_, _, o)| objects::is_terminating(o))
-            })
-        {
-            delete = true;
-        }
-        if delete && !objects::is_terminating(obj) {
-            wrote |= delete_one(
-                c,
+                objects::set_finalizers(&mut new, &rest);
+                let ok = write(c, &g, &r, &obj, new, "");
+                wrote |= ok;
+                ok
+            });
+        if !done {
+            c.store.retry_owner_work((
                 g,
                 r,
-                obj,
-                &json!({"propagationPolicy": if foreground {"Foreground"} else {"Background"}}),
-            );
-        }
-    }
-    // Owners waiting on their dependents: drop `orphan` / `foregroundDeletion` when no dependent refers to
-    // them (as of this pass's scan; a dependent deleted just now is seen by the next pass).
-    for (g, r, obj) in &waiting {
-        if referenced.contains(objects::uid(obj)) {
-            continue;
-        }
-        let fins = objects::finalizers(obj);
-        let rest: Vec<String> = fins
-            .into_iter()
-            .filter(|f| f != "orphan" && f != "foregroundDeletion")
-            .collect();
-        if let Some(cur) = c
-            .store
-            .get(g, r, objects::namespace(obj), objects::name(obj))
-        {
-            let mut new = cur.as_ref().clone();
-            objects::set_finalizers(&mut new, &rest);
-            wrote |= write(c, g, r, &cur, new, "");
+                objects::namespace(&obj).to_string(),
+                objects::name(&obj).to_string(),
+            ));
         }
     }
     wrote
+}
+
+/// Deletes a dependent whose owners are gone, strips references to owners that orphan it, and deletes it
+/// in the foreground when its owners are. Returns false when a write failed (to be tried again).
+fn collect_dependent(
+    c: &Arc<Cluster>,
+    g: &str,
+    r: &str,
+    obj: &Arc<Value>,
+    wrote: &mut bool,
+) -> bool {
+    let owners: Vec<(String, Option<Arc<Value>>)> = owner_uids(obj)
+        .into_iter()
+        .map(|uid| (uid.to_string(), c.store.by_uid(uid).map(|(_, _, o)| o)))
+        .collect();
+    let mut keep = Vec::new();
+    let mut foreground = false;
+    for (uid, owner) in &owners {
+        let Some(owner) = owner else { continue };
+        let terminating = objects::is_terminating(owner);
+        let fins = objects::finalizers(owner);
+        if terminating && fins.iter().any(|f| f == "orphan") {
+            continue;
+        }
+        if terminating && fins.iter().any(|f| f == "foregroundDeletion") {
+            foreground = true;
+        }
+        keep.push((uid.clone(), terminating));
+    }
+    let mut ok = true;
+    let mut delete = false;
+    if keep.is_empty() {
+        if owners.iter().any(|(_, o)| o.is_some()) {
+            // Every remaining owner is orphaning: strip the references, keep the object.
+            let mut new = obj.as_ref().clone();
+            objects::meta_mut(&mut new).remove("ownerReferences");
+            ok = write(c, g, r, obj, new, "");
+            *wrote |= ok;
+        } else {
+            delete = true;
+        }
+    } else if keep.len() != owners.len() {
+        let mut new = obj.as_ref().clone();
+        let refs: Vec<Value> = obj["metadata"]["ownerReferences"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|r| keep.iter().any(|(k, _)| r["uid"] == json!(k)))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        objects::meta_mut(&mut new).insert("ownerReferences".into(), json!(refs));
+        ok = write(c, g, r, obj, new, "");
+        *wrote |= ok;
+    }
+    if foreground && keep.iter().all(|(_, terminating)| *terminating) {
+        delete = true;
+    }
+    if delete && !objects::is_terminating(obj) {
+        let policy = if foreground {
+            "Foreground"
+        } else {
+            "Background"
+        };
+        let deleted = delete_one(c, g, r, obj, &json!({ "propagationPolicy": policy }));
+        *wrote |= deleted;
+        ok &= deleted;
+    }
+    ok
 }

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::schema::StructuralSchema;
+
 /// The standard verbs of a stored resource.
 pub const ALL_VERBS: &[&str] = &[
     "create",
@@ -64,7 +66,9 @@ pub struct ResourceType {
 #[derive(Debug, Clone)]
 pub struct CrdInfo {
     pub name: String,
-    pub schemas: BTreeMap<String, Value>,
+    pub schemas: BTreeMap<String, Arc<Value>>,
+    /// The same schemas compiled once, for the writes that prune, default and validate with them.
+    pub structural: BTreeMap<String, Arc<StructuralSchema>>,
     /// Each version's `additionalPrinterColumns` (absent: the default Age column).
     pub printer_columns: BTreeMap<String, Vec<Value>>,
     pub preserve_unknown_root: bool,

@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::{json, Value};
 use tokio::sync::broadcast;
 
+use super::owners::{ObjectKey, OwnerGraph};
+
 /// How many past events a watch can resume from before it gets `410 Expired`.
 pub const EVENT_LOG_CAPACITY: usize = 10_000;
 
@@ -83,6 +85,7 @@ struct Inner {
     /// Highest RV that fell out of the log (watches from below it are expired).
     compacted_rv: u64,
     wal: Option<Wal>,
+    owners: OwnerGraph,
 }
 
 /// The write-ahead log of a persistent store and what it takes to compact it.
@@ -175,6 +178,16 @@ impl Store {
         dir: Option<PathBuf>,
     ) -> Store {
         let (events, _) = broadcast::channel(16_384);
+        let mut owners = OwnerGraph::default();
+        for ((g, r), bucket) in &objects {
+            for ((ns, name), obj) in bucket {
+                owners.record(
+                    &(g.clone(), r.clone(), ns.clone(), name.clone()),
+                    None,
+                    Some(obj),
+                );
+            }
+        }
         Store {
             inner: Mutex::new(Inner {
                 rv,
@@ -182,6 +195,7 @@ impl Store {
                 log: VecDeque::new(),
                 compacted_rv: rv,
                 wal,
+                owners,
             }),
             events,
             data_dir: dir,
@@ -439,25 +453,6 @@ impl Store {
         out
     }
 
-    /// The stored objects `keep` accepts: (group, resource, object). One pass under the lock that clones
-    /// only what it returns, so a controller that scans for a few objects costs little however many are
-    /// stored.
-    pub fn select(
-        &self,
-        mut keep: impl FnMut(&Value) -> bool,
-    ) -> Vec<(String, String, Arc<Value>)> {
-        let inner = self.lock();
-        let mut out = Vec::new();
-        for ((g, r), b) in &inner.objects {
-            for obj in b.values() {
-                if keep(obj) {
-                    out.push((g.clone(), r.clone(), obj.clone()));
-                }
-            }
-        }
-        out
-    }
-
     /// Creates an object; assigns the next RV. Fails when the name is taken.
     pub fn create(
         &self,
@@ -618,6 +613,14 @@ impl Store {
             *wal_bytes += line.len() as u64;
         }
         inner.rv = rv;
+        let key = (
+            group.to_string(),
+            resource.to_string(),
+            ns.to_string(),
+            name.to_string(),
+        );
+        let new = (kind != EventType::Deleted).then_some(obj.as_ref());
+        inner.owners.record(&key, previous.as_deref(), new);
         let ev = Arc::new(Event {
             rv,
             kind,
@@ -685,6 +688,47 @@ impl Store {
             },
             items,
         )
+    }
+
+    /// The objects the garbage collector is to look at again (see [`OwnerGraph`]), as stored now; the
+    /// ones gone since are left out.
+    pub fn take_owner_work(&self) -> Vec<(String, String, Arc<Value>)> {
+        let mut inner = self.lock();
+        let keys = inner.owners.take_dirty();
+        keys.into_iter()
+            .filter_map(|(g, r, ns, name)| {
+                let obj = inner
+                    .objects
+                    .get(&(g.clone(), r.clone()))?
+                    .get(&(ns, name))?;
+                Some((g, r, obj.clone()))
+            })
+            .collect()
+    }
+
+    /// Has the garbage collector look at an object again in its next pass.
+    pub fn retry_owner_work(&self, key: ObjectKey) {
+        self.lock().owners.mark(key);
+    }
+
+    pub fn has_owner_work(&self) -> bool {
+        self.lock().owners.has_work()
+    }
+
+    /// The stored object with this uid.
+    pub fn by_uid(&self, uid: &str) -> Option<(String, String, Arc<Value>)> {
+        let inner = self.lock();
+        let (g, r, ns, name) = inner.owners.key_of(uid)?;
+        let obj = inner
+            .objects
+            .get(&(g.clone(), r.clone()))?
+            .get(&(ns.clone(), name.clone()))?;
+        Some((g.clone(), r.clone(), obj.clone()))
+    }
+
+    /// Whether a stored object names `uid` among its owners.
+    pub fn has_dependents(&self, uid: &str) -> bool {
+        self.lock().owners.has_dependents(uid)
     }
 
     /// Live events for in-process controllers.

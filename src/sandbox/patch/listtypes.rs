@@ -1,5 +1,7 @@
 //! How lists and maps of a type merge: the built-in patchMergeKey/listType table and the CRD `x-kubernetes-*` schema markers.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 /// How a list merges. `Map` keys come in schema order; strategic merge patch matches on the first one
@@ -196,14 +198,14 @@ pub fn builtin_schema(group: &str, kind: &str) -> Box<dyn TypeSchema> {
 
 /// List/map semantics read from a CRD version's `openAPIV3Schema`.
 struct CrdSchema {
-    root: Value,
+    root: Arc<Value>,
 }
 
 impl CrdSchema {
     /// The schema node at `path`, stepping through `items` of arrays implicitly (paths elide list items)
     /// and through `additionalProperties` for map entries.
     fn node(&self, path: &[&str]) -> Option<&Value> {
-        let mut node = &self.root;
+        let mut node: &Value = &self.root;
         for name in path {
             node = through_items(node);
             node = match node.get("properties").and_then(|p| p.get(*name)) {
@@ -273,9 +275,9 @@ impl TypeSchema for CrdSchema {
 
 /// List/map types of a CRD version's openAPIV3Schema; lists without `x-kubernetes-list-type` are atomic.
 /// `metadata` paths behave as for built-ins.
-pub fn crd_schema(open_api_v3_schema: &Value) -> Box<dyn TypeSchema> {
+pub fn crd_schema(open_api_v3_schema: Arc<Value>) -> Box<dyn TypeSchema> {
     Box::new(CrdSchema {
-        root: open_api_v3_schema.clone(),
+        root: open_api_v3_schema,
     })
 }
 
@@ -347,7 +349,7 @@ mod tests {
     fn metadata_finalizers_are_a_set_and_owner_references_merge_by_uid() {
         for s in [
             builtin_schema("", "ConfigMap"),
-            crd_schema(&json!({"type": "object"})),
+            crd_schema(Arc::new(json!({"type": "object"}))),
         ] {
             assert_eq!(s.list_type(&["metadata", "finalizers"]), ListType::Set);
             assert_eq!(s.list_type(&["metadata", "ownerReferences"]), map(&["uid"]));
@@ -399,14 +401,14 @@ mod tests {
 
     #[test]
     fn crd_lists_default_to_atomic() {
-        let s = crd_schema(&crd());
+        let s = crd_schema(Arc::new(crd()));
         assert_eq!(s.list_type(&["spec", "plain"]), ListType::Atomic);
         assert_eq!(s.list_type(&["spec", "unknown"]), ListType::Atomic);
     }
 
     #[test]
     fn crd_list_type_markers_are_honoured() {
-        let s = crd_schema(&crd());
+        let s = crd_schema(Arc::new(crd()));
         assert_eq!(s.list_type(&["spec", "tags"]), ListType::Set);
         assert_eq!(s.list_type(&["spec", "ports"]), map(&["port", "protocol"]));
         assert!(s.map_is_atomic(&["spec", "ref"]));
@@ -415,7 +417,7 @@ mod tests {
 
     #[test]
     fn crd_paths_step_through_list_items_and_additional_properties() {
-        let s = crd_schema(&crd());
+        let s = crd_schema(Arc::new(crd()));
         assert_eq!(s.list_type(&["spec", "ports", "hosts"]), ListType::Set);
         assert_eq!(
             s.list_type(&["spec", "byName", "anything", "items"]),
@@ -425,7 +427,7 @@ mod tests {
 
     #[test]
     fn crd_key_default_comes_from_the_item_schema() {
-        let s = crd_schema(&crd());
+        let s = crd_schema(Arc::new(crd()));
         assert_eq!(
             s.key_default(&["spec", "ports"], "protocol"),
             Some(json!("TCP"))

@@ -1227,12 +1227,12 @@ mod tests {
 
     #[test]
     fn crd_objects_apply_with_the_crd_list_types() {
-        let s = crd_schema(
-            &json!({"type": "object", "properties": {"spec": {"type": "object",
+        let s = crd_schema(std::sync::Arc::new(
+            json!({"type": "object", "properties": {"spec": {"type": "object",
             "properties": {"tags": {"type": "array", "x-kubernetes-list-type": "set",
                                     "items": {"type": "string"}},
                            "plain": {"type": "array", "items": {"type": "string"}}}}}}),
-        );
+        ));
         let obj = |tags: Value, plain: Value| {
             json!({"apiVersion": "ex.io/v1", "kind": "Foo", "metadata": {"name": "f"},
                    "spec": {"tags": tags, "plain": plain}})

@@ -124,6 +124,8 @@ impl Node {
 #[derive(Debug, Clone)]
 pub struct StructuralSchema {
     root: Node,
+    /// The root as pruning sees it: an embedded resource (keeps apiVersion, kind and metadata).
+    prune_root: Node,
 }
 
 fn child(path: &str, key: &str) -> String {
@@ -241,9 +243,10 @@ fn format_ok(format: &str, s: &str) -> bool {
 
 impl StructuralSchema {
     pub fn new(open_api_v3_schema: &Value) -> Self {
-        StructuralSchema {
-            root: Node::compile(open_api_v3_schema),
-        }
+        let root = Node::compile(open_api_v3_schema);
+        let mut prune_root = root.clone();
+        prune_root.embedded = true;
+        StructuralSchema { root, prune_root }
     }
 
     /// Drops unknown fields (§10) and returns their dotted paths (`spec.foo`, `spec.items[0].bar`,
@@ -251,10 +254,8 @@ impl StructuralSchema {
     /// `x-kubernetes-preserve-unknown-fields` keeps unknown subtrees (declared properties below are still pruned);
     /// `x-kubernetes-embedded-resource` nodes keep their own apiVersion/kind/metadata.
     pub fn prune(&self, obj: &mut Value) -> Vec<String> {
-        let mut root = self.root.clone();
-        root.embedded = true;
         let mut dropped = Vec::new();
-        prune(obj, Some(&root), "", &mut dropped);
+        prune(obj, Some(&self.prune_root), "", &mut dropped);
         dropped
     }
 
