@@ -1,6 +1,7 @@
 //! Propagation benchmark through the binary, on the sandbox or on real kube-apiservers
 //! (`KUBEFEDCTL_BACKEND=sandbox|real|real:v1.34.2`): a host with `BENCH_MEMBERS` joined members (default 3)
-//! and `BENCH_OBJECTS` FederatedConfigMaps (default 1000).
+//! and `BENCH_OBJECTS` FederatedConfigMaps (default 1000); `BENCH_CONCURRENCY` is passed to `reconcile --once`
+//! as `--concurrency` (default: the command's own).
 //!
 //! - `reconcile --once`: a creating pass, timed beside `kubectl apply --server-side` of the same ConfigMaps to
 //!   each member in turn (when kubectl is found), then a no-op pass: its time and its writes (should be 0).
@@ -97,7 +98,12 @@ async fn kubectl_loop(bed: &Bed, members: &[String], objects: usize) -> Option<D
 async fn timed_pass(bed: &Bed, members: &[String], label: &str) -> Duration {
     let (w0, l0) = (bed.writes().await, bed.lists().await);
     let start = Instant::now();
-    bed.expect(bed.run(&["reconcile", "--once"]).await, 0, label);
+    let mut args = vec!["reconcile".to_string(), "--once".to_string()];
+    if let Ok(c) = std::env::var("BENCH_CONCURRENCY") {
+        args.extend(["--concurrency".to_string(), c]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    bed.expect(bed.run(&args).await, 0, label);
     let took = start.elapsed();
     let (w1, l1) = (bed.writes().await, bed.lists().await);
     println!(

@@ -1754,9 +1754,19 @@ fn rule_for<'a>(role: &'a Value, group: &str) -> Option<&'a Value> {
         .find(|r| r["apiGroups"] == json!([group]))
 }
 
+fn without_resource_version(obj: &Value) -> Value {
+    let mut obj = obj.clone();
+    obj["metadata"]
+        .as_object_mut()
+        .unwrap()
+        .remove("resourceVersion");
+    obj
+}
+
 /// `join --least-privilege` grants the member role exactly what the enabled types need, which is enough
 /// to propagate on a real server's RBAC; `enable` and `disable` keep it in step; a permission taken away
-/// is found before any write (`reconcile` and `clusters` name it, exit 3) and a re-join restores it.
+/// is found before any write (`reconcile` and `clusters` name it, exit 3), a permission given back is
+/// found by `--watch` at its next resync (no watch reports it), and a re-join restores it.
 async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backend) {
     let bed = Bed::start(&backend, &["host", "member1"]).await;
     let label = bed.label();
@@ -1889,16 +1899,8 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
         "nothing attempted in member1 on {label}"
     );
     // --watch finds it as well before writing, and watches nothing it may not list.
-    let watch = bed.spawn(&["reconcile", "--watch"]);
+    let watch = bed.spawn(&["reconcile", "--watch", "--resync-period", "2s"]);
     let (writes, _) = bed.quiet_counts().await;
-    terminate(&watch);
-    let out = finish(watch).await;
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("may not get, list, create, patch, delete configmaps there"),
-        "--watch on {label}: {}",
-        stderr(&out)
-    );
     assert_eq!(
         writes["member1"],
         before["member1"],
@@ -1907,6 +1909,59 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
             .recent_writes("member1", (writes["member1"] - before["member1"]) as usize)
             .await
     );
+    // No watch reports a permission granted in a member: the periodic resync finds it, and the pending
+    // template change goes out without anything else changing.
+    api(&member, &cluster_roles, None)
+        .replace(
+            role_name,
+            &Default::default(),
+            &serde_json::from_value(without_resource_version(&role)).unwrap(),
+        )
+        .await
+        .unwrap();
+    eventually(
+        30,
+        "the resync to propagate once the role is back",
+        || async {
+            let cm = bed
+                .get(
+                    "member1",
+                    &core("ConfigMap", "configmaps"),
+                    Some("lp"),
+                    "settings",
+                )
+                .await?;
+            (cm["data"]["a"] == "c").then_some(())
+        },
+    )
+    .await;
+    terminate(&watch);
+    let out = finish(watch).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("may not get, list, create, patch, delete configmaps there"),
+        "--watch on {label}: {}",
+        stderr(&out)
+    );
+    // Taken away again, for what follows.
+    let role = bed
+        .get("member1", &cluster_roles, None, role_name)
+        .await
+        .unwrap();
+    let mut narrowed = role.clone();
+    for r in narrowed["rules"].as_array_mut().unwrap() {
+        if r["apiGroups"] == json!([""]) {
+            r["resources"] = json!(["namespaces", "secrets", "serviceaccounts", "services"]);
+        }
+    }
+    api(&member, &cluster_roles, None)
+        .replace(
+            role_name,
+            &Default::default(),
+            &serde_json::from_value(narrowed).unwrap(),
+        )
+        .await
+        .unwrap();
     let o = bed.run(&["clusters"]).await;
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(
