@@ -31,6 +31,7 @@ use super::clusters;
 use super::deletions::DeletionGate;
 use super::desired::{FIELD_MANAGER, MANAGED_LABEL};
 use super::dns::{self, RecordKind};
+use super::error::EngineError;
 use super::placement::{ClusterInfo, ControlPlaneScope};
 use super::reconcile::{
     self, AdoptionLookup, Env, Listings, ObjectKey, Record, TypeInfo, Versions,
@@ -1281,13 +1282,18 @@ impl Controller {
             .map(|c| {
                 let denied = env.denied.get(&(c.name.clone(), ty.name.clone()));
                 let l = match (c.ready, self.member_listing(&c.name, &ty)) {
-                    (true, _) if denied.is_some() => Err(denied.cloned().unwrap_or_default()),
+                    (true, _) if denied.is_some() => {
+                        Err(EngineError::denied(denied.cloned().unwrap_or_default()))
+                    }
                     (true, Some(l)) if is_listed(&l.store) => Ok(Listing::Cached(l)),
-                    (true, _) => Err(format!(
+                    (true, _) => Err(EngineError::not_ready(format!(
                         "the cache of {} in cluster {:?} is not listed yet",
                         ty.target_api.plural, c.name
-                    )),
-                    (false, _) => Err(format!("cluster {:?} is not ready", c.name)),
+                    ))),
+                    (false, _) => Err(EngineError::not_ready(format!(
+                        "cluster {:?} is not ready",
+                        c.name
+                    ))),
                 };
                 (c.name.clone(), l)
             })

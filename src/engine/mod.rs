@@ -9,6 +9,7 @@ pub mod controller;
 pub mod deletions;
 pub mod desired;
 pub mod dns;
+pub mod error;
 pub mod health;
 pub mod matching;
 pub mod overrides;

@@ -17,6 +17,7 @@ use super::actions::{self, ClusterAction, ClusterFacts, SYNC_FINALIZER};
 use super::cache::{CachedListing, Written as WrittenObjects};
 use super::deletions::{DeletionGate, HELD_STATUS};
 use super::desired::{self, TargetInfo, FIELD_MANAGER, MANAGED_LABEL};
+use super::error::EngineError;
 use super::matching::{self, Storage};
 use super::overrides::parse_overrides;
 use super::placement::{self, ClusterInfo, ControlPlaneScope};
@@ -59,7 +60,7 @@ impl TypeInfo {
 pub type ObjectKey = (String, String);
 pub use super::cache::Listing;
 /// Per cluster: the listing, or why it could not be made (then nothing is deleted there).
-pub type Listings = BTreeMap<String, Result<Listing, String>>;
+pub type Listings = BTreeMap<String, Result<Listing, EngineError>>;
 
 /// A member cluster as one pass sees it.
 #[derive(Clone)]
@@ -82,7 +83,7 @@ impl ClusterView {
 }
 
 /// A listing made once by whichever reconcile needs it first: (type, cluster, namespace) → objects.
-type SharedListing = Arc<tokio::sync::OnceCell<Result<Listing, String>>>;
+type SharedListing = Arc<tokio::sync::OnceCell<Result<Listing, EngineError>>>;
 
 /// What every reconcile in a pass shares.
 pub struct Env {
@@ -228,7 +229,7 @@ impl Env {
         cluster: &str,
         client: &kube::Client,
         key: &ObjectKey,
-    ) -> Result<Option<Value>, String> {
+    ) -> Result<Option<Value>, EngineError> {
         if self.adoption == AdoptionLookup::Get {
             let api = target_api(client.clone(), ty, key);
             let limiter = self.member_limiter(cluster);
@@ -238,12 +239,11 @@ impl Env {
                 .await
                 .map(|o| o.map(|o| super::cache::to_value(&o, &ty.target_api)))
                 .map_err(|e| {
-                    format!(
-                        "cannot read {} {}: {}",
+                    EngineError::from(e).context(format!(
+                        "cannot read {} {}",
                         ty.target_api.kind,
-                        qualified_key(key),
-                        api_error_text(&e)
-                    )
+                        qualified_key(key)
+                    ))
                 });
         }
         let cell = self
@@ -473,13 +473,6 @@ fn to_value(o: DynamicObject) -> Value {
     serde_json::to_value(o).expect("objects serialise")
 }
 
-fn api_error_text(e: &kube::Error) -> String {
-    crate::error::redact(&match e {
-        kube::Error::Api(s) => s.message.clone(),
-        other => other.to_string(),
-    })
-}
-
 /// What happened in one cluster.
 struct ClusterResult {
     record: Option<Record>,
@@ -663,7 +656,7 @@ pub async fn reconcile_object(
                     "cannot add finalizer {SYNC_FINALIZER} to {} {}: {}; nothing was propagated",
                     ty.federated_api.kind,
                     ctx.qualified(),
-                    api_error_text(&e)
+                    EngineError::from(e)
                 )),
             ));
             return records;
@@ -798,7 +791,7 @@ async fn reconcile_in_cluster(
     };
     let listing = match listings.get(name) {
         Some(Ok(l)) => l,
-        Some(Err(e)) if selected => return report(S::CachedRetrievalFailed, Some(e.clone())),
+        Some(Err(e)) if selected => return report(S::CachedRetrievalFailed, Some(e.to_string())),
         None if selected => {
             return report(
                 S::CachedRetrievalFailed,
@@ -865,7 +858,7 @@ async fn reconcile_in_cluster(
                 live = o.map(|o| super::cache::to_value(&o, &ctx.ty.target_api));
                 action = facts(live.as_ref(), host_ns);
             }
-            Err(e) => return report(S::RetrievalFailed, Some(api_error_text(&e))),
+            Err(e) => return report(S::RetrievalFailed, Some(EngineError::from(e).to_string())),
         }
     }
     if action == ClusterAction::Create {
@@ -875,7 +868,7 @@ async fn reconcile_in_cluster(
             .unlisted_object(ctx.ty, name, &client, &ctx.key)
             .await;
         match found {
-            Err(e) => return report(S::RetrievalFailed, Some(e)),
+            Err(e) => return report(S::RetrievalFailed, Some(e.to_string())),
             Ok(Some(obj)) => {
                 live = Some(obj);
                 let host_ns = ctx.is_host_namespace(live.as_ref()).await;
@@ -985,14 +978,14 @@ async fn reconcile_in_cluster(
                     }
                 }
                 Err(e) => {
-                    let status = if super::timeout::in_text(&e) {
+                    let status = if e.timed_out() {
                         action.timeout_status()
                     } else {
                         action.failure_status()
                     }
                     .unwrap_or(S::UpdateFailed);
                     ClusterResult {
-                        record: Some(ctx.record(name, act, status, Some(e))),
+                        record: Some(ctx.record(name, act, status, Some(e.to_string()))),
                         outcome: Some(ClusterOutcome {
                             status,
                             remote_status: None,
@@ -1028,7 +1021,7 @@ async fn execute(
     action: &ClusterAction,
     live: Option<&Value>,
     desired: Option<&Value>,
-) -> Result<Written, String> {
+) -> Result<Written, EngineError> {
     let written = send(ctx, client, cluster, action, desired).await?;
     if let Some(w) = &ctx.env.written {
         let after = match &written {
@@ -1051,38 +1044,40 @@ async fn send(
     cluster: &str,
     action: &ClusterAction,
     desired: Option<&Value>,
-) -> Result<Written, String> {
+) -> Result<Written, EngineError> {
     let api = target_api(client.clone(), ctx.ty, &ctx.key);
     let name = ctx.key.1.as_str();
     let limiter = ctx.env.member_limiter(cluster);
     let _permit = limiter.acquire().await;
     match action {
         ClusterAction::Create | ClusterAction::Update | ClusterAction::Adopt => {
-            let desired = desired.ok_or("no desired object")?;
+            let desired = desired.ok_or_else(|| EngineError::invalid("no desired object"))?;
             let params = PatchParams::apply(FIELD_MANAGER).force();
             api.patch(name, &params, &Patch::Apply(desired))
                 .await
                 .map(|o| Written::Object(to_value(o)))
-                .map_err(|e| api_error_text(&e))
+                .map_err(EngineError::from)
         }
         ClusterAction::Delete => {
-            let opts = actions::delete_options(ctx.fed)?;
+            let opts = actions::delete_options(ctx.fed).map_err(EngineError::invalid)?;
             match api.delete(name, &delete_params(&opts)).await {
                 Ok(outcome) => Ok(match outcome.left() {
                     Some(o) => Written::Object(to_value(o)),
                     None => Written::Gone,
                 }),
                 Err(kube::Error::Api(s)) if s.code == 404 => Ok(Written::Gone),
-                Err(e) => Err(api_error_text(&e)),
+                Err(e) => Err(e.into()),
             }
         }
         ClusterAction::RemoveManagedLabel => unlabel(&api, name).await.map(Written::Object),
-        ClusterAction::Nothing | ClusterAction::Report(_) => Err("nothing to write".into()),
+        ClusterAction::Nothing | ClusterAction::Report(_) => {
+            Err(EngineError::invalid("nothing to write"))
+        }
     }
 }
 
 /// Strips the managed label, leaving the object in place.
-pub async fn unlabel(api: &Api<DynamicObject>, name: &str) -> Result<Value, String> {
+pub async fn unlabel(api: &Api<DynamicObject>, name: &str) -> Result<Value, EngineError> {
     let params = PatchParams {
         field_manager: Some(FIELD_MANAGER.to_string()),
         ..Default::default()
@@ -1094,7 +1089,7 @@ pub async fn unlabel(api: &Api<DynamicObject>, name: &str) -> Result<Value, Stri
     api.patch(name, &params, &Patch::Merge(&patch))
         .await
         .map(to_value)
-        .map_err(|e| api_error_text(&e))
+        .map_err(EngineError::from)
 }
 
 /// Adds or removes the sync finalizer, guarded by the object's resourceVersion.
@@ -1149,17 +1144,14 @@ async fn write_versions(
     } else {
         Api::namespaced_with(ctx.env.host.clone(), &ns, &resource)
     };
-    let failed = |e: &kube::Error| {
-        ctx.object_record(
-            "",
-            Some(format!(
-                "cannot record the propagated versions of {} {} in {} {name}: {}",
-                ctx.ty.federated_api.kind,
-                ctx.qualified(),
-                resource.kind,
-                api_error_text(e)
-            )),
-        )
+    let failed = |e: kube::Error| {
+        let e = EngineError::from(e).context(format!(
+            "cannot record the propagated versions of {} {} in {} {name}",
+            ctx.ty.federated_api.kind,
+            ctx.qualified(),
+            resource.kind,
+        ));
+        ctx.object_record("", Some(e.to_string()))
     };
     let source = super::cache::versions_source(!ns.is_empty());
     let key = (ns.clone(), name.clone());
@@ -1189,7 +1181,7 @@ async fn write_versions(
             // Made by another writer since the pass listed them: its status is overwritten below.
             Err(kube::Error::Api(s)) if s.code == 409 => {}
             Err(e) => {
-                records.push(failed(&e));
+                records.push(failed(e));
                 return;
             }
         }
@@ -1212,7 +1204,7 @@ async fn write_versions(
                 );
             }
         }
-        Err(e) => records.push(failed(&e)),
+        Err(e) => records.push(failed(e)),
     }
 }
 
@@ -1260,7 +1252,7 @@ async fn write_status(
                 "cannot write the status of {} {}: {}",
                 ctx.ty.federated_api.kind,
                 ctx.qualified(),
-                api_error_text(&e)
+                EngineError::from(e)
             )),
         )),
     }
@@ -1326,7 +1318,7 @@ async fn reconcile_deletion(ctx: &ObjectCtx<'_>, listings: &Listings) -> Vec<Rec
                 "cannot remove finalizer {SYNC_FINALIZER} from {} {}: {}",
                 ctx.ty.federated_api.kind,
                 ctx.qualified(),
-                api_error_text(&e)
+                EngineError::from(e)
             )),
         ));
     }
@@ -1370,7 +1362,9 @@ async fn delete_in_cluster(
     };
     let listing = match listings.get(name) {
         Some(Ok(l)) => l,
-        Some(Err(e)) => return blocked(S::CachedRetrievalFailed, Action::None, Some(e.clone())),
+        Some(Err(e)) => {
+            return blocked(S::CachedRetrievalFailed, Action::None, Some(e.to_string()))
+        }
         None => return ClusterResult::nothing(),
     };
     let Some(live) = listing.get(&ctx.key) else {
@@ -1433,7 +1427,7 @@ async fn delete_in_cluster(
         },
         Err(e) => {
             let status = action.failure_status().unwrap_or(S::DeletionFailed);
-            blocked(status, act, Some(e))
+            blocked(status, act, Some(e.to_string()))
         }
     }
 }

@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::clusters::{self, ClientCache, HealthSettings, Member};
 use super::deletions::{ClusterDeletions, DeletionGate, MaxDeletions};
 use super::desired::{TargetInfo, MANAGED_LABEL};
+use super::error::EngineError;
 use super::health::{Debounce, Thresholds};
 use super::placement::{self, ClusterInfo, ControlPlaneScope};
 use super::reconcile::{
@@ -497,7 +498,7 @@ async fn list_managed(
     client: &kube::Client,
     ty: &TypeInfo,
     ns: Option<&str>,
-) -> Result<Listing, String> {
+) -> Result<Listing, EngineError> {
     list_objects(client, ty, ns, Some(&format!("{MANAGED_LABEL}=true"))).await
 }
 
@@ -508,7 +509,7 @@ pub(crate) async fn list_objects(
     ty: &TypeInfo,
     ns: Option<&str>,
     labels: Option<&str>,
-) -> Result<Listing, String> {
+) -> Result<Listing, EngineError> {
     let api: Api<DynamicObject> = match ns {
         Some(ns) if ty.gated() => Api::namespaced_with(client.clone(), ns, &ty.target_api),
         _ => Api::all_with(client.clone(), &ty.target_api),
@@ -520,14 +521,10 @@ pub(crate) async fn list_objects(
     let items = list_values(&api, client, &ty.target_api, &params)
         .await
         .map_err(|e| {
-            crate::error::redact(&format!(
-                "cannot list {}{}: {}",
+            EngineError::from(e).context(format!(
+                "cannot list {}{}",
                 ty.target_api.plural,
                 labels.map(|l| format!(" labelled {l}")).unwrap_or_default(),
-                match e {
-                    kube::Error::Api(s) => s.message,
-                    other => other.to_string(),
-                }
             ))
         })?;
     Ok(items
@@ -954,15 +951,18 @@ struct TypeListing {
 async fn list_type(env: &Env, ty: &TypeInfo, ns_filter: Option<&str>) -> TypeListing {
     let member_listings = futures::future::join_all(env.clusters.iter().map(|c| async move {
         let listing = match (&c.client, c.ready) {
-            (Some(_), true) if env.denied.contains_key(&(c.name.clone(), ty.name.clone())) => {
-                Err(env.denied[&(c.name.clone(), ty.name.clone())].clone())
-            }
+            (Some(_), true) if env.denied.contains_key(&(c.name.clone(), ty.name.clone())) => Err(
+                EngineError::denied(env.denied[&(c.name.clone(), ty.name.clone())].clone()),
+            ),
             (Some(client), true) => {
                 let limiter = env.member_limiter(&c.name);
                 let _permit = limiter.acquire().await;
                 list_managed(client, ty, ns_filter).await
             }
-            _ => Err(format!("cluster {:?} is not ready", c.name)),
+            _ => Err(EngineError::not_ready(format!(
+                "cluster {:?} is not ready",
+                c.name
+            ))),
         };
         (c.name.clone(), listing)
     }));
@@ -1134,7 +1134,7 @@ pub(crate) async fn release_orphan(
                     }
                     None
                 }
-                Err(e) => Some(e),
+                Err(e) => Some(e.to_string()),
             }
         };
         let failed = error.is_some();

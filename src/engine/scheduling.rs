@@ -122,7 +122,7 @@ pub enum SchedulingError {
     Member {
         rsp: String,
         cluster: String,
-        error: String,
+        error: Box<super::error::EngineError>,
     },
 }
 
@@ -170,14 +170,14 @@ pub fn scheduled_object(
                 return Err(SchedulingError::Member {
                     rsp: rsp_name,
                     cluster: cluster.clone(),
-                    error: e.clone(),
+                    error: Box::new(e.clone()),
                 })
             }
             None => {
                 return Err(SchedulingError::Member {
                     rsp: rsp_name,
                     cluster: cluster.clone(),
-                    error: "no listing was made".into(),
+                    error: Box::new(super::error::EngineError::not_ready("no listing was made")),
                 })
             }
         }
@@ -580,7 +580,12 @@ mod tests {
     fn a_member_that_could_not_be_listed_stops_scheduling_with_its_name() {
         let clusters = [info("a", true, &[]), info("b", true, &[])];
         let mut l = listings(&[("a", None)]);
-        l.insert("b".into(), Err("connection refused".into()));
+        l.insert(
+            "b".into(),
+            Err(super::super::error::EngineError::not_ready(
+                "connection refused",
+            )),
+        );
         let err = plan(
             &fed(json!({})),
             json!({"targetKind": "FederatedDeployment", "totalReplicas": 6}),

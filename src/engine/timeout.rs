@@ -32,6 +32,12 @@ pub fn in_text(text: &str) -> bool {
 #[error("{0}")]
 pub struct TimedOut(String);
 
+impl TimedOut {
+    pub fn new(message: String) -> Self {
+        TimedOut(message)
+    }
+}
+
 #[derive(Clone)]
 pub struct RequestTimeoutLayer {
     timeout: Duration,
