@@ -9,6 +9,7 @@ pub mod datadir;
 pub mod discovery;
 pub mod hooks;
 pub mod objects;
+pub mod openapi;
 pub mod patch;
 pub mod protobuf;
 pub mod rbac;
