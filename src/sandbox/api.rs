@@ -33,6 +33,8 @@ pub enum Reply {
         body: Bytes,
     },
     Stream(tokio::sync::mpsc::Receiver<Bytes>),
+    /// 301 to another path of the same server (an OpenAPI v3 document asked for with a stale hash).
+    Redirect(String),
 }
 
 impl Reply {
@@ -302,18 +304,25 @@ fn non_resource(
                 }
             }
         }
+        // The real server answers its index as text/plain.
         Route::OpenApiV3Index => Reply::Raw {
             code: 200,
-            content_type: "application/json",
+            content_type: "text/plain; charset=utf-8",
             body: c.openapi.docs(&reg).v3_index.clone(),
         },
         Route::OpenApiV3(gv) => {
             let docs = c.openapi.docs(&reg);
             let body = docs.v3(&gv).ok_or_else(ApiError::no_route)?;
-            Reply::Raw {
-                code: 200,
-                content_type: "application/json",
-                body,
+            match (req.query.get("hash"), docs.v3_hash(&gv)) {
+                // A client holding an old index is sent to the document's current address.
+                (Some(asked), Some(current)) if asked != current => {
+                    Reply::Redirect(format!("/openapi/v3/{gv}?hash={current}"))
+                }
+                _ => Reply::Raw {
+                    code: 200,
+                    content_type: "application/json",
+                    body,
+                },
             }
         }
         Route::CoreVersions => {

@@ -318,18 +318,24 @@ fn build() -> Builtin {
 
 /// Swagger 2.0 has no `oneOf`/`anyOf`: a definition that is one of several shapes (JSONSchemaPropsOrBool, …)
 /// is described by its text alone, as the real server does.
-fn to_v2(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            if m.remove("oneOf").is_some() || m.remove("anyOf").is_some() {
-                m.remove("type");
-            }
-            for x in m.values_mut() {
-                to_v2(x);
-            }
+fn to_v2(schema: &mut Value) {
+    let Value::Object(m) = schema else {
+        return;
+    };
+    if m.remove("oneOf").is_some() | m.remove("anyOf").is_some() {
+        m.remove("type");
+    }
+    // Only the schemas nested in this one: a property may itself be named `type` or `oneOf`.
+    if let Some(Value::Object(props)) = m.get_mut("properties") {
+        props.values_mut().for_each(to_v2);
+    }
+    for k in ["items", "additionalProperties"] {
+        if let Some(s) = m.get_mut(k) {
+            to_v2(s);
         }
-        Value::Array(a) => a.iter_mut().for_each(to_v2),
-        _ => {}
+    }
+    if let Some(Value::Array(all)) = m.get_mut("allOf") {
+        all.iter_mut().for_each(to_v2);
     }
 }
 
@@ -441,6 +447,13 @@ mod tests {
             ports["x-kubernetes-list-map-keys"],
             json!(["containerPort", "protocol"])
         );
+        // Properties named like schema keywords survive.
+        let props = &b.definitions
+            ["io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"]
+            ["properties"];
+        for p in ["type", "oneOf", "anyOf", "items", "properties"] {
+            assert!(props.get(p).is_some(), "JSONSchemaProps.{p}");
+        }
         let fin = &b.definitions[OBJECT_META]["properties"]["finalizers"];
         assert_eq!(fin["x-kubernetes-list-type"], "set");
         // Every reference resolves.

@@ -38,6 +38,7 @@ pub struct Docs {
     v2_json: OnceLock<Bytes>,
     v2_protobuf: OnceLock<Bytes>,
     pub v3_index: Bytes,
+    hashes: BTreeMap<String, String>,
     v3: Mutex<BTreeMap<String, Bytes>>,
 }
 
@@ -686,6 +687,7 @@ pub fn build(reg: &Registry, fingerprint: &str) -> Docs {
         .collect();
     // A document's hash only has to change when it does: it is derived from what it is built from.
     let mut index = Map::new();
+    let mut hashes = BTreeMap::new();
     for key in by_gv.keys() {
         let hash = {
             use sha2::Digest as _;
@@ -696,6 +698,7 @@ pub fn build(reg: &Registry, fingerprint: &str) -> Docs {
             key.clone(),
             json!({"serverRelativeURL": format!("/openapi/v3/{key}?hash={hash}")}),
         );
+        hashes.insert(key.clone(), hash);
     }
     let v3_index = serde_json::to_vec(&json!({"paths": index})).unwrap_or_default();
     Docs {
@@ -707,6 +710,7 @@ pub fn build(reg: &Registry, fingerprint: &str) -> Docs {
         v2_json: OnceLock::new(),
         v2_protobuf: OnceLock::new(),
         v3_index: Bytes::from(v3_index),
+        hashes,
         v3: Mutex::new(BTreeMap::new()),
     }
 }
@@ -750,6 +754,11 @@ impl Docs {
         self.v2_protobuf
             .get_or_init(|| Bytes::from(proto::document(self.v2())))
             .clone()
+    }
+
+    /// The hash in a v3 document's address in the index.
+    pub fn v3_hash(&self, key: &str) -> Option<&str> {
+        self.hashes.get(key).map(|h| h.as_str())
     }
 
     /// The v3 document of `api/v1` or `apis/{group}/{version}`, None when that group-version is not served.
