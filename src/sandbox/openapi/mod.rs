@@ -131,6 +131,7 @@ fn crd_definition(t: &ResourceType, version: &str, v2: bool) -> Value {
         .cloned()
         .unwrap_or_else(|| json!({"type": "object", "x-kubernetes-preserve-unknown-fields": true}));
     let mut def = schema;
+    complete_embedded(&mut def);
     if v2 {
         strip_for_v2(&mut def);
     }
@@ -162,16 +163,52 @@ fn crd_definition(t: &ResourceType, version: &str, v2: bool) -> Value {
     def
 }
 
+/// An embedded resource (`x-kubernetes-embedded-resource`) is described with the apiVersion, kind and
+/// metadata every object has, which the server validates whether the CRD lists them or not.
+fn complete_embedded(v: &mut Value) {
+    let Value::Object(m) = v else {
+        return;
+    };
+    for k in ["items", "additionalProperties"] {
+        if let Some(s) = m.get_mut(k) {
+            complete_embedded(s);
+        }
+    }
+    if let Some(Value::Object(ps)) = m.get_mut("properties") {
+        ps.values_mut().for_each(complete_embedded);
+    }
+    if m.get("x-kubernetes-embedded-resource") != Some(&json!(true)) {
+        return;
+    }
+    if let Some(p) = m
+        .entry("properties")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+    {
+        p.entry("apiVersion").or_insert_with(|| json!({"description": "apiVersion defines the versioned schema of this representation of an object. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources", "type": "string"}));
+        p.entry("kind").or_insert_with(|| json!({"description": "kind is a string value representing the type of this object. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds", "type": "string"}));
+        p.entry("metadata").or_insert_with(|| json!({"$ref": format!("{DEFS}{OBJECT_META}"), "description": "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"}));
+    }
+    if let Some(r) = m
+        .entry("required")
+        .or_insert_with(|| json!([]))
+        .as_array_mut()
+    {
+        for k in ["kind", "apiVersion"] {
+            if !r.iter().any(|x| x == k) {
+                r.push(json!(k));
+            }
+        }
+    }
+}
+
 fn strip_for_v2(v: &mut Value) {
     if let Value::Object(m) = v {
-        for k in [
-            "nullable",
-            "oneOf",
-            "anyOf",
-            "allOf",
-            "not",
-            "x-kubernetes-validations",
-        ] {
+        // A nullable value has no single Swagger 2.0 type.
+        if m.remove("nullable") == Some(json!(true)) {
+            m.remove("type");
+        }
+        for k in ["oneOf", "anyOf", "allOf", "not"] {
             m.remove(k);
         }
         if m.get("x-kubernetes-int-or-string") == Some(&json!(true)) {
@@ -180,6 +217,7 @@ fn strip_for_v2(v: &mut Value) {
         if m.get("x-kubernetes-preserve-unknown-fields") == Some(&json!(true)) {
             m.remove("type");
             m.remove("properties");
+            m.remove("required");
             m.remove("additionalProperties");
             m.remove("items");
         }
@@ -975,7 +1013,13 @@ mod tests {
                 "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
                 "versions": [{"name": "v1", "served": true, "storage": true, "schema": {"openAPIV3Schema": {
                     "type": "object",
-                    "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer", "description": "How big."}}}}
+                    "properties": {"spec": {"type": "object", "properties": {
+                        "size": {"type": "integer", "description": "How big."},
+                        "port": {"x-kubernetes-int-or-string": true, "anyOf": [{"type": "integer"}, {"type": "string"}]},
+                        "maybe": {"type": "string", "nullable": true},
+                        "rule": {"type": "string", "x-kubernetes-validations": [{"rule": "self != 'x'"}]},
+                        "template": {"type": "object", "x-kubernetes-embedded-resource": true, "x-kubernetes-preserve-unknown-fields": true}
+                    }}}
                 }}}]
             },
             "status": {"conditions": [{"type": "Established", "status": "True"}]}
@@ -1025,6 +1069,15 @@ mod tests {
         let gv: Value = serde_json::from_slice(&gv).unwrap();
         let schemas = gv["components"]["schemas"].as_object().unwrap();
         assert!(schemas.contains_key("com.example.v1.Widget"));
+        // v3 keeps the CRD's schema, with the fields every embedded object has.
+        let spec = &schemas["com.example.v1.Widget"]["properties"]["spec"]["properties"];
+        assert_eq!(spec["maybe"]["nullable"], true);
+        assert_eq!(spec["port"]["anyOf"][0]["type"], "integer");
+        assert_eq!(spec["template"]["required"], json!(["kind", "apiVersion"]));
+        assert_eq!(
+            spec["template"]["properties"]["metadata"]["allOf"][0]["$ref"],
+            format!("{V3_SCHEMAS}{OBJECT_META}")
+        );
         assert!(schemas.contains_key(OBJECT_META));
         let mut refs = Vec::new();
         collect_refs(&gv, V3_SCHEMAS, &mut refs);

@@ -78,10 +78,30 @@ impl Msg {
     }
 }
 
-/// `Any{yaml}` holding a JSON value.
+/// `Any{yaml}` holding a JSON value: a plain scalar as the real server writes it (`set\n`), anything else
+/// as JSON, which YAML reads the same.
 fn any(v: &Value) -> Msg {
     let mut m = Msg::default();
-    m.string(2, &serde_json::to_string(v).unwrap_or_default());
+    let plain = match v {
+        Value::String(s)
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '-'))
+                && s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && !matches!(
+                    s.to_ascii_lowercase().as_str(),
+                    "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+                ) =>
+        {
+            Some(format!("{s}\n"))
+        }
+        Value::Bool(_) | Value::Number(_) => Some(format!("{v}\n")),
+        _ => None,
+    };
+    m.string(
+        2,
+        &plain.unwrap_or_else(|| serde_json::to_string(v).unwrap_or_default()),
+    );
     m
 }
 
@@ -443,6 +463,35 @@ mod tests {
         assert_eq!(
             document(&json!({"swagger": "2.0"})),
             [0x0A, 0x03, 0x32, 0x2E, 0x30]
+        );
+    }
+
+    fn hex(b: &[u8]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
+
+    /// Bytes a kube-apiserver (v1.34.2) serves for the same pieces of its `/openapi/v2` protobuf document.
+    #[test]
+    fn pieces_encode_as_a_real_server_encodes_them() {
+        let replicas = json!({
+            "description": "Number of desired pods. This is a pointer to distinguish between explicit zero and not specified. Defaults to 1.",
+            "type": "integer",
+            "format": "int32"
+        });
+        assert_eq!(
+            hex(&named("replicas", schema(&replicas)).0),
+            "0a087265706c696361731285011205696e74333222704e756d626572206f66206465736972656420706f64732e2054686973206973206120706f696e74657220746f2064697374696e6775697368206265747765656e206578706c69636974207a65726f20616e64206e6f74207370656369666965642e2044656661756c747320746f20312eb201090a07696e7465676572"
+        );
+        // The tail of ObjectMeta.finalizers: type, items and the two extensions.
+        let finalizers = json!({
+            "type": "array",
+            "items": {"type": "string"},
+            "x-kubernetes-list-type": "set",
+            "x-kubernetes-patch-strategy": "merge"
+        });
+        assert_eq!(
+            hex(&schema(&finalizers).0),
+            "b201070a056172726179ba010d0a0bb201080a06737472696e67fa01200a16782d6b756265726e657465732d6c6973742d74797065120612047365740afa01270a1b782d6b756265726e657465732d70617463682d7374726174656779120812066d657267650a"
         );
     }
 
