@@ -67,16 +67,22 @@ impl Cache {
                 return d.clone();
             }
         }
-        let docs = Arc::new(build(reg, &fp));
+        let docs = Arc::new(build(reg));
         *guard = Some((reg.clone(), fp, docs.clone()));
         docs
     }
 }
 
 fn fingerprint(reg: &Registry) -> String {
+    crd_fingerprint(reg, |_| true)
+}
+
+/// What the documents of custom resources are built from, for the types `keep` selects.
+fn crd_fingerprint(reg: &Registry, keep: impl Fn(&ResourceType) -> bool) -> String {
     let crds: Vec<Value> = reg
         .types()
         .iter()
+        .filter(|t| keep(t))
         .filter_map(|t| {
             let c = t.crd.as_ref()?;
             Some(json!([
@@ -690,7 +696,7 @@ fn collect_refs(v: &Value, prefix: &str, out: &mut Vec<String>) {
 /// Builds the parts every document is made of for one registry state; each document is serialized on its
 /// first request (kubectl 1.20 reads only the protobuf v2 document, newer clients one v3 document per
 /// group-version they look at).
-pub fn build(reg: &Registry, fingerprint: &str) -> Docs {
+pub fn build(reg: &Registry) -> Docs {
     // v2 definitions: every built-in plus the custom resources.
     let mut crd_defs_v2: Map<String, Value> = Map::new();
     let mut crd_defs_v3: Map<String, Value> = Map::new();
@@ -723,13 +729,17 @@ pub fn build(reg: &Registry, fingerprint: &str) -> Docs {
         .filter(|k| !builtin_gvs.contains(*k))
         .cloned()
         .collect();
-    // A document's hash only has to change when it does: it is derived from what it is built from.
+    // A document's hash changes when it does, and only then: it is derived from what it is built from
+    // (the custom resources served in its group-version; a built-in group-version's never changes).
     let mut index = Map::new();
     let mut hashes = BTreeMap::new();
     for key in by_gv.keys() {
+        let own = crd_fingerprint(reg, |t| {
+            t.versions.iter().any(|v| gv_key(&t.group, v) == *key)
+        });
         let hash = {
             use sha2::Digest as _;
-            let d = sha2::Sha512::digest(format!("{GIT_VERSION}\n{key}\n{fingerprint}").as_bytes());
+            let d = sha2::Sha512::digest(format!("{GIT_VERSION}\n{key}\n{own}").as_bytes());
             d.iter().map(|b| format!("{b:02X}")).collect::<String>()
         };
         index.insert(
@@ -1004,6 +1014,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn documents_are_kept_until_the_served_types_change() {
+        let cache = Cache::default();
+        let reg = Arc::new(Registry::new(vec![]));
+        let first = cache.docs(&reg);
+        assert!(Arc::ptr_eq(&first, &cache.docs(&reg)));
+        // A registry rebuilt with the same types (a CRD's status written) keeps them too.
+        let same = Arc::new(Registry::new(vec![]));
+        assert!(Arc::ptr_eq(&first, &cache.docs(&same)));
+        let crd = json!({
+            "metadata": {"name": "widgets.example.com"},
+            "spec": {"group": "example.com", "scope": "Namespaced",
+                "names": {"plural": "widgets", "kind": "Widget"},
+                "versions": [{"name": "v1", "served": true, "storage": true,
+                    "schema": {"openAPIV3Schema": {"type": "object"}}}]},
+            "status": {"conditions": [{"type": "Established", "status": "True"}]}
+        });
+        let t = crate::sandbox::cluster::crd_resource_type(&crd).unwrap();
+        let changed = Arc::new(Registry::new(vec![t]));
+        let second = cache.docs(&changed);
+        assert!(!Arc::ptr_eq(&first, &second));
+        assert!(second.v3("apis/example.com/v1").is_some());
+        assert!(first.v3("apis/example.com/v1").is_none());
+        // Only the changed group-version gets a new address.
+        assert_eq!(
+            first.v3_hash("apis/apps/v1"),
+            second.v3_hash("apis/apps/v1")
+        );
+        assert_ne!(first.v3_index, second.v3_index);
+    }
+
+    #[test]
     fn documents_cover_builtins_and_crds() {
         let crd = json!({
             "metadata": {"name": "widgets.example.com"},
@@ -1029,7 +1070,7 @@ mod tests {
         let started = std::time::Instant::now();
         builtin();
         eprintln!("builtin in {:?}", started.elapsed());
-        let docs = build(&reg, &fingerprint(&reg));
+        let docs = build(&reg);
         let v2: Value = serde_json::from_slice(&docs.v2_json()).unwrap();
         let w = &v2["definitions"]["com.example.v1.Widget"];
         assert_eq!(
