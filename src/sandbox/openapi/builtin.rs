@@ -124,11 +124,18 @@ pub fn gvk_list(gvks: &[(String, String, String)]) -> Value {
 
 /// A list kind's definition, as the real server generates it for `XList` (worded as it words a custom
 /// resource's list when `crd`).
-pub fn list_definition(item_ref: &str, kind: &str, gvk: (&str, &str), crd: bool) -> Value {
+/// `plural` is the resource's plural name, which a custom resource's list describes its items by.
+pub fn list_definition(
+    item_ref: &str,
+    kind: &str,
+    plural: &str,
+    gvk: (&str, &str),
+    crd: bool,
+) -> Value {
     let (description, items) = if crd {
         (
             format!("{kind}List is a list of {kind}"),
-            format!("List of {}s. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md", kind.to_lowercase()),
+            format!("List of {plural}. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md"),
         )
     } else {
         (
@@ -296,7 +303,7 @@ fn build() -> Builtin {
             let list_name = format!("{item}List");
             defs.insert(
                 list_name.clone(),
-                list_definition(&item, &t.kind, (&t.group, v), false),
+                list_definition(&item, &t.kind, &t.plural, (&t.group, v), false),
             );
             kinds.insert((t.group.clone(), v.clone(), t.list_kind.clone()), list_name);
             // Merge markers, walked from the kind's root with the same paths the patch code uses.

@@ -705,7 +705,7 @@ pub fn build(reg: &Registry) -> Docs {
             let name = definition_name(t, v, false).unwrap_or_default();
             crd_defs_v2.insert(name.clone(), crd_definition(t, v, true));
             crd_defs_v3.insert(name.clone(), crd_definition(t, v, false));
-            let list = list_definition(&name, &t.kind, (&t.group, v), true);
+            let list = list_definition(&name, &t.kind, &t.plural, (&t.group, v), true);
             crd_defs_v2.insert(format!("{name}List"), list.clone());
             crd_defs_v3.insert(format!("{name}List"), list);
         }
