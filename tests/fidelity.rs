@@ -7,7 +7,9 @@
 //! Corpus format: each file is a list of scenarios `{name, steps}`; each step is
 //! `{name?, method, path, query?, headers?, patch?: merge|json|strategic|apply, body? | raw?,
 //!   compare?: [code, content-type, body, shape, "metric NAME"], ignore?: [JSON pointers, `*` for any array index],
-//!   expect?: <code the real server must answer>, save?: {var: pointer}, retry_until?: <code>}`.
+//!   pick?: [JSON pointers], expect?: <code the real server must answer>, save?: {var: pointer}, retry_until?: <code>}`.
+//! `pick` compares only those parts of the body (each pointer with its value, null when absent), for
+//! documents of which only some parts are meaningful to compare (OpenAPI: one definition, one operation).
 //! `metric NAME` compares a Prometheus text body by the label names of metric NAME's series (each distinct
 //! set once), not by their values or counts, which depend on the server's history.
 //! Every scenario runs in a fresh namespace `${ns}`; `${var}` substitutes saved values into paths, query
@@ -46,6 +48,8 @@ struct Step {
     compare: Option<Vec<String>>,
     #[serde(default)]
     ignore: Vec<String>,
+    #[serde(default)]
+    pick: Vec<String>,
     expect: Option<u16>,
     #[serde(default)]
     save: BTreeMap<String, String>,
@@ -285,6 +289,7 @@ async fn raw(client: &kube::Client, method: &str, path: &str, body: Option<Value
         raw: None,
         compare: None,
         ignore: Vec::new(),
+        pick: Vec::new(),
         expect: None,
         save: BTreeMap::new(),
         retry_until: None,
@@ -678,6 +683,14 @@ fn comparable(step: &Step, a: &Answer) -> Value {
                 for p in &step.ignore {
                     let parts: Vec<&str> = p.trim_start_matches('/').split('/').collect();
                     remove_pointer(&mut body, &parts);
+                }
+                if !step.pick.is_empty() {
+                    body = Value::Object(
+                        step.pick
+                            .iter()
+                            .map(|p| (p.clone(), body.pointer(p).cloned().unwrap_or(Value::Null)))
+                            .collect(),
+                    );
                 }
                 out.insert(
                     "body".into(),

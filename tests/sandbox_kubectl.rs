@@ -118,7 +118,7 @@ spec:
           spec:
             type: object
             properties:
-              size: {type: integer}
+              size: {type: integer, description: How many sprockets the widget has.}
 "#;
 
 const SA_TOKEN_SECRET: &str = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: bot-token\n  namespace: default\n  annotations: {kubernetes.io/service-account.name: bot}\ntype: kubernetes.io/service-account-token\n";
@@ -142,6 +142,138 @@ async fn kubectl_1_20(backend: Backend) {
     drive("1.20", backend).await;
 }
 on_every_backend!(kubectl_1_20);
+
+/// `kubectl explain FIELD` until it works (a real server publishes a new CRD's schema a moment after the CRD
+/// is established), then checks that it shows the field's type and description. kubectl 1.27+ reads the
+/// OpenAPI v3 document of the field's group-version, kubectl 1.20 the protobuf v2 document.
+fn explain_when_published(k: &Kubectl, field: &str, expect: &[&str]) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let out = loop {
+        let out = k.run(&["explain", field], None);
+        if out.status.success() || std::time::Instant::now() > deadline {
+            break out;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "kubectl {} explain {field} on {}: {}",
+        k.label,
+        k.on,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for e in expect {
+        assert!(
+            text.contains(e),
+            "kubectl {} explain {field} on {}: no {e:?} in\n{text}",
+            k.label,
+            k.on
+        );
+    }
+}
+
+/// What kubectl does with the server's OpenAPI documents, on a Deployment `web` that runs nginx:1.26:
+/// explain a field, diff a manifest against the live object, apply with server-side dry-run, and refuse a
+/// manifest with an unknown field (kubectl 1.20 itself, from the v2 schema; newer kubectl through the server's
+/// strict field validation, which it finds supported in the v3 document).
+fn openapi_clients(k: &Kubectl) {
+    explain_when_published(
+        k,
+        "deployment.spec.replicas",
+        &["replicas", "<integer>", "Number of desired pods."],
+    );
+    let containers = k.ok(
+        &["explain", "deployment.spec.template.spec.containers"],
+        None,
+    );
+    assert!(
+        containers.contains("A single application container that you want to run within a pod."),
+        "kubectl {} on {}:\n{containers}",
+        k.label,
+        k.on
+    );
+    // diff runs a server-side dry-run apply: exit 1 with the differences, 0 without.
+    let next = DEPLOY.replace("nginx:1.25", "nginx:1.27");
+    let diff = k.run(&["diff", "-f", "-"], Some(&next));
+    let diff_text = String::from_utf8_lossy(&diff.stdout);
+    assert_eq!(
+        diff.status.code(),
+        Some(1),
+        "kubectl {} diff on {}: {}\n{diff_text}",
+        k.label,
+        k.on,
+        String::from_utf8_lossy(&diff.stderr)
+    );
+    assert!(
+        diff_text
+            .lines()
+            .any(|l| l.starts_with('+') && l.contains("image: nginx:1.27"))
+            && diff_text
+                .lines()
+                .any(|l| l.starts_with('-') && l.contains("image: nginx:1.26")),
+        "kubectl {} diff on {}:\n{diff_text}",
+        k.label,
+        k.on
+    );
+    let same = DEPLOY.replace("nginx:1.25", "nginx:1.26");
+    // A real server's controllers may still be writing the status between diff's read and its dry run.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let none = loop {
+        let out = k.run(&["diff", "-f", "-"], Some(&same));
+        if out.status.code() == Some(0) || std::time::Instant::now() > deadline {
+            break out;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    };
+    assert_eq!(
+        none.status.code(),
+        Some(0),
+        "kubectl {} diff of the live manifest on {}: {}\n{}",
+        k.label,
+        k.on,
+        String::from_utf8_lossy(&none.stderr),
+        String::from_utf8_lossy(&none.stdout)
+    );
+    let dry = k.ok(
+        &["apply", "--dry-run=server", "-f", "-"],
+        Some(&same.replace("replicas: 2", "replicas: 7")),
+    );
+    assert_eq!(
+        dry.trim(),
+        "deployment.apps/web configured (server dry run)"
+    );
+    let replicas = k.ok(
+        &["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"],
+        None,
+    );
+    assert_eq!(
+        replicas, "2",
+        "a dry run changed the Deployment on {}",
+        k.on
+    );
+    let unknown = same.replace("replicas: 2", "replicas: 2\n  replicaz: 3");
+    let refused = k.run(&["apply", "--validate=true", "-f", "-"], Some(&unknown));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success(), "kubectl {} on {}", k.label, k.on);
+    if k.label == "1.20" {
+        assert_eq!(
+            err.trim(),
+            r#"error: error validating "STDIN": error validating data: ValidationError(Deployment.spec): unknown field "replicaz" in io.k8s.api.apps.v1.DeploymentSpec; if you choose to ignore these errors, turn validation off with --validate=false"#,
+            "kubectl 1.20 on {}",
+            k.on
+        );
+    } else {
+        // The server refuses it. A real server words the refusal of a patch as 422 Invalid and the sandbox
+        // as 400 BadRequest; both name the field.
+        assert!(
+            err.contains(r#"strict decoding error: unknown field "spec.replicaz""#),
+            "kubectl {} on {}: {err}",
+            k.label,
+            k.on
+        );
+    }
+}
 
 async fn drive(version: &str, backend: Backend) {
     let Some(bin) = common::kubectl(version) else {
@@ -202,6 +334,7 @@ async fn drive(version: &str, backend: Backend) {
                 None,
             );
             assert_eq!(img, "nginx:1.26");
+            openapi_clients(k);
             // Human output comes from the server's Table: each type's own columns, wide ones with -o wide.
             let wide = k.ok(&["get", "deploy", "web", "-o", "wide"], None);
             let header: Vec<&str> = wide.lines().next().unwrap().split_whitespace().collect();
@@ -343,6 +476,11 @@ async fn drive(version: &str, backend: Backend) {
                     "--timeout=20s",
                 ],
                 None,
+            );
+            explain_when_published(
+                k,
+                "widget.spec.size",
+                &["How many sprockets the widget has."],
             );
             k.ok(&["apply", "-f", "-"], Some("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1, namespace: default}\nspec: {size: 3}\n"));
             let size = k.ok(&["get", "wd", "w1", "-o", "jsonpath={.spec.size}"], None);

@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use super::cluster::{anonymous, Cluster, RequestLabels, CRD_GROUP};
 use super::discovery;
 use super::objects::{self, now_rfc3339};
+use super::openapi;
 use super::patch::{self, ManagerInfo, Scope, TypeSchema};
 use super::rbac::{forbidden_message, Attributes, UserInfo};
 use super::registry::ResourceType;
@@ -32,6 +33,8 @@ pub enum Reply {
         body: Bytes,
     },
     Stream(tokio::sync::mpsc::Receiver<Bytes>),
+    /// 301 to another path of the same server (an OpenAPI v3 document asked for with a stale hash).
+    Redirect(String),
 }
 
 impl Reply {
@@ -285,11 +288,43 @@ fn non_resource(
             content_type: "text/plain; version=0.0.4; charset=utf-8",
             body: Bytes::from(c.metrics.render()),
         },
-        Route::OpenApiV2 => Reply::Raw {
+        Route::OpenApiV2 => {
+            let docs = c.openapi.docs(&reg);
+            if openapi::wants_protobuf(&req.accept) || path == "/swagger-2.0.0.pb-v1" {
+                Reply::Raw {
+                    code: 200,
+                    content_type: openapi::V2_PROTOBUF,
+                    body: docs.v2_protobuf(),
+                }
+            } else {
+                Reply::Raw {
+                    code: 200,
+                    content_type: "application/json",
+                    body: docs.v2_json(),
+                }
+            }
+        }
+        // The real server answers its index as text/plain.
+        Route::OpenApiV3Index => Reply::Raw {
             code: 200,
-            content_type: "application/octet-stream",
-            body: Bytes::from_static(discovery::OPENAPI_V2_PROTOBUF),
+            content_type: "text/plain; charset=utf-8",
+            body: c.openapi.docs(&reg).v3_index.clone(),
         },
+        Route::OpenApiV3(gv) => {
+            let docs = c.openapi.docs(&reg);
+            let body = docs.v3(&gv).ok_or_else(ApiError::no_route)?;
+            match (req.query.get("hash"), docs.v3_hash(&gv)) {
+                // A client holding an old index is sent to the document's current address.
+                (Some(asked), Some(current)) if asked != current => {
+                    Reply::Redirect(format!("/openapi/v3/{gv}?hash={current}"))
+                }
+                _ => Reply::Raw {
+                    code: 200,
+                    content_type: "application/json",
+                    body,
+                },
+            }
+        }
         Route::CoreVersions => {
             if discovery::wants_aggregated(&req.accept) {
                 aggregated_reply(discovery::aggregated(&reg, true))

@@ -122,6 +122,8 @@ pub struct Cluster {
     pub alloc_lock: Mutex<()>,
     /// While set, connections are accepted but nothing is answered, as a SIGSTOPped API server behaves.
     pub frozen: std::sync::atomic::AtomicBool,
+    /// The OpenAPI documents of the last registry they were asked for.
+    pub openapi: super::openapi::Cache,
 }
 
 pub fn random_token(len: usize) -> String {
@@ -161,6 +163,7 @@ impl Cluster {
             controllers: Notify::new(),
             alloc_lock: Mutex::new(()),
             frozen: std::sync::atomic::AtomicBool::new(false),
+            openapi: Default::default(),
         };
         c.rebuild_registry();
         c

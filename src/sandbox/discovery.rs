@@ -1,5 +1,5 @@
 //! Discovery documents (legacy `/api`, `/apis`, `/apis/{g}/{v}` and aggregated `apidiscovery.k8s.io/v2`),
-//! `/version` and the minimal OpenAPI answer, all rendered from the registry on each request.
+//! and `/version`, all rendered from the registry on each request.
 
 use serde_json::{json, Value};
 
@@ -26,10 +26,6 @@ pub fn version() -> Value {
         "platform": "linux/amd64"
     })
 }
-
-/// `GET /openapi/v2`: a protobuf Document whose only field is `swagger: "2.0"`. With no definitions, kubectl's
-/// client-side validation is a no-op and apply/create proceed.
-pub const OPENAPI_V2_PROTOBUF: &[u8] = &[0x0A, 0x03, 0x32, 0x2E, 0x30];
 
 pub fn core_versions(port: u16) -> Value {
     json!({

@@ -9,6 +9,7 @@ pub mod datadir;
 pub mod discovery;
 pub mod hooks;
 pub mod objects;
+pub mod openapi;
 pub mod owners;
 pub mod patch;
 pub mod protobuf;

@@ -23,6 +23,10 @@ pub enum Route {
     Version,
     Metrics,
     OpenApiV2,
+    /// `/openapi/v3`: the index of group-version documents.
+    OpenApiV3Index,
+    /// `/openapi/v3/{api/v1 | apis/g/v}`
+    OpenApiV3(String),
     /// `/api`
     CoreVersions,
     /// `/apis`
@@ -50,6 +54,8 @@ pub fn parse_path(path: &str) -> Route {
         ["version"] => Route::Version,
         ["metrics"] => Route::Metrics,
         ["openapi", "v2"] | ["swagger-2.0.0.pb-v1"] => Route::OpenApiV2,
+        ["openapi", "v3"] => Route::OpenApiV3Index,
+        ["openapi", "v3", rest @ ..] => Route::OpenApiV3(rest.join("/")),
         ["api"] => Route::CoreVersions,
         ["api", v] => Route::ResourceList {
             group: String::new(),

@@ -124,6 +124,7 @@ async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Bo
     let code = match &reply {
         Reply::Json { code, .. } | Reply::Raw { code, .. } => *code,
         Reply::Stream(_) => 200,
+        Reply::Redirect(_) => 301,
     };
     cluster.metrics.record(labels, code);
     match reply {
@@ -141,6 +142,12 @@ async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Bo
             .status(code)
             .header("content-type", content_type)
             .body(Full::new(body).map_err(|e| match e {}).boxed())
+            .expect("valid response"),
+        Reply::Redirect(location) => Response::builder()
+            .status(301)
+            .header("content-type", "application/json")
+            .header("location", location)
+            .body(Full::new(Bytes::new()).map_err(|e| match e {}).boxed())
             .expect("valid response"),
         Reply::Stream(rx) => {
             let stream = tokio_stream::wrappers::ReceiverStream::new(rx)
