@@ -68,6 +68,7 @@ async fn a_persistent_cluster_whose_port_is_taken_moves_and_says_so() {
         clusters: vec!["c1".into()],
         data_dir: Some(dir.path().into()),
         port: None,
+        workloads: false,
     };
     let sb = Sandbox::start(opts.clone()).await.unwrap();
     let port = sb.cluster("c1").unwrap().port;

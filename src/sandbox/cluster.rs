@@ -121,6 +121,8 @@ pub struct Cluster {
     pub alloc_lock: Mutex<()>,
     /// While set, connections are accepted but nothing is answered, as a SIGSTOPped API server behaves.
     pub frozen: std::sync::atomic::AtomicBool,
+    /// The simulated node and workload controllers, when the sandbox was started with them.
+    pub workloads: Option<super::workloads::Workloads>,
 }
 
 pub fn random_token(len: usize) -> String {
@@ -160,6 +162,7 @@ impl Cluster {
             controllers: Notify::new(),
             alloc_lock: Mutex::new(()),
             frozen: std::sync::atomic::AtomicBool::new(false),
+            workloads: None,
         };
         c.rebuild_registry();
         c

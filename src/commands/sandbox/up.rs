@@ -32,6 +32,11 @@ pub struct Args {
     /// Port of the first cluster; the others take the following ports (default: free ports)
     #[arg(long, value_name = "P")]
     pub port: Option<u16>,
+
+    /// Simulate a node and the workload controllers in each cluster: Deployments, ReplicaSets, StatefulSets,
+    /// DaemonSets and Jobs get pods that become Running and Ready; no containers run
+    #[arg(long)]
+    pub workloads: bool,
 }
 
 pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
@@ -58,6 +63,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         clusters: args.clusters.clone(),
         data_dir: args.data_dir.clone(),
         port: args.port,
+        workloads: args.workloads,
     })
     .await
     .context("starting the sandbox")?;
