@@ -729,6 +729,23 @@ async fn kubectl_workloads(backend: Backend) {
             nodes.starts_with("c1-node") && nodes.contains(" Ready "),
             "{nodes}"
         );
+        // A bare pod is scheduled on the node and started.
+        k.ok(&["run", "solo", "--image=nginx:1.27"], None);
+        k.ok(
+            &["wait", "--for=condition=Ready", "pod/solo", "--timeout=30s"],
+            None,
+        );
+        let solo = k.ok(
+            &[
+                "get",
+                "pod",
+                "solo",
+                "-o",
+                "jsonpath={.spec.nodeName} {.status.hostIP} {.status.containerStatuses[0].ready}",
+            ],
+            None,
+        );
+        assert_eq!(solo, "c1-node 172.18.0.2 true");
         // Job: its pod succeeds and the Job completes.
         k.ok(&["create", "job", "once", "--image=busybox:1.36"], None);
         k.ok(
