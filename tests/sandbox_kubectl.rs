@@ -741,11 +741,12 @@ async fn kubectl_workloads(backend: Backend) {
                 "pod",
                 "solo",
                 "-o",
-                "jsonpath={.spec.nodeName} {.status.hostIP} {.status.containerStatuses[0].ready}",
+                "jsonpath={.spec.nodeName} {.status.hostIP} {.status.containerStatuses[0].ready} {.metadata.generation}",
             ],
             None,
         );
-        assert_eq!(solo, "c1-node 172.18.0.2 true");
+        // Binding is no change of the pod's own spec: its generation stays 1.
+        assert_eq!(solo, "c1-node 172.18.0.2 true 1");
         // Job: its pod succeeds and the Job completes.
         k.ok(&["create", "job", "once", "--image=busybox:1.36"], None);
         k.ok(

@@ -1245,7 +1245,8 @@ fn carry_metadata(new: &mut Value, old: &Value) {
 /// Bumps generation when the spec changed. Judged on the admitted object (defaulted, empty fields left out),
 /// so a write that only spells the same spec differently changes nothing.
 fn bump_generation(ctx: &Ctx, new: &mut Value, old: &Value) {
-    if ctx.rt.tracks_generation {
+    // Binding a pod to a node (the simulated scheduler's write) is not a spec change of the pod's own.
+    if ctx.rt.tracks_generation && ctx.subresource != "binding" {
         let drop_status = ctx.rt.status;
         if objects::spec_part(new, drop_status) != objects::spec_part(old, drop_status) {
             let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;

@@ -405,8 +405,8 @@ fn run_pod(c: &Arc<Cluster>, st: &mut State, ns: &str, name: &str) -> bool {
     if bound.is_empty() {
         let mut new = pod.as_ref().clone();
         new["spec"]["nodeName"] = json!(node);
-        // The next round sees the bound pod and starts it.
-        return update(c, SCHEDULER, "", "pods", &pod, new, "");
+        // As pods/binding does it (which keeps the pod's generation); the next round starts the bound pod.
+        return update(c, SCHEDULER, "", "pods", &pod, new, "binding");
     }
     if bound != node {
         return false;
