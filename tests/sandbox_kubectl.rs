@@ -763,6 +763,33 @@ async fn kubectl_workloads(backend: Backend) {
             None,
         );
         assert!(job_pods.contains("Completed"), "{job_pods}");
+        // Its pods lose their job-tracking finalizer once counted, so deleting the Job removes them.
+        eventually(
+            k,
+            &[
+                "get",
+                "pods",
+                "-l",
+                "job-name=once",
+                "-o",
+                "jsonpath={.items[*].metadata.finalizers}",
+            ],
+            "",
+        );
+        k.ok(&["create", "job", "twice", "--image=busybox:1.36"], None);
+        k.ok(&["delete", "job", "once", "twice"], None);
+        eventually(
+            k,
+            &[
+                "get",
+                "pods",
+                "-l",
+                "job-name in (once,twice)",
+                "-o",
+                "name",
+            ],
+            "",
+        );
         k.ok(&["delete", "deployment", "web"], None);
         eventually(k, &["get", "rs", "-l", "app=web", "-o", "name"], "");
         eventually(k, &phases, "");

@@ -31,6 +31,8 @@ const DESIRED: &str = "deployment.kubernetes.io/desired-replicas";
 const MAX_REPLICAS: &str = "deployment.kubernetes.io/max-replicas";
 const HASH: &str = "pod-template-hash";
 const REVISION_HASH: &str = "controller-revision-hash";
+/// Held on a Job's pods until the Job controller has counted them finished (or the Job is gone).
+const JOB_TRACKING: &str = "batch.kubernetes.io/job-tracking";
 
 /// What the simulation reconciles, in the order a round handles them: pods before their controllers,
 /// ReplicaSets before their Deployments.
@@ -1035,10 +1037,41 @@ fn has_condition(obj: &Value, t: &str) -> bool {
         .is_some_and(|cs| cs.iter().any(|x| x["type"] == t && x["status"] == "True"))
 }
 
+/// Removes the tracking finalizer from the Job's pods that are finished or deleted, or from all of them
+/// when the Job is gone or going.
+fn release_job_pods(c: &Arc<Cluster>, ns: &str, name: &str, job: Option<&Value>) -> bool {
+    let job_alive = job.is_some_and(|j| !objects::is_terminating(j));
+    let held = c
+        .store
+        .list_page("", "pods", Some(ns), None, 0, &|p| {
+            controller_ref(p).is_some_and(|r| r["kind"] == "Job" && r["name"] == name)
+                && objects::finalizers(p).iter().any(|f| f == JOB_TRACKING)
+                && (!job_alive || !is_active(p))
+        })
+        .items;
+    let mut wrote = false;
+    for p in held {
+        let rest: Vec<String> = objects::finalizers(&p)
+            .into_iter()
+            .filter(|f| f != JOB_TRACKING)
+            .collect();
+        let mut new = p.as_ref().clone();
+        objects::set_finalizers(&mut new, &rest);
+        wrote |= update(c, CONTROLLER_MANAGER, "", "pods", &p, new, "");
+    }
+    wrote
+}
+
 fn job(c: &Arc<Cluster>, ns: &str, name: &str) -> bool {
-    let Some(job) = c.store.get("batch", "jobs", ns, name) else {
-        return false;
+    let job = c.store.get("batch", "jobs", ns, name);
+    let released = release_job_pods(c, ns, name, job.as_deref());
+    let Some(job) = job else {
+        return released;
     };
+    if released {
+        // The next round sees the pods without it.
+        return true;
+    }
     if objects::is_terminating(&job)
         || has_condition(&job, "Complete")
         || has_condition(&job, "Failed")
@@ -1085,6 +1118,7 @@ fn job(c: &Arc<Cluster>, ns: &str, name: &str) -> bool {
         let mut free = (0..).filter(|i| !taken.contains(i));
         for _ in 0..room {
             let mut pod = pod_from_template(&job, &job["spec"]["template"], owner.clone(), &[]);
+            objects::set_finalizers(&mut pod, &[JOB_TRACKING.to_string()]);
             let mut generate = format!("{name}-");
             if indexed {
                 let i = free.next().unwrap_or(0);
