@@ -83,6 +83,8 @@ struct State {
     events: Option<broadcast::Receiver<Arc<Event>>>,
     dirty: BTreeSet<Key>,
     next_ip: u32,
+    /// Objects reconciled so far (what a pass cost).
+    reconciled: u64,
 }
 
 impl Workloads {
@@ -122,6 +124,7 @@ pub fn pass(c: &Arc<Cluster>) -> bool {
             break;
         }
         let keys = std::mem::take(&mut st.dirty);
+        st.reconciled += keys.len() as u64;
         for (kind, ns, name) in keys {
             wrote |= match kind {
                 Kind::Node => ensure_node(c),
@@ -1215,6 +1218,92 @@ fn index_ranges(sorted: &[i64]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cluster(workloads: bool) -> Arc<Cluster> {
+        let mut c = Cluster::new(
+            "c1",
+            super::super::store::Store::in_memory(),
+            String::new(),
+            0,
+        );
+        if workloads {
+            c.workloads = Some(Workloads::new());
+        }
+        let c = Arc::new(c);
+        super::super::bootstrap(&c);
+        c
+    }
+
+    fn reconciled(c: &Cluster) -> u64 {
+        let w = c.workloads.as_ref().unwrap();
+        w.state.lock().unwrap().reconciled
+    }
+
+    fn create_in(c: &Arc<Cluster>, group: &str, plural: &str, obj: Value) {
+        assert!(
+            create(c, "test", group, plural, "default", obj),
+            "create {plural}"
+        );
+    }
+
+    fn deployment_manifest(replicas: i64) -> Value {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+               "metadata": {"name": "web", "namespace": "default"},
+               "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+                        "template": {"metadata": {"labels": {"app": "web"}},
+                                     "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}}})
+    }
+
+    #[test]
+    fn without_the_option_a_pass_does_nothing() {
+        let c = cluster(false);
+        create_in(&c, "apps", "deployments", deployment_manifest(2));
+        let rv = c.store.current_rv();
+        assert!(!pass(&c));
+        assert_eq!(c.store.current_rv(), rv);
+        assert_eq!(c.store.count("", "nodes"), 0);
+        assert_eq!(c.store.count("apps", "replicasets"), 0);
+    }
+
+    #[test]
+    fn one_pass_rolls_a_deployment_out_and_the_next_ones_cost_nothing() {
+        let c = cluster(true);
+        assert!(pass(&c));
+        assert!(c.store.get("", "nodes", "", "c1-node").is_some());
+        create_in(&c, "apps", "deployments", deployment_manifest(2));
+        assert!(pass(&c));
+        let d = c
+            .store
+            .get("apps", "deployments", "default", "web")
+            .unwrap();
+        assert_eq!(d["status"]["readyReplicas"], 2, "{}", d["status"]);
+        assert_eq!(
+            d["status"]["conditions"][1]["reason"],
+            "NewReplicaSetAvailable"
+        );
+        let pods = c.store.list("", "pods", Some("default")).1;
+        assert_eq!(pods.len(), 2);
+        assert!(pods
+            .iter()
+            .all(|p| p["status"]["phase"] == "Running" && is_ready(p)));
+        // Nothing changed: nothing written, nothing reconciled.
+        let (rv, before) = (c.store.current_rv(), reconciled(&c));
+        assert!(!pass(&c));
+        assert_eq!((c.store.current_rv(), reconciled(&c)), (rv, before));
+        // Unrelated writes are not looked at again.
+        for i in 0..500 {
+            create_in(
+                &c,
+                "",
+                "configmaps",
+                json!({"apiVersion": "v1", "kind": "ConfigMap",
+                "metadata": {"name": format!("cm{i}"), "namespace": "default"}}),
+            );
+        }
+        let rv = c.store.current_rv();
+        assert!(!pass(&c));
+        assert_eq!((c.store.current_rv(), reconciled(&c)), (rv, before));
+    }
 
     #[test]
     fn template_hashes_use_the_safe_alphabet_and_follow_the_template() {
