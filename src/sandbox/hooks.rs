@@ -883,22 +883,22 @@ pub fn admit_pod(ctx: &Ctx, pod: &mut Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// The projected service-account volume and its mount, unless a container already mounts something there.
+/// The projected service-account volume (an existing `kube-api-access-*` volume is reused) and its mount in
+/// every container that mounts nothing at that path already; no volume when no container needs it.
 fn mount_service_account_token(spec: &mut serde_json::Map<String, Value>) {
-    let containers = ["initContainers", "containers", "ephemeralContainers"];
-    let mounted_already = containers.iter().any(|k| {
-        spec.get(*k).and_then(Value::as_array).is_some_and(|cs| {
-            cs.iter().any(|c| {
-                c["volumeMounts"]
-                    .as_array()
-                    .is_some_and(|ms| ms.iter().any(|m| m["mountPath"] == SA_MOUNT_PATH))
-            })
-        })
-    });
-    if mounted_already {
-        return;
-    }
-    let volume = format!("kube-api-access-{}", objects::random_suffix());
+    let existing = spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .and_then(|vs| {
+            vs.iter()
+                .filter_map(|v| v["name"].as_str())
+                .find(|n| n.starts_with("kube-api-access-"))
+                .map(String::from)
+        });
+    let volume = existing
+        .clone()
+        .unwrap_or_else(|| format!("kube-api-access-{}", objects::random_suffix()));
+    let mut needed = false;
     for k in ["initContainers", "containers"] {
         let Some(cs) = spec.get_mut(k).and_then(Value::as_array_mut) else {
             continue;
@@ -908,9 +908,15 @@ fn mount_service_account_token(spec: &mut serde_json::Map<String, Value>) {
                 .as_object_mut()
                 .map(|c| c.entry("volumeMounts").or_insert_with(|| json!([])));
             if let Some(Value::Array(ms)) = mounts {
-                ms.push(json!({"name": volume, "readOnly": true, "mountPath": SA_MOUNT_PATH}));
+                if !ms.iter().any(|m| m["mountPath"] == SA_MOUNT_PATH) {
+                    ms.push(json!({"name": volume, "readOnly": true, "mountPath": SA_MOUNT_PATH}));
+                    needed = true;
+                }
             }
         }
+    }
+    if existing.is_some() || !needed {
+        return;
     }
     let volumes = spec.entry("volumes").or_insert_with(|| json!([]));
     if let Some(vs) = volumes.as_array_mut() {
