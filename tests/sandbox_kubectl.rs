@@ -679,6 +679,24 @@ async fn kubectl_workloads(backend: Backend) {
             history.contains("\n1 ") && history.contains("\n2 "),
             "{history}"
         );
+        // Undo brings the first ReplicaSet back, as revision 3.
+        k.ok(&["rollout", "undo", "deployment/web"], None);
+        k.ok(
+            &["rollout", "status", "deployment/web", "--timeout=30s"],
+            None,
+        );
+        eventually(
+            k,
+            &[
+                "get",
+                "rs",
+                "-l",
+                "app=web",
+                "-o",
+                "jsonpath={range .items[*]}{.spec.template.spec.containers[0].image}={.metadata.annotations.deployment\\.kubernetes\\.io/revision}/{.status.readyReplicas} {end}",
+            ],
+            "nginx:1.27=3/3 nginx:1.28=2/",
+        );
         // Scaling down deletes pods.
         k.ok(&["scale", "deployment/web", "--replicas=1"], None);
         k.ok(
