@@ -85,8 +85,12 @@ fn check_demo(extra: &[&str]) {
         "$ kubefedctl federate configmap demo-config -n demo --host-cluster-context host",
         "$ kubefedctl federate deployment web -n demo --host-cluster-context host",
         "$ kubectl --context host -n demo patch federateddeployment web --type=merge",
+        "$ kubectl --context host -n kube-federation-system patch kubefedconfig kubefed --type=merge",
+        "$ kubectl --context host -n kube-federation-system patch federatedtypeconfig deployments.apps --type=merge",
         "$ kubefedctl reconcile --once --host-cluster-context host",
-        "$ kubefedctl status -A --host-cluster-context host",
+        "$ for c in host member1 member2; do kubectl --context $c -n demo rollout status deployment/web; done",
+        "$ kubefedctl reconcile --once --host-cluster-context host",
+        "$ kubefedctl status -A -o wide --host-cluster-context host",
     ];
     let mut at = 0;
     for step in steps {
@@ -114,10 +118,46 @@ fn check_demo(extra: &[&str]) {
             "{status}"
         );
     }
-    assert!(stdout.contains("ok  member2: ConfigMap demo/demo-config with greeting, Deployment demo/web with 3 replica(s)"), "{stdout}");
     assert!(stdout.contains("ok  member1:"), "{stdout}");
     assert!(
         !home.path().join(".kube").exists(),
         "the demo needs and writes no kubeconfig"
+    );
+    let ok_line = |cluster: &str, replicas: i32| {
+        format!("ok  {cluster}: ConfigMap demo/demo-config with greeting, Deployment demo/web with {replicas} replica(s), ")
+    };
+    if !extra.is_empty() {
+        // Real control planes have no node: the pods stay Pending, so the rollout wait is skipped and no
+        // replica is ready.
+        assert!(stdout.contains("# skipped: no node runs pods"), "{stdout}");
+        assert!(
+            stdout.contains(&format!("{}0 ready", ok_line("member2", 3))),
+            "{stdout}"
+        );
+        return;
+    }
+    // Each member's Deployment is rolled out, and its status, collected by the second reconcile, shows its
+    // ready replicas.
+    assert_eq!(
+        stdout
+            .matches("deployment \"web\" successfully rolled out")
+            .count(),
+        3,
+        "{stdout}"
+    );
+    for (cluster, replicas) in [("host", 1), ("member1", 1), ("member2", 3)] {
+        assert!(
+            status.lines().any(|l| l.starts_with(cluster)
+                && l.contains("web")
+                && l.contains("OK")
+                && l.contains(&format!(
+                    "replicas={replicas},updatedReplicas={replicas},readyReplicas={replicas}"
+                ))),
+            "{status}"
+        );
+    }
+    assert!(
+        stdout.contains(&format!("{}3 ready", ok_line("member2", 3))),
+        "{stdout}"
     );
 }

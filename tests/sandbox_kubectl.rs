@@ -672,3 +672,312 @@ async fn drive(version: &str, backend: Backend) {
         });
     }
 }
+
+const STATEFULSET: &str = r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: default}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: "postgres:17"}]
+"#;
+const DAEMONSET: &str = r#"apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: default}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: agent, image: "busybox:1.36"}]
+"#;
+
+/// Polls `get` until it prints the words of `want`, in any order (10 s at most).
+fn eventually(k: &Kubectl, args: &[&str], want: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let words = |s: &str| {
+        let mut w: Vec<String> = s.split_whitespace().map(String::from).collect();
+        w.sort();
+        w
+    };
+    loop {
+        let got = k.ok(args, None);
+        if words(&got) == words(want) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "kubectl {} on {}: {args:?} still says {got:?}, expected {want:?}",
+            k.label,
+            k.on
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// Workloads as a user drives them. On a sandbox started with workloads (`sandbox up --workloads`) pods
+/// become Running and Ready, so `rollout status` completes and Jobs complete. A real control plane's
+/// controller manager creates the ReplicaSet and its pods too, but without a node they stay Pending: that
+/// much is checked there.
+async fn kubectl_workloads(backend: Backend) {
+    let Some(bin) = common::kubectl("1.35") else {
+        return;
+    };
+    let simulated = backend == Backend::Sandbox;
+    let bed = Bed::start_with(&backend, &["c1"], true).await;
+    let k = setup(&bed, "1.35", &bin);
+    let k = &k;
+    tokio::task::block_in_place(|| {
+        k.ok(
+            &[
+                "create",
+                "deployment",
+                "web",
+                "--image=nginx:1.27",
+                "--replicas=2",
+            ],
+            None,
+        );
+        let phases = [
+            "get",
+            "pods",
+            "-l",
+            "app=web",
+            "-o",
+            "jsonpath={.items[*].status.phase}",
+        ];
+        if !simulated {
+            eventually(k, &phases, "Pending Pending");
+            let stuck = k.run(
+                &["rollout", "status", "deployment/web", "--timeout=2s"],
+                None,
+            );
+            assert!(!stuck.status.success(), "{stuck:?}");
+            return;
+        }
+        let out = k.ok(
+            &["rollout", "status", "deployment/web", "--timeout=30s"],
+            None,
+        );
+        assert!(
+            out.contains("deployment \"web\" successfully rolled out"),
+            "{out}"
+        );
+        k.ok(&["scale", "deployment/web", "--replicas=3"], None);
+        k.ok(
+            &["rollout", "status", "deployment/web", "--timeout=30s"],
+            None,
+        );
+        let pods = k.ok(&["get", "pods", "-l", "app=web", "--no-headers"], None);
+        let lines: Vec<&str> = pods.lines().collect();
+        assert_eq!(lines.len(), 3, "{pods}");
+        for l in &lines {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            assert!(cols[0].starts_with("web-"), "{pods}");
+            assert_eq!(&cols[1..3], ["1/1", "Running"], "{pods}");
+        }
+        let ready = k.ok(
+            &[
+                "get",
+                "deployment",
+                "web",
+                "-o",
+                "jsonpath={.status.readyReplicas}/{.status.availableReplicas}/{.status.updatedReplicas}",
+            ],
+            None,
+        );
+        assert_eq!(ready, "3/3/3");
+        // A template change rolls a new ReplicaSet; the old one is scaled to zero and kept for rollbacks.
+        k.ok(
+            &["set", "image", "deployment/web", "nginx=nginx:1.28"],
+            None,
+        );
+        k.ok(
+            &["rollout", "status", "deployment/web", "--timeout=30s"],
+            None,
+        );
+        eventually(
+            k,
+            &[
+                "get",
+                "rs",
+                "-l",
+                "app=web",
+                "-o",
+                "jsonpath={range .items[*]}{.spec.template.spec.containers[0].image}={.status.readyReplicas}/{.spec.replicas} {end}",
+            ],
+            "nginx:1.27=/0 nginx:1.28=3/3",
+        );
+        let history = k.ok(&["rollout", "history", "deployment/web"], None);
+        assert!(
+            history.contains("\n1 ") && history.contains("\n2 "),
+            "{history}"
+        );
+        // Undo brings the first ReplicaSet back, as revision 3.
+        k.ok(&["rollout", "undo", "deployment/web"], None);
+        k.ok(
+            &["rollout", "status", "deployment/web", "--timeout=30s"],
+            None,
+        );
+        eventually(
+            k,
+            &[
+                "get",
+                "rs",
+                "-l",
+                "app=web",
+                "-o",
+                "jsonpath={range .items[*]}{.spec.template.spec.containers[0].image}={.metadata.annotations.deployment\\.kubernetes\\.io/revision}/{.status.readyReplicas} {end}",
+            ],
+            "nginx:1.27=3/3 nginx:1.28=2/",
+        );
+        // Scaling down deletes pods.
+        k.ok(&["scale", "deployment/web", "--replicas=1"], None);
+        k.ok(
+            &["rollout", "status", "deployment/web", "--timeout=30s"],
+            None,
+        );
+        eventually(k, &phases, "Running");
+        // StatefulSet: pods by ordinal.
+        k.ok(&["apply", "-f", "-"], Some(STATEFULSET));
+        let out = k.ok(
+            &["rollout", "status", "statefulset/db", "--timeout=30s"],
+            None,
+        );
+        // The defaulted RollingUpdate strategy has a partition (0), so kubectl reports a partitioned roll out.
+        assert!(out.contains("2 new pods have been updated"), "{out}");
+        eventually(
+            k,
+            &[
+                "get",
+                "pods",
+                "-l",
+                "app=db",
+                "-o",
+                "jsonpath={range .items[*]}{.metadata.name}:{.status.phase} {end}",
+            ],
+            "db-0:Running db-1:Running",
+        );
+        // DaemonSet: one pod on the simulated node.
+        k.ok(&["apply", "-f", "-"], Some(DAEMONSET));
+        k.ok(
+            &["rollout", "status", "daemonset/agent", "--timeout=30s"],
+            None,
+        );
+        eventually(
+            k,
+            &[
+                "get",
+                "pods",
+                "-l",
+                "app=agent",
+                "-o",
+                "jsonpath={.items[*].spec.nodeName}",
+            ],
+            "c1-node",
+        );
+        let nodes = k.ok(&["get", "nodes", "--no-headers"], None);
+        assert!(
+            nodes.starts_with("c1-node") && nodes.contains(" Ready "),
+            "{nodes}"
+        );
+        // A bare pod is scheduled on the node and started.
+        k.ok(&["run", "solo", "--image=nginx:1.27"], None);
+        k.ok(
+            &["wait", "--for=condition=Ready", "pod/solo", "--timeout=30s"],
+            None,
+        );
+        let solo = k.ok(
+            &[
+                "get",
+                "pod",
+                "solo",
+                "-o",
+                "jsonpath={.spec.nodeName} {.status.hostIP} {.status.containerStatuses[0].ready} {.metadata.generation}",
+            ],
+            None,
+        );
+        // Binding is no change of the pod's own spec: its generation stays 1.
+        assert_eq!(solo, "c1-node 172.18.0.2 true 1");
+        // Job: its pod succeeds and the Job completes.
+        k.ok(&["create", "job", "once", "--image=busybox:1.36"], None);
+        k.ok(
+            &[
+                "wait",
+                "--for=condition=Complete",
+                "job/once",
+                "--timeout=30s",
+            ],
+            None,
+        );
+        let job_pods = k.ok(
+            &["get", "pods", "-l", "job-name=once", "--no-headers"],
+            None,
+        );
+        assert!(job_pods.contains("Completed"), "{job_pods}");
+        // Its pods lose their job-tracking finalizer once counted, so deleting the Job removes them.
+        eventually(
+            k,
+            &[
+                "get",
+                "pods",
+                "-l",
+                "job-name=once",
+                "-o",
+                "jsonpath={.items[*].metadata.finalizers}",
+            ],
+            "",
+        );
+        k.ok(&["create", "job", "twice", "--image=busybox:1.36"], None);
+        k.ok(&["delete", "job", "once", "twice"], None);
+        eventually(
+            k,
+            &[
+                "get",
+                "pods",
+                "-l",
+                "job-name in (once,twice)",
+                "-o",
+                "name",
+            ],
+            "",
+        );
+        k.ok(&["delete", "deployment", "web"], None);
+        eventually(k, &["get", "rs", "-l", "app=web", "-o", "name"], "");
+        eventually(k, &phases, "");
+    });
+}
+on_every_backend!(kubectl_workloads);
+
+/// By default the sandbox is the bare API server its contract describes: no controller creates ReplicaSets
+/// or pods.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bare_sandbox_runs_no_workload_controllers() {
+    let Some(bin) = common::kubectl("1.35") else {
+        return;
+    };
+    let bed = Bed::start(&Backend::Sandbox, &["c1"]).await;
+    let k = setup(&bed, "1.35", &bin);
+    tokio::task::block_in_place(|| {
+        k.ok(&["create", "deployment", "web", "--image=nginx:1.27"], None);
+        // Several controller passes (one every 500 ms after a write).
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let all = k.ok(&["get", "rs,pods,nodes", "-A", "-o", "name"], None);
+        assert_eq!(all.trim(), "", "a bare sandbox created {all}");
+        let status = k.ok(
+            &[
+                "get",
+                "deployment",
+                "web",
+                "-o",
+                "jsonpath={.status.observedGeneration}/{.status.replicas}",
+            ],
+            None,
+        );
+        assert_eq!(status, "/", "nothing reports on the Deployment");
+    });
+}

@@ -13,6 +13,10 @@ use kube::config::{KubeConfigOptions, Kubeconfig};
 use serde_json::json;
 
 fn start(kubeconfig: &Path, data_dir: Option<&Path>) -> Child {
+    start_with(kubeconfig, data_dir, &[])
+}
+
+fn start_with(kubeconfig: &Path, data_dir: Option<&Path>, extra: &[&str]) -> Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubefedctl"));
     cmd.args([
         "sandbox",
@@ -25,6 +29,7 @@ fn start(kubeconfig: &Path, data_dir: Option<&Path>) -> Child {
     if let Some(d) = data_dir {
         cmd.arg("--data-dir").arg(d);
     }
+    cmd.args(extra);
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -68,6 +73,7 @@ async fn a_persistent_cluster_whose_port_is_taken_moves_and_says_so() {
         clusters: vec!["c1".into()],
         data_dir: Some(dir.path().into()),
         port: None,
+        workloads: false,
     };
     let sb = Sandbox::start(opts.clone()).await.unwrap();
     let port = sb.cluster("c1").unwrap().port;
@@ -260,4 +266,57 @@ async fn the_log_stays_small_under_many_updates_and_a_restart_recovers_every_wri
     }
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// `sandbox up --workloads`: every cluster gets its simulated node (and the workload controllers, which
+/// tests/sandbox_kubectl.rs drives); without the flag there is none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workloads_give_each_cluster_a_ready_node() {
+    use k8s_openapi::api::core::v1::Node;
+    let dir = tempfile::tempdir().unwrap();
+    for (flag, expect_nodes) in [(None, false), (Some("--workloads"), true)] {
+        let kc = dir.path().join(format!("kc-{expect_nodes}"));
+        let child = start_with(&kc, None, flag.as_slice());
+        for cluster in ["host", "member1"] {
+            let nodes: Api<Node> = Api::all(client(&kc, cluster).await);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            let names = loop {
+                let names: Vec<String> = nodes
+                    .list(&Default::default())
+                    .await
+                    .unwrap()
+                    .items
+                    .into_iter()
+                    .filter(|n| {
+                        n.status
+                            .as_ref()
+                            .and_then(|s| s.conditions.as_ref())
+                            .is_some_and(|cs| {
+                                cs.iter().any(|c| c.type_ == "Ready" && c.status == "True")
+                            })
+                    })
+                    .filter_map(|n| n.metadata.name)
+                    .collect();
+                // Without the flag, a second (a couple of controller passes) shows that none appears.
+                let waited =
+                    std::time::Instant::now() + std::time::Duration::from_secs(9) > deadline;
+                if !names.is_empty()
+                    || (!expect_nodes && waited)
+                    || std::time::Instant::now() > deadline
+                {
+                    break names;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            };
+            let want: Vec<String> = if expect_nodes {
+                vec![format!("{cluster}-node")]
+            } else {
+                vec![]
+            };
+            assert_eq!(names, want, "cluster {cluster}, {flag:?}");
+        }
+        let mut child = child;
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
 }

@@ -17,9 +17,12 @@ use crate::testbed::{Backend, Testbed};
 const AFTER_HELP: &str = "\
 Starts three in-process sandbox clusters (host, member1, member2) and runs KubeFed's quick start
 against them: init, join the host and both members, create and federate a namespace, a ConfigMap
-and a Deployment whose replicas are overridden in member2, reconcile once, and show the status.
-Each step is printed as the command you would type, followed by its output. Needs no kubeconfig,
-no network and no Docker.
+and a Deployment whose replicas are overridden in member2, turn on remote status collection,
+reconcile, wait for the Deployment to roll out everywhere, reconcile again, and show the status
+with each member's ready replicas. The clusters simulate a node and the workload controllers
+(`sandbox up --workloads`), so pods become Ready though no container runs. Each step is printed
+as the command you would type, followed by its output. Needs no kubeconfig, no network and no
+Docker.
 
 Exits 0 only when every object is in every cluster with the expected content; otherwise 1,
 saying what is missing. With --keep the clusters keep running (until Ctrl-C) and a kubeconfig
@@ -172,7 +175,21 @@ enum Step {
     Kubefedctl(&'static [&'static str]),
     /// A kubectl command line, done with the API client; the object to create and the line kubectl prints.
     KubectlCreate(&'static str, ApiResource, Option<&'static str>, Value),
-    KubectlPatch(&'static str, ApiResource, &'static str, Value),
+    /// A merge patch: the line, the type, the namespace, the object's name and the patch.
+    KubectlPatch(&'static str, ApiResource, &'static str, &'static str, Value),
+    /// `kubectl rollout status` of the Deployment in every cluster: waits until each is rolled out.
+    RolloutStatus(&'static str),
+}
+
+const FED_NAMESPACE: &str = crate::kubefed::DEFAULT_KUBEFED_NAMESPACE;
+
+/// The KubeFedConfig's feature gates as `init` writes them, with RawResourceStatusCollection enabled.
+fn status_collection_gates() -> Value {
+    json!({"spec": {"featureGates": [
+        {"name": "PushReconciler", "configuration": "Enabled"},
+        {"name": "RawResourceStatusCollection", "configuration": "Enabled"},
+        {"name": "SchedulerPreferences", "configuration": "Enabled"}
+    ]}})
 }
 
 fn steps() -> Vec<Step> {
@@ -250,11 +267,32 @@ fn steps() -> Vec<Step> {
                 "FederatedDeployment",
                 "federateddeployments",
             ),
+            NAMESPACE,
             DEPLOYMENT,
             override_patch(),
         ),
+        // Remote status: the members' Deployment status is copied into the FederatedDeployment.
+        KubectlPatch(
+            "kubectl --context host -n kube-federation-system patch kubefedconfig kubefed --type=merge \\\n    -p '{\"spec\":{\"featureGates\":[{\"name\":\"PushReconciler\",\"configuration\":\"Enabled\"},\n      {\"name\":\"RawResourceStatusCollection\",\"configuration\":\"Enabled\"},{\"name\":\"SchedulerPreferences\",\"configuration\":\"Enabled\"}]}}'",
+            ar("core.kubefed.io", "v1beta1", "KubeFedConfig", "kubefedconfigs"),
+            FED_NAMESPACE,
+            "kubefed",
+            status_collection_gates(),
+        ),
+        KubectlPatch(
+            "kubectl --context host -n kube-federation-system patch federatedtypeconfig deployments.apps --type=merge \\\n    -p '{\"spec\":{\"statusCollection\":\"Enabled\"}}'",
+            ar("core.kubefed.io", "v1beta1", "FederatedTypeConfig", "federatedtypeconfigs"),
+            FED_NAMESPACE,
+            "deployments.apps",
+            json!({"spec": {"statusCollection": "Enabled"}}),
+        ),
         Kubefedctl(&["reconcile", "--once", "--host-cluster-context", "host"]),
-        Kubefedctl(&["status", "-A", "--host-cluster-context", "host"]),
+        RolloutStatus(
+            "for c in host member1 member2; do kubectl --context $c -n demo rollout status deployment/web; done",
+        ),
+        // Again, now that the members' pods are ready: it collects their status.
+        Kubefedctl(&["reconcile", "--once", "--host-cluster-context", "host"]),
+        Kubefedctl(&["status", "-A", "-o", "wide", "--host-cluster-context", "host"]),
     ]
 }
 
@@ -295,10 +333,42 @@ fn kubectl_name(ar: &ApiResource, name: &str) -> String {
     }
 }
 
+/// Whether a Deployment is rolled out, as `kubectl rollout status` decides it.
+pub fn rolled_out(d: &Value) -> bool {
+    let n = |p: &str| d.pointer(p).and_then(Value::as_i64).unwrap_or(0);
+    let want = d
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .unwrap_or(1);
+    n("/status/observedGeneration") >= n("/metadata/generation")
+        && n("/status/updatedReplicas") == want
+        && n("/status/replicas") == want
+        && n("/status/availableReplicas") == want
+}
+
+/// Waits (30 s at most) for the demo's Deployment in one cluster to be rolled out.
+async fn wait_rolled_out(api: &Api<DynamicObject>, cluster: &str) -> anyhow::Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        if let Some(d) = api.get_opt(DEPLOYMENT).await? {
+            if rolled_out(&serde_json::to_value(d)?) {
+                return Ok(());
+            }
+        }
+        if std::time::Instant::now() > deadline {
+            anyhow::bail!(
+                "Deployment {NAMESPACE}/{DEPLOYMENT} in cluster {cluster:?} was not rolled out after 30 s"
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let p = &ctx.printer;
     crate::kubeconfig::install_crypto_provider();
-    let clusters = Testbed::start(&args.backend, &CLUSTERS)
+    // The sandbox simulates a node and the workload controllers, so the Deployment's pods become Ready.
+    let clusters = Testbed::start_with(&args.backend, &CLUSTERS, true)
         .await
         .with_context(|| format!("cannot start the {} clusters", args.backend.label()))
         .map_err(|e| {
@@ -348,13 +418,31 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
                     .with_context(|| format!("demo step `{line}` failed"))?;
                 p.write_stdout(&format!("{} created\n", kubectl_name(&ar, &name)))?;
             }
-            Step::KubectlPatch(line, ar, name, patch) => {
+            Step::KubectlPatch(line, ar, ns, name, patch) => {
                 p.write_stdout(&format!("\n$ {line}\n"))?;
-                api(&host, &ar, Some(NAMESPACE))
+                api(&host, &ar, Some(ns))
                     .patch(name, &PatchParams::default(), &Patch::Merge(&patch))
                     .await
                     .with_context(|| format!("demo step `{line}` failed"))?;
                 p.write_stdout(&format!("{} patched\n", kubectl_name(&ar, name)))?;
+            }
+            Step::RolloutStatus(line) => {
+                p.write_stdout(&format!("\n$ {line}\n"))?;
+                if !clusters.is_sandbox() {
+                    // A real control plane here has no node: the pods stay Pending and the rollout never ends.
+                    p.write_stdout(
+                        "# skipped: no node runs pods on these clusters, so no rollout completes\n",
+                    )?;
+                    continue;
+                }
+                for cluster in CLUSTERS {
+                    let client = kubeconfig.client_for(Some(cluster)).await?;
+                    wait_rolled_out(&api(&client, &deployments(), Some(NAMESPACE)), cluster)
+                        .await?;
+                    p.write_stdout(&format!(
+                        "deployment \"{DEPLOYMENT}\" successfully rolled out\n"
+                    ))?;
+                }
             }
         }
     }
@@ -376,8 +464,14 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         let deploy = read(deployments(), DEPLOYMENT).await?;
         let found = check_cluster(cluster, cm.as_ref(), deploy.as_ref(), &data, replicas);
         if found.is_empty() {
+            // The sandbox's simulated node runs the pods; a bare real control plane leaves them Pending.
+            let ready = deploy
+                .as_ref()
+                .and_then(|d| d.pointer("/status/readyReplicas"))
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
             p.write_stdout(&format!(
-                "ok  {cluster}: ConfigMap {NAMESPACE}/{CONFIGMAP} with greeting, Deployment {NAMESPACE}/{DEPLOYMENT} with {replicas} replica(s)\n"
+                "ok  {cluster}: ConfigMap {NAMESPACE}/{CONFIGMAP} with greeting, Deployment {NAMESPACE}/{DEPLOYMENT} with {replicas} replica(s), {ready} ready\n"
             ))?;
         }
         problems.extend(found);

@@ -108,11 +108,13 @@ const COLUMNS: [Column; 8] = [
 ];
 
 /// A one-line summary of a member object's status: its scalar fields `k=v`, comma-separated, shortened.
+/// `observedGeneration` is bookkeeping and left out, so the counts that follow it (a Deployment's replicas,
+/// updatedReplicas, readyReplicas) fit.
 pub fn remote_summary(v: &Value) -> String {
     let text = match v.as_object() {
         Some(m) if !m.is_empty() => m
             .iter()
-            .filter(|(_, v)| !v.is_object() && !v.is_array())
+            .filter(|(k, v)| *k != "observedGeneration" && !v.is_object() && !v.is_array())
             .map(|(k, v)| match v {
                 Value::String(s) => format!("{k}={s}"),
                 other => format!("{k}={other}"),
@@ -534,6 +536,10 @@ mod tests {
             "replicas=3,readyReplicas=2"
         );
         assert_eq!(remote_summary(&json!({})), "<none>");
+        assert_eq!(
+            remote_summary(&json!({"observedGeneration": 2, "replicas": 3, "readyReplicas": 3})),
+            "replicas=3,readyReplicas=3"
+        );
         let long = remote_summary(&json!({"a": "x".repeat(100)}));
         assert_eq!(long.chars().count(), 60);
         assert!(long.ends_with("..."));

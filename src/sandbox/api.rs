@@ -1279,7 +1279,8 @@ fn carry_metadata(new: &mut Value, old: &Value) {
 /// Bumps generation when the spec changed. Judged on the admitted object (defaulted, empty fields left out),
 /// so a write that only spells the same spec differently changes nothing.
 fn bump_generation(ctx: &Ctx, new: &mut Value, old: &Value) {
-    if ctx.rt.tracks_generation {
+    // Binding a pod to a node (the simulated scheduler's write) is not a spec change of the pod's own.
+    if ctx.rt.tracks_generation && ctx.subresource != "binding" {
         let drop_status = ctx.rt.status;
         if objects::spec_part(new, drop_status) != objects::spec_part(old, drop_status) {
             let g = old["metadata"]["generation"].as_i64().unwrap_or(0) + 1;
@@ -1369,6 +1370,8 @@ pub fn create_object(
         };
         patch::record_update(None, &mut obj, &who, scope_for(ctx), ctx.schema().as_ref());
     }
+    // Mutating admission runs after the field manager: what it adds belongs to no manager.
+    hooks::admit_pod(ctx, &mut obj)?;
     if ctx.dry_run {
         // A dry run is refused as the write would be, without storing anything.
         if ctx
@@ -2090,7 +2093,7 @@ pub fn delete_object(ctx: &Ctx, name: &str, opts: &Value) -> Result<Value, ApiEr
     if fins.is_empty() && !spec_fins {
         if ctx.dry_run {
             return Ok(if ctx.rt.return_deleted {
-                present(ctx, &obj)
+                present(ctx, &graceful_deletion(ctx, &obj, opts))
             } else {
                 delete_success(ctx.group(), ctx.plural(), name, objects::uid(&obj))
             });
@@ -2108,7 +2111,7 @@ pub fn delete_object(ctx: &Ctx, name: &str, opts: &Value) -> Result<Value, ApiEr
             .map_err(|e| store_err(ctx, e, name))?;
         hooks::after_write(ctx, Some(&obj), None);
         return Ok(if ctx.rt.return_deleted {
-            present(ctx, &last)
+            present(ctx, &graceful_deletion(ctx, &last, opts))
         } else {
             delete_success(ctx.group(), ctx.plural(), name, objects::uid(&obj))
         });
@@ -2138,6 +2141,30 @@ pub fn delete_object(ctx: &Ctx, name: &str, opts: &Value) -> Result<Value, ApiEr
         .map_err(|e| store_err(ctx, e, name))?;
     hooks::after_write(ctx, Some(&obj), Some(&stored));
     Ok(present(ctx, &stored))
+}
+
+/// A Pod is deleted through the graceful strategy: the object a DELETE answers carries the deletionTimestamp,
+/// the grace period (0 for a pod no node runs) and the generation bump it got on its way out, even when the
+/// deletion was immediate.
+fn graceful_deletion(ctx: &Ctx, obj: &Value, opts: &Value) -> Value {
+    let mut out = obj.clone();
+    if !(ctx.group().is_empty() && ctx.plural() == "pods") {
+        return out;
+    }
+    let grace = if obj["spec"]["nodeName"].as_str().unwrap_or("").is_empty() {
+        0
+    } else {
+        opts["gracePeriodSeconds"]
+            .as_i64()
+            .or(obj["spec"]["terminationGracePeriodSeconds"].as_i64())
+            .unwrap_or(30)
+    };
+    let m = objects::meta_mut(&mut out);
+    m.insert("deletionTimestamp".into(), json!(now_rfc3339()));
+    m.insert("deletionGracePeriodSeconds".into(), json!(grace));
+    let g = m.get("generation").and_then(Value::as_i64).unwrap_or(0) + 1;
+    m.insert("generation".into(), json!(g));
+    out
 }
 
 fn delete(ctx: &Ctx) -> Result<Reply, ApiError> {

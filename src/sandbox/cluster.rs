@@ -124,6 +124,8 @@ pub struct Cluster {
     pub frozen: std::sync::atomic::AtomicBool,
     /// The OpenAPI documents of the last registry they were asked for.
     pub openapi: super::openapi::Cache,
+    /// The simulated node and workload controllers, when the sandbox was started with them.
+    pub workloads: Option<super::workloads::Workloads>,
 }
 
 pub fn random_token(len: usize) -> String {
@@ -164,6 +166,7 @@ impl Cluster {
             alloc_lock: Mutex::new(()),
             frozen: std::sync::atomic::AtomicBool::new(false),
             openapi: Default::default(),
+            workloads: None,
         };
         c.rebuild_registry();
         c

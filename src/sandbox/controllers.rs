@@ -47,6 +47,8 @@ pub fn pass(c: &Arc<Cluster>) -> bool {
     wrote |= namespaces(c);
     wrote |= crds(c);
     wrote |= garbage_collect(c);
+    // Simulated node and workload controllers (`sandbox up --workloads`); nothing otherwise.
+    wrote |= super::workloads::pass(c);
     wrote
 }
 

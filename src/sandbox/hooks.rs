@@ -807,6 +807,136 @@ impl SystemRequest {
     }
 }
 
+/// Where the ServiceAccount admission plugin mounts the API credentials in every container.
+pub const SA_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// The admission plugins every real API server runs on a new Pod, after the field manager has recorded the
+/// request (so what they add belongs to no manager): ServiceAccount (`serviceAccountName` `default`, refusal
+/// of a missing account, the projected `kube-api-access-<random>` volume and its read-only mount in every
+/// container), DefaultTolerationSeconds (not-ready and unreachable, NoExecute, 300 s) and Priority
+/// (priority 0, preemptionPolicy PreemptLowerPriority, when no PriorityClass is named).
+pub fn admit_pod(ctx: &Ctx, pod: &mut Value) -> Result<(), ApiError> {
+    if !is(ctx, "", "pods") || !ctx.subresource.is_empty() {
+        return Ok(());
+    }
+    let name = objects::name(pod).to_string();
+    let ns = ctx.namespace.clone();
+    // Mirror pods (static pods a kubelet reports) are left alone.
+    let mirror = pod_is_mirror(pod);
+    let Some(spec) = pod.get_mut("spec").and_then(Value::as_object_mut) else {
+        return Ok(());
+    };
+    if !mirror {
+        let sa_name = match spec.get("serviceAccountName").and_then(Value::as_str) {
+            Some(s) if !s.is_empty() => s.to_string(),
+            _ => {
+                spec.insert("serviceAccountName".into(), json!("default"));
+                "default".to_string()
+            }
+        };
+        spec.insert("serviceAccount".into(), json!(sa_name));
+        let Some(sa) = ctx.c.store.get("", "serviceaccounts", &ns, &sa_name) else {
+            return Err(ApiError::forbidden_object(
+                "",
+                "pods",
+                &name,
+                &format!(
+                    "error looking up service account {ns}/{sa_name}: serviceaccount {sa_name:?} not found"
+                ),
+            ));
+        };
+        let automount = spec
+            .get("automountServiceAccountToken")
+            .and_then(Value::as_bool)
+            .or_else(|| sa["automountServiceAccountToken"].as_bool())
+            .unwrap_or(true);
+        if automount {
+            mount_service_account_token(spec);
+        }
+    }
+    let tolerations = spec.entry("tolerations").or_insert_with(|| json!([]));
+    if let Some(list) = tolerations.as_array_mut() {
+        for key in [
+            "node.kubernetes.io/not-ready",
+            "node.kubernetes.io/unreachable",
+        ] {
+            let tolerated = list.iter().any(|t| {
+                (t["key"] == key || t["key"].as_str().unwrap_or("").is_empty())
+                    && t["operator"] == "Exists"
+                    && (t["effect"] == "NoExecute" || t["effect"].as_str().unwrap_or("").is_empty())
+            });
+            if !tolerated {
+                list.push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}));
+            }
+        }
+    }
+    let class = spec
+        .get("priorityClassName")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if class.is_empty() {
+        spec.entry("priority").or_insert(json!(0));
+        spec.entry("preemptionPolicy")
+            .or_insert(json!("PreemptLowerPriority"));
+    }
+    Ok(())
+}
+
+/// The projected service-account volume (an existing `kube-api-access-*` volume is reused) and its mount in
+/// every container that mounts nothing at that path already; no volume when no container needs it.
+fn mount_service_account_token(spec: &mut serde_json::Map<String, Value>) {
+    let existing = spec
+        .get("volumes")
+        .and_then(Value::as_array)
+        .and_then(|vs| {
+            vs.iter()
+                .filter_map(|v| v["name"].as_str())
+                .find(|n| n.starts_with("kube-api-access-"))
+                .map(String::from)
+        });
+    let volume = existing
+        .clone()
+        .unwrap_or_else(|| format!("kube-api-access-{}", objects::random_suffix()));
+    let mut needed = false;
+    for k in ["initContainers", "containers"] {
+        let Some(cs) = spec.get_mut(k).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for c in cs {
+            let mounts = c
+                .as_object_mut()
+                .map(|c| c.entry("volumeMounts").or_insert_with(|| json!([])));
+            if let Some(Value::Array(ms)) = mounts {
+                if !ms.iter().any(|m| m["mountPath"] == SA_MOUNT_PATH) {
+                    ms.push(json!({"name": volume, "readOnly": true, "mountPath": SA_MOUNT_PATH}));
+                    needed = true;
+                }
+            }
+        }
+    }
+    if existing.is_some() || !needed {
+        return;
+    }
+    let volumes = spec.entry("volumes").or_insert_with(|| json!([]));
+    if let Some(vs) = volumes.as_array_mut() {
+        vs.push(json!({"name": volume, "projected": {
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+                {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}
+            ],
+            "defaultMode": 420
+        }}));
+    }
+}
+
+fn pod_is_mirror(pod: &Value) -> bool {
+    pod["metadata"]["annotations"]
+        .get("kubernetes.io/config.mirror")
+        .is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

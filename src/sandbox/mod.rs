@@ -23,6 +23,7 @@ pub mod store;
 pub mod table;
 pub mod tls;
 pub mod watch;
+pub mod workloads;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -48,6 +49,9 @@ pub struct SandboxOptions {
     pub data_dir: Option<PathBuf>,
     /// First port; clusters get consecutive ports. None = free ports.
     pub port: Option<u16>,
+    /// Simulate a node and the workload controllers in each cluster (pods become Running and Ready);
+    /// off, a cluster is the bare API server.
+    pub workloads: bool,
 }
 
 struct Running {
@@ -215,6 +219,9 @@ impl Sandbox {
             let mut cluster = Cluster::new(name, store, identity.ca_pem.clone(), port);
             if let Some(t) = token {
                 cluster.admin_token = t;
+            }
+            if opts.workloads {
+                cluster.workloads = Some(workloads::Workloads::new());
             }
             if let Some(d) = &dir {
                 save_identity(d, &identity, &cluster.admin_token, port)?;

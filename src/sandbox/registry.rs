@@ -260,6 +260,7 @@ pub fn builtin_types() -> Vec<ResourceType> {
             .short(&["po"])
             .all()
             .status()
+            .gen()
             .sub("log", &["get"])
             .returns_deleted(),
         B::new("", "v1", "nodes", "Node", false)

@@ -149,6 +149,8 @@ fn builtin_columns(group: &str, plural: &str) -> Option<&'static [Col]> {
         let mut m = HashMap::new();
         let s = |name: &'static str, desc: &'static str| -> Col { (name, "string", "", desc, 0) };
         m.insert(("", "namespaces"), leak(vec![n, s("Status", "The status of the namespace"), age]));
+        let addresses = "List of addresses reachable to the node. Queried from cloud provider, if available. More info: https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is declared as mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an example. Consumers should assume that addresses can change during the lifetime of a Node. However, there are some exceptions where this may not be possible, such as Pods that inherit a Node's address in its own status or consumers of the downward API (status.hostIP).";
+        m.insert(("", "nodes"), leak(vec![n, s("Status", "The status of the node"), s("Roles", "The roles of the node"), age, s("Version", "Kubelet Version reported by the node."), ("Internal-IP", "string", "", addresses, 1), ("External-IP", "string", "", addresses, 1), ("OS-Image", "string", "", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).", 1), ("Kernel-Version", "string", "", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", 1), ("Container-Runtime", "string", "", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).", 1)]));
         m.insert(("", "configmaps"), leak(vec![n, ("Data", "integer", "", "Number of data in configmap", 0), age]));
         m.insert(("", "secrets"), leak(vec![n, s("Type", "The type of secret"), ("Data", "integer", "", "Number of data in secret", 0), age]));
         m.insert(("", "serviceaccounts"), leak(vec![n, ("Secrets", "integer", "", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.", 0), age]));
@@ -321,6 +323,63 @@ fn builtin_cells(group: &str, plural: &str, obj: &Value, now: Timestamp) -> Vec<
     let status = &obj["status"];
     match (group, plural) {
         ("", "namespaces") => vec![n, json!(status["phase"].as_str().unwrap_or("")), a],
+        ("", "nodes") => {
+            let ready = status["conditions"]
+                .as_array()
+                .and_then(|cs| cs.iter().find(|c| c["type"] == "Ready"))
+                .map(|c| {
+                    if c["status"] == "True" {
+                        "Ready"
+                    } else {
+                        "NotReady"
+                    }
+                })
+                .unwrap_or("Unknown");
+            let mut state = ready.to_string();
+            if spec["unschedulable"] == true {
+                state.push_str(",SchedulingDisabled");
+            }
+            let mut roles: Vec<&str> = obj["metadata"]["labels"]
+                .as_object()
+                .map(|l| {
+                    l.keys()
+                        .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
+                        .filter(|r| !r.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            roles.sort_unstable();
+            let address = |t: &str| {
+                status["addresses"]
+                    .as_array()
+                    .and_then(|a| a.iter().find(|x| x["type"] == t))
+                    .and_then(|x| x["address"].as_str())
+                    .unwrap_or("<none>")
+                    .to_string()
+            };
+            let info = |k: &str| {
+                json!(status["nodeInfo"][k]
+                    .as_str()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or("<unknown>"))
+            };
+            vec![
+                n,
+                json!(state),
+                json!(if roles.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    roles.join(",")
+                }),
+                a,
+                json!(status["nodeInfo"]["kubeletVersion"].as_str().unwrap_or("")),
+                json!(address("InternalIP")),
+                json!(address("ExternalIP")),
+                info("osImage"),
+                info("kernelVersion"),
+                info("containerRuntimeVersion"),
+            ]
+        }
         ("", "configmaps") => vec![n, json!(count(&obj["data"]) + count(&obj["binaryData"])), a],
         ("", "secrets") => vec![
             n,
@@ -488,9 +547,12 @@ fn builtin_cells(group: &str, plural: &str, obj: &Value, now: Timestamp) -> Vec<
                 .unwrap_or_default();
             let ready = statuses.iter().filter(|c| c["ready"] == true).count();
             let restarts: i64 = statuses.iter().map(|c| int(&c["restartCount"])).sum();
-            let waiting = statuses
-                .iter()
-                .find_map(|c| c["state"]["waiting"]["reason"].as_str());
+            // The first container's waiting or terminated reason ("Completed" for a finished Job pod).
+            let waiting = statuses.iter().find_map(|c| {
+                c["state"]["waiting"]["reason"]
+                    .as_str()
+                    .or(c["state"]["terminated"]["reason"].as_str())
+            });
             let mut reason = status["reason"]
                 .as_str()
                 .or(waiting)

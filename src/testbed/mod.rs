@@ -77,11 +77,18 @@ pub enum Testbed {
 impl Testbed {
     /// Starts one cluster per name on `backend`.
     pub async fn start(backend: &Backend, names: &[&str]) -> Result<Testbed> {
+        Testbed::start_with(backend, names, false).await
+    }
+
+    /// Like [`Testbed::start`]; with `workloads`, sandbox clusters simulate a node and the workload
+    /// controllers (`sandbox up --workloads`). Real clusters run what their controller manager runs.
+    pub async fn start_with(backend: &Backend, names: &[&str], workloads: bool) -> Result<Testbed> {
         let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
         Ok(match backend {
             Backend::Sandbox => Testbed::Sandbox(
                 Sandbox::start(SandboxOptions {
                     clusters: names,
+                    workloads,
                     ..Default::default()
                 })
                 .await?,

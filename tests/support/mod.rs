@@ -112,7 +112,14 @@ pub struct Bed {
 
 impl Bed {
     pub async fn start(backend: &Backend, names: &[&str]) -> Bed {
-        let tb = Testbed::start(backend, names)
+        Bed::start_with(backend, names, false).await
+    }
+
+    /// With `workloads`, sandbox clusters simulate a node and the workload controllers (`sandbox up
+    /// --workloads`); real clusters are what they are (their controller manager creates ReplicaSets and
+    /// pods, which stay Pending without a node).
+    pub async fn start_with(backend: &Backend, names: &[&str], workloads: bool) -> Bed {
+        let tb = Testbed::start_with(backend, names, workloads)
             .await
             .unwrap_or_else(|e| panic!("starting {} clusters: {e:#}", backend.label()));
         let dir = tempfile::tempdir().unwrap();

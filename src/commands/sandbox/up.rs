@@ -17,9 +17,16 @@ use crate::sandbox::{Sandbox, SandboxOptions};
 /// Example:
 ///   kubefedctl sandbox up --clusters host,member1,member2 --kubeconfig ./sandbox.kubeconfig
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "The global --kubeconfig PATH is required here: it is where the kubeconfig is written."
-)]
+#[command(after_help = "\
+The global --kubeconfig PATH is required here: it is where the kubeconfig is written.
+
+A cluster is a bare API server, as a real one without nodes is: no pods run and no controller
+creates ReplicaSets. With --workloads each one also simulates a node and the workload
+controllers, so rollouts complete and Jobs finish, though no container runs.
+
+Examples:
+  kubefedctl sandbox up --clusters host,member1,member2 --kubeconfig ./sandbox.kubeconfig
+  kubefedctl sandbox up --clusters host,member1 --workloads --kubeconfig ./sandbox.kubeconfig")]
 pub struct Args {
     /// Cluster names, comma-separated (each a DNS-1123 label)
     #[arg(long, value_delimiter = ',', required = true, value_name = "NAMES")]
@@ -32,6 +39,11 @@ pub struct Args {
     /// Port of the first cluster; the others take the following ports (default: free ports)
     #[arg(long, value_name = "P")]
     pub port: Option<u16>,
+
+    /// Simulate a node and the workload controllers in each cluster: Deployments, ReplicaSets, StatefulSets,
+    /// DaemonSets and Jobs get pods that become Running and Ready; no containers run
+    #[arg(long)]
+    pub workloads: bool,
 }
 
 pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
@@ -58,6 +70,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         clusters: args.clusters.clone(),
         data_dir: args.data_dir.clone(),
         port: args.port,
+        workloads: args.workloads,
     })
     .await
     .context("starting the sandbox")?;

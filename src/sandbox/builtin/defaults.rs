@@ -98,6 +98,18 @@ fn default_container(c: &mut Map<String, Value>) {
 }
 
 fn default_pod_spec(spec: &mut Map<String, Value>) {
+    // serviceAccount is the deprecated alias of serviceAccountName: decoding fills the name from it, and
+    // encoding writes it back from the name.
+    let sa_name = |k: &str| {
+        spec.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+    };
+    if let Some(name) = sa_name("serviceAccountName").or_else(|| sa_name("serviceAccount")) {
+        spec.insert("serviceAccountName".into(), json!(name));
+        spec.insert("serviceAccount".into(), json!(name));
+    }
     default(spec, "restartPolicy", json!("Always"));
     default(spec, "terminationGracePeriodSeconds", json!(30));
     default(spec, "dnsPolicy", json!("ClusterFirst"));
