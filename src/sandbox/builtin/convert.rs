@@ -87,17 +87,42 @@ fn set_annotations(out: &mut Value, annotations: Map<String, Value>) {
     }
 }
 
+/// `resource` or `containerResource`: where a Resource / ContainerResource metric keeps its source.
+fn resource_key(ty: &str) -> &'static str {
+    if ty == "Resource" {
+        "resource"
+    } else {
+        "containerResource"
+    }
+}
+
+/// autoscaling/v2's MetricIdentifier.
+fn metric_id(name: &Value, selector: &Value) -> Value {
+    let mut id = Map::new();
+    id.insert("name".into(), name.clone());
+    put(&mut id, "selector", selector);
+    Value::Object(id)
+}
+
+/// autoscaling/v2's MetricTarget (with `type`) or MetricValueStatus (without): the fields that are set.
+fn metric_value(ty: Option<&str>, value: &Value, avg: &Value, util: &Value) -> Value {
+    let mut t = Map::new();
+    if let Some(ty) = ty {
+        t.insert("type".into(), json!(ty));
+    }
+    put(&mut t, "value", value);
+    put(&mut t, "averageValue", avg);
+    put(&mut t, "averageUtilization", util);
+    Value::Object(t)
+}
+
 fn metric_spec_to_v1(m: &Value) -> Value {
     let ty = m["type"].as_str().unwrap_or("");
     let mut out = Map::new();
     out.insert("type".into(), json!(ty));
     match ty {
         "Resource" | "ContainerResource" => {
-            let key = if ty == "Resource" {
-                "resource"
-            } else {
-                "containerResource"
-            };
+            let key = resource_key(ty);
             let src = &m[key];
             let mut r = Map::new();
             put(&mut r, "name", &src["name"]);
@@ -150,26 +175,11 @@ fn metric_spec_from_v1(m: &Value) -> Value {
     let mut out = Map::new();
     out.insert("type".into(), json!(ty));
     let target = |ty: &str, value: &Value, avg: &Value, util: &Value| {
-        let mut t = Map::new();
-        t.insert("type".into(), json!(ty));
-        put(&mut t, "value", value);
-        put(&mut t, "averageValue", avg);
-        put(&mut t, "averageUtilization", util);
-        Value::Object(t)
-    };
-    let metric = |name: &Value, selector: &Value| {
-        let mut id = Map::new();
-        id.insert("name".into(), name.clone());
-        put(&mut id, "selector", selector);
-        Value::Object(id)
+        metric_value(Some(ty), value, avg, util)
     };
     match ty {
         "Resource" | "ContainerResource" => {
-            let key = if ty == "Resource" {
-                "resource"
-            } else {
-                "containerResource"
-            };
+            let key = resource_key(ty);
             let src = &m[key];
             let util = &src["targetAverageUtilization"];
             let t = if util.is_null() {
@@ -190,7 +200,7 @@ fn metric_spec_from_v1(m: &Value) -> Value {
             let src = &m["pods"];
             out.insert(
                 "pods".into(),
-                json!({"metric": metric(&src["metricName"], &src["selector"]),
+                json!({"metric": metric_id(&src["metricName"], &src["selector"]),
                     "target": target("AverageValue", &Value::Null, &quantity(&src["targetAverageValue"]), &Value::Null)}),
             );
         }
@@ -208,7 +218,7 @@ fn metric_spec_from_v1(m: &Value) -> Value {
             out.insert(
                 "object".into(),
                 json!({"describedObject": src["target"], "target": target(t, &value, avg, &Value::Null),
-                    "metric": metric(&src["metricName"], &src["selector"])}),
+                    "metric": metric_id(&src["metricName"], &src["selector"])}),
             );
         }
         "External" => {
@@ -221,7 +231,7 @@ fn metric_spec_from_v1(m: &Value) -> Value {
             };
             out.insert(
                 "external".into(),
-                json!({"metric": metric(&src["metricName"], &src["metricSelector"]),
+                json!({"metric": metric_id(&src["metricName"], &src["metricSelector"]),
                     "target": target(t, value, &src["targetAverageValue"], &Value::Null)}),
             );
         }
@@ -236,11 +246,7 @@ fn metric_status_to_v1(m: &Value) -> Value {
     out.insert("type".into(), json!(ty));
     match ty {
         "Resource" | "ContainerResource" => {
-            let key = if ty == "Resource" {
-                "resource"
-            } else {
-                "containerResource"
-            };
+            let key = resource_key(ty);
             let src = &m[key];
             let mut r = Map::new();
             put(&mut r, "name", &src["name"]);
@@ -299,26 +305,10 @@ fn metric_status_from_v1(m: &Value) -> Value {
     let ty = m["type"].as_str().unwrap_or("");
     let mut out = Map::new();
     out.insert("type".into(), json!(ty));
-    let current = |value: &Value, avg: &Value, util: &Value| {
-        let mut c = Map::new();
-        put(&mut c, "value", value);
-        put(&mut c, "averageValue", avg);
-        put(&mut c, "averageUtilization", util);
-        Value::Object(c)
-    };
-    let metric = |name: &Value, selector: &Value| {
-        let mut id = Map::new();
-        id.insert("name".into(), name.clone());
-        put(&mut id, "selector", selector);
-        Value::Object(id)
-    };
+    let current = |value: &Value, avg: &Value, util: &Value| metric_value(None, value, avg, util);
     match ty {
         "Resource" | "ContainerResource" => {
-            let key = if ty == "Resource" {
-                "resource"
-            } else {
-                "containerResource"
-            };
+            let key = resource_key(ty);
             let src = &m[key];
             let mut r = Map::new();
             put(&mut r, "name", &src["name"]);
@@ -337,7 +327,7 @@ fn metric_status_from_v1(m: &Value) -> Value {
             let src = &m["pods"];
             out.insert(
                 "pods".into(),
-                json!({"metric": metric(&src["metricName"], &src["selector"]),
+                json!({"metric": metric_id(&src["metricName"], &src["selector"]),
                     "current": current(&Value::Null, &src["currentAverageValue"], &Value::Null)}),
             );
         }
@@ -345,7 +335,7 @@ fn metric_status_from_v1(m: &Value) -> Value {
             let src = &m["object"];
             out.insert(
                 "object".into(),
-                json!({"metric": metric(&src["metricName"], &src["selector"]),
+                json!({"metric": metric_id(&src["metricName"], &src["selector"]),
                     "current": current(&src["currentValue"], &src["averageValue"], &Value::Null),
                     "describedObject": src["target"]}),
             );
@@ -354,7 +344,7 @@ fn metric_status_from_v1(m: &Value) -> Value {
             let src = &m["external"];
             out.insert(
                 "external".into(),
-                json!({"metric": metric(&src["metricName"], &src["metricSelector"]),
+                json!({"metric": metric_id(&src["metricName"], &src["metricSelector"]),
                     "current": current(&src["currentValue"], &src["currentAverageValue"], &Value::Null)}),
             );
         }
