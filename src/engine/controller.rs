@@ -324,6 +324,9 @@ struct Queue {
     again: HashSet<WorkKey>,
     /// Failing keys: attempts so far and when to retry.
     backoff: HashMap<WorkKey, (u32, Instant)>,
+    /// The same retries in time order, so finding the due ones costs what is due, not every failing key
+    /// (a member down fails every object placed there).
+    schedule: BTreeSet<(Instant, WorkKey)>,
 }
 
 const BACKOFF_BASE: Duration = Duration::from_secs(1);
@@ -373,33 +376,35 @@ impl Queue {
             let delay = BACKOFF_BASE
                 .saturating_mul(1u32 << attempts.min(16).saturating_sub(1))
                 .min(BACKOFF_MAX);
-            self.backoff.insert(key.clone(), (attempts, now + delay));
-        } else {
-            self.backoff.remove(key);
+            if let Some((_, at)) = self.backoff.insert(key.clone(), (attempts, now + delay)) {
+                self.schedule.remove(&(at, key.clone()));
+            }
+            self.schedule.insert((now + delay, key.clone()));
+        } else if let Some((_, at)) = self.backoff.remove(key) {
+            self.schedule.remove(&(at, key.clone()));
         }
         if self.again.remove(key) {
             self.push_changed(key.clone());
         }
     }
 
-    /// Queues the failing keys whose retry time has come; returns when the next one is due.
+    /// Queues the failing keys whose retry time has come; returns when the next one is due. A due key
+    /// already queued or running is left to that run, whose end schedules it again if it fails.
     fn due(&mut self, now: Instant) -> Option<Instant> {
-        let ready: Vec<WorkKey> = self
-            .backoff
-            .iter()
-            .filter(|(k, (_, at))| {
-                *at <= now && !self.queued.contains_key(*k) && !self.running.contains(*k)
-            })
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in ready {
+        while let Some((at, _)) = self.schedule.first() {
+            if *at > now {
+                break;
+            }
+            let (_, k) = self.schedule.pop_first().expect("an entry was there");
             // Keep the attempt count, but not the due time, so it is not queued twice.
             if let Some(b) = self.backoff.get_mut(&k) {
                 b.1 = now + BACKOFF_MAX;
             }
-            self.push(k);
+            if !self.queued.contains_key(&k) && !self.running.contains(&k) {
+                self.push(k);
+            }
         }
-        self.backoff.values().map(|(_, at)| *at).min()
+        self.schedule.first().map(|(at, _)| *at)
     }
 
     fn idle(&self) -> bool {
@@ -1552,6 +1557,28 @@ mod tests {
             let (_, at) = q.backoff[&key("b")];
             assert!(at - now <= BACKOFF_MAX, "attempt {attempt}");
         }
+    }
+
+    #[test]
+    fn a_due_retry_of_a_key_already_running_is_left_to_that_run() {
+        let mut q = Queue::default();
+        let now = Instant::now();
+        for n in ["a", "b"] {
+            q.push(key(n));
+            q.pop();
+            q.done(&key(n), true, now);
+        }
+        // "a" runs again because of a change before its retry is due.
+        q.push_changed(key("a"));
+        assert_eq!(q.pop(), Some(key("a")));
+        let later = now + BACKOFF_BASE;
+        // Only "b" is queued; the next retry is not in the past (no busy loop while "a" runs).
+        assert_eq!(q.due(later), None);
+        assert_eq!(q.pop(), Some(key("b")));
+        assert!(q.pop().is_none());
+        // "a" fails again: its retry is scheduled from its own end.
+        q.done(&key("a"), true, later);
+        assert_eq!(q.due(later), Some(later + BACKOFF_BASE * 2));
     }
 
     #[test]
