@@ -94,7 +94,8 @@ pub struct GlobalArgs {
           add = completion::namespaces())]
     pub kubefed_namespace: String,
 
-    /// Say more about what is happening (repeat for more detail)
+    /// Say more about what is happening: -v the passes, listings and their timings, -vv each object,
+    /// cluster and write, -vvv also the HTTP requests (KUBEFEDCTL_LOG=<filter> replaces the levels)
     #[arg(short, long, global = true, help_heading = "Global options", action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 

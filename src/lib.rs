@@ -13,6 +13,7 @@ pub mod fuzzing;
 pub mod generate;
 pub mod kubeconfig;
 pub mod kubefed;
+pub mod logging;
 pub mod managed_diff;
 pub mod output;
 pub mod planner;

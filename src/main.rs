@@ -24,6 +24,7 @@ fn main() -> ExitCode {
             });
         }
     };
+    kubefedctl::logging::init(cli.global.verbose, cli.global.quiet);
     let printer = Printer::new(cli.global.quiet, cli.global.verbose);
     let ctx = Context::new(cli.global.clone(), printer);
     match commands::run(&ctx, &cli.command) {

@@ -61,6 +61,44 @@ async fn reconcile_once_prints_a_row_per_object_and_cluster_and_exits_0_when_con
 
 /// `kubectl delete` of a federated object returns at once, but the object stays until a reconcile releases
 /// it: `status` says so instead of showing it OK.
+/// `-v` adds the listings with their timings, `-vv` each write with its object and cluster; without it,
+/// stderr holds none of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn verbose_levels_show_listings_then_each_write() {
+    let p = two_members_with_a_configmap().await;
+    let (code, out, err) = p.cli(&["reconcile", "--once", "-vv"]).await;
+    assert_eq!(code, 0, "{out}\n{err}");
+    let written = err
+        .lines()
+        .find(|l| l.contains("written") && l.contains("key=app/web") && l.contains("cluster=m1"))
+        .unwrap_or_else(|| panic!("a line for the write to m1:\n{err}"));
+    assert!(written.contains("action=Create"), "{written}");
+    assert!(
+        err.lines()
+            .any(|l| l.contains("listed managed objects") && l.contains("cluster=m2")),
+        "{err}"
+    );
+
+    // A change, so that this pass writes: -v still shows no write.
+    merge(
+        &p.host,
+        &fed("ConfigMap"),
+        Some("app"),
+        "web",
+        json!({"spec": {"template": {"data": {"a": "c"}}}}),
+    )
+    .await;
+    let (code, out, err) = p.cli(&["reconcile", "--once", "-v"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("update"), "the pass wrote: {out}");
+    assert!(err.contains("listed managed objects"), "{err}");
+    assert!(!err.contains("written"), "-v shows no writes: {err}");
+
+    let (code, _, err) = p.cli(&["reconcile", "--once"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("listed managed objects"), "{err}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn status_shows_a_deleted_object_waiting_for_reconcile() {
     let p = two_members_with_a_configmap().await;

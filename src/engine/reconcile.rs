@@ -613,6 +613,8 @@ impl ObjectCtx<'_> {
 /// Reconciles one federated object against every member cluster, given the managed objects of its type
 /// listed once per cluster. Returns one record per cluster where something was decided, plus object-level
 /// records for placement errors and host writes that failed.
+#[tracing::instrument(level = "debug", name = "object", skip_all,
+    fields(key = %qualified_key(&fed_key(fed))))]
 pub async fn reconcile_object(
     env: &Env,
     ty: &TypeInfo,
@@ -760,6 +762,7 @@ pub async fn reconcile_object(
     records
 }
 
+#[tracing::instrument(level = "debug", name = "cluster", skip_all, fields(cluster = %cluster.name))]
 async fn reconcile_in_cluster(
     ctx: &ObjectCtx<'_>,
     cluster: &ClusterView,
@@ -1022,7 +1025,10 @@ async fn execute(
     live: Option<&Value>,
     desired: Option<&Value>,
 ) -> Result<Written, EngineError> {
-    let written = send(ctx, client, cluster, action, desired).await?;
+    let written = send(ctx, client, cluster, action, desired)
+        .await
+        .inspect_err(|e| tracing::debug!(?action, error = %e, "write failed"))?;
+    tracing::debug!(?action, "written");
     if let Some(w) = &ctx.env.written {
         let after = match &written {
             Written::Object(o) => Some(o.clone()),

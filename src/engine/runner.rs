@@ -649,6 +649,7 @@ pub async fn preview_pass(
     .await
 }
 
+#[tracing::instrument(level = "info", name = "pass", skip_all)]
 async fn pass(
     host: &kube::Client,
     opts: &RunOptions,
@@ -948,6 +949,7 @@ struct TypeListing {
 }
 
 /// Lists a type's federated objects and the members' managed objects at once: neither depends on the other.
+#[tracing::instrument(level = "info", name = "list", skip_all, fields(type = %ty.name))]
 async fn list_type(env: &Env, ty: &TypeInfo, ns_filter: Option<&str>) -> TypeListing {
     let member_listings = futures::future::join_all(env.clusters.iter().map(|c| async move {
         let listing = match (&c.client, c.ready) {
@@ -957,7 +959,14 @@ async fn list_type(env: &Env, ty: &TypeInfo, ns_filter: Option<&str>) -> TypeLis
             (Some(client), true) => {
                 let limiter = env.member_limiter(&c.name);
                 let _permit = limiter.acquire().await;
-                list_managed(client, ty, ns_filter).await
+                let started = std::time::Instant::now();
+                let listing = list_managed(client, ty, ns_filter).await;
+                match &listing {
+                    Ok(l) => tracing::info!(cluster = %c.name, objects = l.len(),
+                        ms = started.elapsed().as_millis() as u64, "listed managed objects"),
+                    Err(e) => tracing::info!(cluster = %c.name, error = %e, "listing failed"),
+                }
+                listing
             }
             _ => Err(EngineError::not_ready(format!(
                 "cluster {:?} is not ready",
@@ -977,6 +986,7 @@ async fn list_type(env: &Env, ty: &TypeInfo, ns_filter: Option<&str>) -> TypeLis
 /// Reconciles every federated object of a type, from `listed` when the pass listed it ahead, else from
 /// listings made now.
 #[allow(clippy::too_many_arguments)]
+#[tracing::instrument(level = "info", name = "type", skip_all, fields(type = %ty.name))]
 async fn reconcile_type(
     env: &Env,
     ty: &TypeInfo,
