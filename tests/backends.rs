@@ -1754,6 +1754,34 @@ fn rule_for<'a>(role: &'a Value, group: &str) -> Option<&'a Value> {
         .find(|r| r["apiGroups"] == json!([group]))
 }
 
+/// Takes ConfigMaps out of member1's role by hand, as an administrator tightening it would.
+async fn take_configmaps_away(bed: &Bed, role_name: &str) {
+    let cluster_roles = ar(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRole",
+        "clusterroles",
+    );
+    let mut role = bed
+        .get("member1", &cluster_roles, None, role_name)
+        .await
+        .unwrap();
+    for r in role["rules"].as_array_mut().unwrap() {
+        if r["apiGroups"] == json!([""]) {
+            r["resources"] = json!(["namespaces", "secrets", "serviceaccounts", "services"]);
+        }
+    }
+    let member = bed.client("member1").await;
+    api(&member, &cluster_roles, None)
+        .replace(
+            role_name,
+            &Default::default(),
+            &serde_json::from_value(role).unwrap(),
+        )
+        .await
+        .unwrap();
+}
+
 fn without_resource_version(obj: &Value) -> Value {
     let mut obj = obj.clone();
     obj["metadata"]
@@ -1862,21 +1890,8 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
     );
 
     // A permission taken away by hand is found before anything is written.
-    let mut narrowed = role.clone();
-    for r in narrowed["rules"].as_array_mut().unwrap() {
-        if r["apiGroups"] == json!([""]) {
-            r["resources"] = json!(["namespaces", "secrets", "serviceaccounts", "services"]);
-        }
-    }
     let member = bed.client("member1").await;
-    api(&member, &cluster_roles, None)
-        .replace(
-            role_name,
-            &Default::default(),
-            &serde_json::from_value(narrowed).unwrap(),
-        )
-        .await
-        .unwrap();
+    take_configmaps_away(&bed, role_name).await;
     bed.merge(
         "host",
         &federated("ConfigMap"),
@@ -1944,24 +1959,7 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
         stderr(&out)
     );
     // Taken away again, for what follows.
-    let role = bed
-        .get("member1", &cluster_roles, None, role_name)
-        .await
-        .unwrap();
-    let mut narrowed = role.clone();
-    for r in narrowed["rules"].as_array_mut().unwrap() {
-        if r["apiGroups"] == json!([""]) {
-            r["resources"] = json!(["namespaces", "secrets", "serviceaccounts", "services"]);
-        }
-    }
-    api(&member, &cluster_roles, None)
-        .replace(
-            role_name,
-            &Default::default(),
-            &serde_json::from_value(narrowed).unwrap(),
-        )
-        .await
-        .unwrap();
+    take_configmaps_away(&bed, role_name).await;
     let o = bed.run(&["clusters"]).await;
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(

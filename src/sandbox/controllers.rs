@@ -77,18 +77,33 @@ fn delete_one(c: &Arc<Cluster>, group: &str, plural: &str, obj: &Value, opts: &V
 }
 
 fn write(c: &Arc<Cluster>, group: &str, plural: &str, old: &Value, new: Value, sub: &str) -> bool {
-    let sys = SystemRequest::new(MANAGER);
-    let Some(mut ctx) = sys.ctx(
+    update_as(c, MANAGER, group, plural, old, new, sub).is_some()
+}
+
+/// Updates `old` to `new` (through subresource `sub`, when not empty) as a controller named `manager`,
+/// through the same pipeline as requests. `None` when the write failed or the type is not served;
+/// otherwise whether anything changed.
+pub(super) fn update_as(
+    c: &Arc<Cluster>,
+    manager: &str,
+    group: &str,
+    plural: &str,
+    old: &Value,
+    new: Value,
+    sub: &str,
+) -> Option<bool> {
+    let sys = SystemRequest::new(manager);
+    let mut ctx = sys.ctx(
         c,
         group,
         plural,
         objects::namespace(old),
         objects::name(old),
-    ) else {
-        return false;
-    };
+    )?;
     ctx.subresource = sub.to_string();
-    update_object(&ctx, old, new, false).is_ok()
+    update_object(&ctx, old, new, false)
+        .ok()
+        .map(|(_, changed, _)| changed)
 }
 
 fn namespaces(c: &Arc<Cluster>) -> bool {

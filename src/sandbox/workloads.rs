@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{json, Map, Value};
 use tokio::sync::broadcast::{self, error::TryRecvError};
 
-use super::api::{create_object, delete_object, update_object};
+use super::api::{create_object, delete_object};
 use super::cluster::Cluster;
 use super::hooks::SystemRequest;
 use super::objects::{self, now_rfc3339};
@@ -264,18 +264,7 @@ fn update(
     if objects::same_object(old, &new) {
         return false;
     }
-    let sys = SystemRequest::new(manager);
-    let Some(mut ctx) = sys.ctx(
-        c,
-        group,
-        plural,
-        objects::namespace(old),
-        objects::name(old),
-    ) else {
-        return false;
-    };
-    ctx.subresource = sub.to_string();
-    update_object(&ctx, old, new, false).is_ok_and(|(_, changed, _)| changed)
+    super::controllers::update_as(c, manager, group, plural, old, new, sub) == Some(true)
 }
 
 /// Writes `status` when it differs from the stored one.
