@@ -111,6 +111,11 @@ impl OwnerGraph {
         self.by_uid.get(uid)
     }
 
+    /// The objects whose ownerReferences name `uid`.
+    pub fn dependents_of(&self, uid: &str) -> impl Iterator<Item = &ObjectKey> {
+        self.dependents.get(uid).into_iter().flatten()
+    }
+
     /// Whether any stored object names `uid` as an owner.
     pub fn has_dependents(&self, uid: &str) -> bool {
         self.dependents.get(uid).is_some_and(|s| !s.is_empty())

@@ -726,6 +726,24 @@ impl Store {
         Some((g.clone(), r.clone(), obj.clone()))
     }
 
+    /// The stored objects of one resource that name `uid` among their owners, in name order: a
+    /// controller's pods without scanning the others.
+    pub fn dependents(&self, group: &str, resource: &str, uid: &str) -> Vec<Arc<Value>> {
+        let inner = self.lock();
+        inner
+            .owners
+            .dependents_of(uid)
+            .filter(|(g, r, _, _)| g == group && r == resource)
+            .filter_map(|(g, r, ns, name)| {
+                inner
+                    .objects
+                    .get(&(g.clone(), r.clone()))?
+                    .get(&(ns.clone(), name.clone()))
+                    .cloned()
+            })
+            .collect()
+    }
+
     /// Whether a stored object names `uid` among its owners.
     pub fn has_dependents(&self, uid: &str) -> bool {
         self.lock().owners.has_dependents(uid)

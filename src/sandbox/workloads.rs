@@ -499,8 +499,10 @@ fn create_pod(c: &Arc<Cluster>, mut pod: Value, name: Option<String>, generate: 
 
 fn owned_pods(c: &Cluster, ns: &str, uid: &str) -> Vec<Arc<Value>> {
     c.store
-        .list_page("", "pods", Some(ns), None, 0, &|p| controlled_by(p, uid))
-        .items
+        .dependents("", "pods", uid)
+        .into_iter()
+        .filter(|p| objects::namespace(p) == ns && controlled_by(p, uid))
+        .collect()
 }
 
 /// Pods to remove on a scale down: unscheduled, then not ready, then the newest.
