@@ -429,8 +429,12 @@ fn time_re() -> regex::Regex {
     regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)").unwrap()
 }
 
-fn number_re() -> regex::Regex {
-    regex::Regex::new(r"\b\d+\b").unwrap()
+/// Compiled once: `normalise_string` runs for every string of every answer (OpenAPI documents hold
+/// hundreds of thousands).
+fn number_re() -> &'static regex::Regex {
+    static RE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\b\d+\b").unwrap());
+    &RE
 }
 
 fn sorted_entries(m: &Map<String, Value>) -> Vec<(&String, &Value)> {
@@ -523,8 +527,10 @@ fn normalise_string(s: &str, n: &Norm, uuid: &regex::Regex, time: &regex::Regex)
     out
 }
 
-fn api_access_re() -> regex::Regex {
-    regex::Regex::new(r"\bkube-api-access-[a-z0-9]{5}\b").unwrap()
+fn api_access_re() -> &'static regex::Regex {
+    static RE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\bkube-api-access-[a-z0-9]{5}\b").unwrap());
+    &RE
 }
 
 fn normalise(v: &Value, n: &Norm, uuid: &regex::Regex, time: &regex::Regex) -> Value {

@@ -32,6 +32,12 @@ pub enum Reply {
         content_type: &'static str,
         body: Bytes,
     },
+    /// A JSON body already serialised (a list written straight from the stored objects).
+    JsonBytes {
+        code: u16,
+        body: Bytes,
+        warnings: Vec<String>,
+    },
     Stream(tokio::sync::mpsc::Receiver<Bytes>),
     /// 301 to another path of the same server (an OpenAPI v3 document asked for with a stale hash).
     Redirect(String),
@@ -66,6 +72,11 @@ impl Reply {
                 body,
                 warnings: w,
                 content_type,
+            },
+            Reply::JsonBytes { code, body, .. } => Reply::JsonBytes {
+                code,
+                body,
+                warnings: w,
             },
             other => other,
         }
@@ -918,7 +929,6 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
         })?;
     // Later pages repeat the first page's resourceVersion, as the real server does for continued lists.
     let list_rv = token_rv.unwrap_or(page.rv);
-    let out: Vec<Value> = page.items.iter().map(|obj| list_item(ctx, obj)).collect();
     let next = page
         .next
         .as_ref()
@@ -952,12 +962,86 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
             ctx.query.get("includeObject").unwrap_or(""),
         )));
     }
-    Ok(Reply::ok(json!({
-        "kind": ctx.rt.list_kind,
-        "apiVersion": ctx.api_version(),
-        "metadata": meta,
-        "items": out,
-    })))
+    if ctx.rt.versions.len() > 1 && !ctx.rt.is_crd() {
+        // Converted to the version asked for: each item is a new object anyway.
+        let out: Vec<Value> = page.items.iter().map(|obj| list_item(ctx, obj)).collect();
+        return Ok(Reply::ok(json!({
+            "kind": ctx.rt.list_kind,
+            "apiVersion": ctx.api_version(),
+            "metadata": meta,
+            "items": out,
+        })));
+    }
+    // Written straight from the stored objects, as `list_item` would present them, without copying
+    // each object's tree first: a list of thousands costs its serialisation and little else.
+    let api_version = ctx.api_version();
+    let body = ListBody {
+        kind: &ctx.rt.list_kind,
+        api_version: &api_version,
+        metadata: &meta,
+        items: page
+            .items
+            .iter()
+            .map(|obj| ListItem {
+                obj,
+                api_version: ctx.rt.is_crd().then_some(api_version.as_str()),
+            })
+            .collect(),
+    };
+    Ok(Reply::JsonBytes {
+        code: 200,
+        body: Bytes::from(serde_json::to_vec(&body).unwrap_or_default()),
+        warnings: vec![],
+    })
+}
+
+#[derive(serde::Serialize)]
+struct ListBody<'a> {
+    kind: &'a str,
+    #[serde(rename = "apiVersion")]
+    api_version: &'a str,
+    metadata: &'a Value,
+    items: Vec<ListItem<'a>>,
+}
+
+/// A stored object serialised as a list carries it (see [`list_item`]): a custom resource with
+/// `apiVersion` set to the version asked for, a built-in one without `kind` and `apiVersion`.
+struct ListItem<'a> {
+    obj: &'a Value,
+    /// Custom resources: the apiVersion to write in place of the stored one.
+    api_version: Option<&'a str>,
+}
+
+impl serde::Serialize for ListItem<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let Value::Object(m) = self.obj else {
+            return self.obj.serialize(s);
+        };
+        let mut map = s.serialize_map(None)?;
+        match self.api_version {
+            Some(v) => {
+                for (k, val) in m {
+                    if k == "apiVersion" {
+                        map.serialize_entry(k, v)?;
+                    } else {
+                        map.serialize_entry(k, val)?;
+                    }
+                }
+                if !m.contains_key("apiVersion") {
+                    map.serialize_entry("apiVersion", v)?;
+                }
+            }
+            None => {
+                for (k, val) in m {
+                    if k != "kind" && k != "apiVersion" {
+                        map.serialize_entry(k, val)?;
+                    }
+                }
+            }
+        }
+        map.end()
+    }
 }
 
 /// An object as a list carries it: built-in types without `kind`/`apiVersion` (the typed list's items are

@@ -105,7 +105,12 @@ async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Bo
             cluster
                 .metrics
                 .record(RequestLabels::non_resource(&method), e.code);
-            return json_response(e.code, &e.to_status(), &[], None);
+            return json_response(
+                e.code,
+                serde_json::to_vec(&e.to_status()).unwrap_or_default(),
+                &[],
+                None,
+            );
         }
     };
     let incoming = Incoming {
@@ -122,7 +127,7 @@ async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Bo
     };
     let (reply, labels) = api::handle(cluster, incoming).await;
     let code = match &reply {
-        Reply::Json { code, .. } | Reply::Raw { code, .. } => *code,
+        Reply::Json { code, .. } | Reply::Raw { code, .. } | Reply::JsonBytes { code, .. } => *code,
         Reply::Stream(_) => 200,
         Reply::Redirect(_) => 301,
     };
@@ -133,7 +138,17 @@ async fn respond(cluster: &Arc<Cluster>, req: Request<HyperBody>) -> Response<Bo
             body,
             warnings,
             content_type,
-        } => json_response(code, &body, &warnings, content_type),
+        } => json_response(
+            code,
+            serde_json::to_vec(&body).unwrap_or_default(),
+            &warnings,
+            content_type,
+        ),
+        Reply::JsonBytes {
+            code,
+            body,
+            warnings,
+        } => json_response(code, body, &warnings, None),
         Reply::Raw {
             code,
             content_type,
@@ -186,11 +201,11 @@ async fn read_body(mut body: HyperBody) -> Result<(Bytes, bool), ()> {
 
 fn json_response(
     code: u16,
-    body: &serde_json::Value,
+    bytes: impl Into<Bytes>,
     warnings: &[String],
     content_type: Option<&str>,
 ) -> Response<Body> {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let bytes: Bytes = bytes.into();
     let mut resp = Response::builder()
         .status(code)
         .header("content-type", content_type.unwrap_or("application/json"))
@@ -205,10 +220,6 @@ fn json_response(
             resp = resp.header("warning", v);
         }
     }
-    resp.body(
-        Full::new(Bytes::from(bytes))
-            .map_err(|e| match e {})
-            .boxed(),
-    )
-    .expect("valid response")
+    resp.body(Full::new(bytes).map_err(|e| match e {}).boxed())
+        .expect("valid response")
 }
