@@ -12,15 +12,6 @@ use support::*;
 
 const NS: &str = "kube-federation-system";
 
-fn crds() -> kube::core::ApiResource {
-    ar(
-        "apiextensions.k8s.io",
-        "v1",
-        "CustomResourceDefinition",
-        "customresourcedefinitions",
-    )
-}
-
 fn widgets() -> kube::core::ApiResource {
     ar("example.com", "v1", "Widget", "widgets")
 }
@@ -36,22 +27,6 @@ fn widget_crd() -> Value {
                     "spec": {"type": "object", "properties": {
                         "size": {"type": "integer"}, "color": {"type": "string"}}}}}}}]}
     })
-}
-
-async fn wait_established(bed: &Bed, cluster: &str, name: &str) {
-    eventually(
-        30,
-        &format!("CRD {name} established in {cluster}"),
-        || async {
-            let crd = bed.get(cluster, &crds(), None, name).await?;
-            crd["status"]["conditions"]
-                .as_array()?
-                .iter()
-                .any(|c| c["type"] == "Established" && c["status"] == "True")
-                .then_some(())
-        },
-    )
-    .await;
 }
 
 /// Asserts that a pass over converged state sends no write to any cluster, reports nothing to do, and that
@@ -179,8 +154,8 @@ async fn lifecycle(backend: Backend) {
 
     // A CRD type every cluster serves.
     for c in ["host", "member1", "member2"] {
-        bed.apply(c, &crds(), widget_crd()).await;
-        wait_established(&bed, c, "widgets.example.com").await;
+        bed.apply(c, &crd_ar(), widget_crd()).await;
+        until_established(&bed.client(c).await, "widgets.example.com", 30).await;
     }
 
     for (name, region) in [("member1", "eu"), ("member2", "us")] {
@@ -534,11 +509,11 @@ async fn lifecycle(backend: Backend) {
     // teardown removes the control plane; the members keep nothing managed from it.
     bed.expect(bed.run(&["teardown", "--yes"]).await, 0, "teardown");
     assert!(
-        bed.get("host", &crds(), None, "kubefedclusters.core.kubefed.io")
+        bed.get("host", &crd_ar(), None, "kubefedclusters.core.kubefed.io")
             .await
             .is_none()
             || bed
-                .get("host", &crds(), None, "kubefedclusters.core.kubefed.io")
+                .get("host", &crd_ar(), None, "kubefedclusters.core.kubefed.io")
                 .await
                 .unwrap()["metadata"]
                 .get("deletionTimestamp")
@@ -1336,7 +1311,7 @@ on_every_backend!(watch_reacts_to_changes);
 /// `-o yaml` output reads back as the same strings in YAML 1.1 readers: kubectl (applied to the cluster
 /// and read back) and PyYAML, not only in our own parser.
 async fn yaml_output_reads_back_the_same_everywhere(backend: Backend) {
-    let (Some(kubectl), Some(python)) = (kubectl(), python()) else {
+    let (Some(kubectl), Some(python)) = (kubectl(CURRENT_KUBECTL), python()) else {
         return;
     };
     let bed = Bed::start(&backend, &["host"]).await;
@@ -1840,8 +1815,8 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
 
     // A new type: enable widens the member role.
     for c in ["host", "member1"] {
-        bed.apply(c, &crds(), widget_crd()).await;
-        wait_established(&bed, c, "widgets.example.com").await;
+        bed.apply(c, &crd_ar(), widget_crd()).await;
+        until_established(&bed.client(c).await, "widgets.example.com", 30).await;
     }
     let enabled = bed.run(&["enable", "widgets.example.com"]).await;
     let text = bed.expect(enabled, 0, "enable widgets");
