@@ -941,10 +941,24 @@ async fn a_bare_sandbox_runs_no_workload_controllers() {
     };
     let bed = Bed::start(&Backend::Sandbox, &["c1"]).await;
     let k = setup(&bed, "1.35", &bin);
+    // The same Deployment on a sandbox with workloads, created after this one's, says when controllers
+    // would have been done with it: then the bare sandbox is checked.
+    let control_bed = Bed::start_with(&Backend::Sandbox, &["c1"], true).await;
+    let control = setup(&control_bed, "1.35", &bin);
     tokio::task::block_in_place(|| {
         k.ok(&["create", "deployment", "web", "--image=nginx:1.27"], None);
-        // Several controller passes (one every 500 ms after a write).
-        std::thread::sleep(std::time::Duration::from_millis(1500));
+        control.ok(&["create", "deployment", "web", "--image=nginx:1.27"], None);
+        until_kubectl_prints(
+            &control,
+            &[
+                "get",
+                "deployment",
+                "web",
+                "-o",
+                "jsonpath={.status.observedGeneration}/{.status.replicas}",
+            ],
+            "1/1",
+        );
         let all = k.ok(&["get", "rs,pods,nodes", "-A", "-o", "name"], None);
         assert_eq!(all.trim(), "", "a bare sandbox created {all}");
         let status = k.ok(
