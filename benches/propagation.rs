@@ -242,7 +242,7 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (w1, l1) = (bed.writes().await, bed.lists().await);
     let rss = peak_rss_mib(watch.id());
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(out.status.code(), Some(0), "watch: {}", stderr(&out));
     latencies.sort();

@@ -1137,7 +1137,7 @@ async fn watch_start_on_a_converged_plane_writes_nothing(backend: Backend) {
     })
     .await;
     let (after, _) = bed.quiet_counts().await;
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     for m in ["member1", "member2"] {
@@ -1216,7 +1216,7 @@ async fn watch_goes_on_past_a_frozen_member(backend: Backend) {
     })
     .await;
 
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(
         out.status.code(),
@@ -1296,7 +1296,7 @@ async fn watch_reacts_to_changes(backend: Backend) {
     })
     .await;
 
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(
         out.status.code(),
@@ -1873,9 +1873,18 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
         before["member1"],
         "nothing attempted in member1 on {label}"
     );
-    // --watch finds it as well before writing, and watches nothing it may not list.
+    // --watch finds it as well before writing, and watches nothing it may not list: it says so when it
+    // reads the member's permissions, and once two passes after that (the first and a resync) have
+    // reported, nothing has been attempted.
     let watch = bed.spawn(&["reconcile", "--watch", "--resync-period", "2s"]);
-    let (writes, _) = bed.quiet_counts().await;
+    let denied = "may not get, list, create, patch, delete configmaps there";
+    watch
+        .until_stderr(60, "the denial and two pass summaries after it", |err| {
+            err.find(denied)
+                .is_some_and(|at| err[at..].matches(" federated objects, ").count() >= 2)
+        })
+        .await;
+    let writes = bed.writes().await;
     assert_eq!(
         writes["member1"],
         before["member1"],
@@ -1910,7 +1919,7 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
         },
     )
     .await;
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(

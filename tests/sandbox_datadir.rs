@@ -41,7 +41,7 @@ fn start(kubeconfig: &Path, data: &Path) -> Child {
 }
 
 fn stop(mut child: Child) {
-    terminate(&child);
+    terminate(child.id());
     assert!(child.wait().unwrap().success());
 }
 

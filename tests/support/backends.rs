@@ -14,7 +14,7 @@ pub use kubefedctl::testbed::{Backend, Testbed};
 
 use super::api::{self, core, federated};
 use super::clients::required;
-use super::process::{kubefedctl, output, run_kubefedctl, stderr, stdout};
+use super::process::{kubefedctl, output, run_kubefedctl, stderr, stdout, Background};
 
 /// The backend for reference clusters of `version`, or `None` (with the reason on stderr) when they are not
 /// built on this machine. Under `CI=true` they must be: `.ci/run` builds them.
@@ -121,13 +121,11 @@ impl Bed {
         output(cmd, stdin).await
     }
 
-    /// Starts the binary in the background (stdout and stderr piped), for `reconcile --watch` or a pass that
-    /// a test interrupts.
-    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
-        kubefedctl(&self.kubeconfig)
-            .args(args)
-            .spawn()
-            .expect("start kubefedctl")
+    /// Starts the binary in the background, for `reconcile --watch` or a pass that a test interrupts.
+    pub fn spawn(&self, args: &[&str]) -> Background {
+        let mut cmd = kubefedctl(&self.kubeconfig);
+        cmd.args(args);
+        Background::start(cmd)
     }
 
     /// Asserts a run's exit code, returning its stdout.
