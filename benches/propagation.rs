@@ -56,7 +56,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// `kubectl apply --server-side` of the same ConfigMaps to each member in turn: what a user would do by hand.
 async fn kubectl_loop(bed: &Bed, members: &[String], objects: usize) -> Option<Duration> {
-    let kubectl = kubectl()?;
+    let kubectl = kubectl(CURRENT_KUBECTL)?;
     let manifest = bed.dir().join("baseline.yaml");
     let docs: Vec<String> = (0..objects)
         .map(|i| serde_json::to_string(&configmap("baseline", i)).unwrap())
@@ -242,7 +242,7 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (w1, l1) = (bed.writes().await, bed.lists().await);
     let rss = peak_rss_mib(watch.id());
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(out.status.code(), Some(0), "watch: {}", stderr(&out));
     latencies.sort();

@@ -2,15 +2,15 @@
 //! clusters — a creation pass, then a no-op pass — printing wall time, requests per cluster and peak memory.
 //! Sizes: `BENCH_OBJECTS` (default 1000), `BENCH_MEMBERS` (default 5), `BENCH_CONCURRENCY` (default 8).
 
-#[path = "../tests/engine_common/mod.rs"]
-mod engine_common;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::time::Instant;
 
-use engine_common::*;
 use futures::StreamExt;
 use kubefedctl::engine::runner::{self, PassOutcome, RunOptions};
 use serde_json::json;
+use support::*;
 
 const ALL_VERBS: [&str; 8] = [
     "GET", "LIST", "WATCH", "POST", "PUT", "PATCH", "APPLY", "DELETE",

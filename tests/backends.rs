@@ -12,15 +12,6 @@ use support::*;
 
 const NS: &str = "kube-federation-system";
 
-fn crds() -> kube::core::ApiResource {
-    ar(
-        "apiextensions.k8s.io",
-        "v1",
-        "CustomResourceDefinition",
-        "customresourcedefinitions",
-    )
-}
-
 fn widgets() -> kube::core::ApiResource {
     ar("example.com", "v1", "Widget", "widgets")
 }
@@ -36,22 +27,6 @@ fn widget_crd() -> Value {
                     "spec": {"type": "object", "properties": {
                         "size": {"type": "integer"}, "color": {"type": "string"}}}}}}}]}
     })
-}
-
-async fn wait_established(bed: &Bed, cluster: &str, name: &str) {
-    eventually(
-        30,
-        &format!("CRD {name} established in {cluster}"),
-        || async {
-            let crd = bed.get(cluster, &crds(), None, name).await?;
-            crd["status"]["conditions"]
-                .as_array()?
-                .iter()
-                .any(|c| c["type"] == "Established" && c["status"] == "True")
-                .then_some(())
-        },
-    )
-    .await;
 }
 
 /// Asserts that a pass over converged state sends no write to any cluster, reports nothing to do, and that
@@ -179,8 +154,8 @@ async fn lifecycle(backend: Backend) {
 
     // A CRD type every cluster serves.
     for c in ["host", "member1", "member2"] {
-        bed.apply(c, &crds(), widget_crd()).await;
-        wait_established(&bed, c, "widgets.example.com").await;
+        bed.apply(c, &crd_ar(), widget_crd()).await;
+        until_established(&bed.client(c).await, "widgets.example.com", 30).await;
     }
 
     for (name, region) in [("member1", "eu"), ("member2", "us")] {
@@ -534,11 +509,11 @@ async fn lifecycle(backend: Backend) {
     // teardown removes the control plane; the members keep nothing managed from it.
     bed.expect(bed.run(&["teardown", "--yes"]).await, 0, "teardown");
     assert!(
-        bed.get("host", &crds(), None, "kubefedclusters.core.kubefed.io")
+        bed.get("host", &crd_ar(), None, "kubefedclusters.core.kubefed.io")
             .await
             .is_none()
             || bed
-                .get("host", &crds(), None, "kubefedclusters.core.kubefed.io")
+                .get("host", &crd_ar(), None, "kubefedclusters.core.kubefed.io")
                 .await
                 .unwrap()["metadata"]
                 .get("deletionTimestamp")
@@ -1162,7 +1137,7 @@ async fn watch_start_on_a_converged_plane_writes_nothing(backend: Backend) {
     })
     .await;
     let (after, _) = bed.quiet_counts().await;
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     for m in ["member1", "member2"] {
@@ -1241,7 +1216,7 @@ async fn watch_goes_on_past_a_frozen_member(backend: Backend) {
     })
     .await;
 
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(
         out.status.code(),
@@ -1321,7 +1296,7 @@ async fn watch_reacts_to_changes(backend: Backend) {
     })
     .await;
 
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(
         out.status.code(),
@@ -1336,7 +1311,7 @@ on_every_backend!(watch_reacts_to_changes);
 /// `-o yaml` output reads back as the same strings in YAML 1.1 readers: kubectl (applied to the cluster
 /// and read back) and PyYAML, not only in our own parser.
 async fn yaml_output_reads_back_the_same_everywhere(backend: Backend) {
-    let (Some(kubectl), Some(python)) = (kubectl(), python()) else {
+    let (Some(kubectl), Some(python)) = (kubectl(CURRENT_KUBECTL), python()) else {
         return;
     };
     let bed = Bed::start(&backend, &["host"]).await;
@@ -1868,8 +1843,8 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
 
     // A new type: enable widens the member role.
     for c in ["host", "member1"] {
-        bed.apply(c, &crds(), widget_crd()).await;
-        wait_established(&bed, c, "widgets.example.com").await;
+        bed.apply(c, &crd_ar(), widget_crd()).await;
+        until_established(&bed.client(c).await, "widgets.example.com", 30).await;
     }
     let enabled = bed.run(&["enable", "widgets.example.com"]).await;
     let text = bed.expect(enabled, 0, "enable widgets");
@@ -1913,9 +1888,18 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
         before["member1"],
         "nothing attempted in member1 on {label}"
     );
-    // --watch finds it as well before writing, and watches nothing it may not list.
+    // --watch finds it as well before writing, and watches nothing it may not list: it says so when it
+    // reads the member's permissions, and once two passes after that (the first and a resync) have
+    // reported, nothing has been attempted.
     let watch = bed.spawn(&["reconcile", "--watch", "--resync-period", "2s"]);
-    let (writes, _) = bed.quiet_counts().await;
+    let denied = "may not get, list, create, patch, delete configmaps there";
+    watch
+        .until_stderr(60, "the denial and two pass summaries after it", |err| {
+            err.find(denied)
+                .is_some_and(|at| err[at..].matches(" federated objects, ").count() >= 2)
+        })
+        .await;
+    let writes = bed.writes().await;
     assert_eq!(
         writes["member1"],
         before["member1"],
@@ -1950,7 +1934,7 @@ async fn least_privilege_members_get_what_the_enabled_types_need(backend: Backen
         },
     )
     .await;
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(

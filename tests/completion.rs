@@ -2,10 +2,10 @@
 //! the command line (as the committed registration script passes them), against sandbox clusters; and the
 //! committed bash script itself, sourced into a real bash.
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kube::api::{Api, DynamicObject, PostParams};
@@ -44,23 +44,20 @@ fn complete(kubeconfig: Option<&Path>, line: &[&str]) -> Completed {
 }
 
 fn complete_at(kubeconfig: Option<&Path>, line: &[&str], cursor: usize) -> Completed {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubefedctl"));
+    let mut cmd = support::binary();
     cmd.env("COMPLETE", "bash")
         .env("_CLAP_COMPLETE_INDEX", cursor.to_string())
         .env("HOME", "/nonexistent")
-        .env_remove("KUBECONFIG")
         .arg("--")
         .arg("kubefedctl")
-        .args(line)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .args(line);
     if let Some(kc) = kubeconfig {
         cmd.env("KUBECONFIG", kc);
     }
     let started = Instant::now();
     let mut child = cmd.spawn().expect("kubefedctl runs");
-    // Waits with a bound, so a completion that hangs fails the test instead of stalling it.
+    // Waits with a bound, so a completion that hangs fails the test instead of stalling it; checks often,
+    // as `took` measures how long completion takes.
     loop {
         if child.try_wait().unwrap().is_some() {
             break;
@@ -94,7 +91,7 @@ struct Plane {
 
 impl Plane {
     async fn start() -> Plane {
-        let sb = common::start(&["host", "m1", "m2"]).await;
+        let sb = support::start(&["host", "m1", "m2"]).await;
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         sb.write_kubeconfig(&kubeconfig).unwrap();
@@ -107,7 +104,7 @@ impl Plane {
         p.run(&["join", "m1", "--label", "region=eu"]).await;
         p.run(&["join", "m2", "--label", "region=us"]).await;
         p.run(&["enable", "configmaps"]).await;
-        let client = common::client(&p.sb, "host").await;
+        let client = support::client(&p.sb, "host").await;
         let ns = TargetType::new("", "v1", "Namespace", "namespaces", false)
             .api_resource()
             .to_kube();
@@ -137,20 +134,9 @@ impl Plane {
     }
 
     async fn run(&self, args: &[&str]) {
-        let kubeconfig = self.kubeconfig.clone();
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        let out = tokio::task::spawn_blocking(move || {
-            Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
-                .arg("--kubeconfig")
-                .arg(&kubeconfig)
-                .args(&args)
-                .env("HOME", "/nonexistent")
-                .stdin(Stdio::null())
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap();
+        let mut cmd = support::kubefedctl(&self.kubeconfig);
+        cmd.args(args).env("HOME", "/nonexistent");
+        let out = support::output(cmd, None).await;
         assert!(
             out.status.success(),
             "{}",
@@ -300,7 +286,7 @@ async fn a_frozen_or_stopped_host_completes_nothing_quickly_and_says_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_committed_bash_script_completes_in_bash() {
     if Command::new("bash").arg("--version").output().is_err() {
-        if common::require_clients() {
+        if support::required() {
             panic!("bash is required under CI=true");
         }
         eprintln!("skipping: bash not found");

@@ -25,7 +25,7 @@ fn demo_runs_on_real_kube_apiservers() {
 fn demo_refuses_an_unknown_backend_with_exit_2() {
     for bad in ["kind", "real:v1.20.0"] {
         let home = tempfile::tempdir().unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
+        let out = support::binary()
             .args(["demo", "--backend", bad, "--keep"])
             .env_remove("KUBECONFIG")
             .env("HOME", home.path())
@@ -49,7 +49,7 @@ fn demo_refuses_an_unknown_backend_with_exit_2() {
 fn check_demo(extra: &[&str]) {
     let home = tempfile::tempdir().unwrap();
     let started = Instant::now();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
+    let out = support::binary()
         .arg("demo")
         .args(extra)
         // HOME is a fresh directory; the reference servers stay where they were built.

@@ -1,15 +1,15 @@
 //! `kubefedctl diff` through the binary against sandbox clusters: what the next reconcile would do, exit codes
 //! like `kubectl diff`, and not one write anywhere.
 
-mod engine_common;
+mod support;
 
-use engine_common::*;
 use serde_json::{json, Value};
+use support::*;
 
 /// Resource versions of everything a diff could touch: the federated object and its copies in the members.
 async fn snapshot(p: &Plane) -> Vec<Option<String>> {
     let mut out = Vec::new();
-    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "web").await;
+    let f = get(&p.host, &federated("ConfigMap"), Some("app"), "web").await;
     out.push(f.map(|f| f["metadata"]["resourceVersion"].to_string()));
     for m in ["m1", "m2"] {
         out.push(
@@ -79,7 +79,7 @@ async fn before_reconcile_diff_shows_the_creates_exits_1_and_writes_nothing() {
     assert_eq!(snapshot(&p).await, before);
     assert!(p.configmap("m1", "app", "web").await.is_none());
     // Not even the finalizer or the status of the federated object were written.
-    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+    let f = get(&p.host, &federated("ConfigMap"), Some("app"), "web")
         .await
         .unwrap();
     assert!(f["metadata"].get("finalizers").is_none());
@@ -97,7 +97,7 @@ async fn after_reconcile_diff_is_empty_and_exits_0_then_a_template_change_shows_
 
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"template": {"data": {"color": "green"}}}}),
@@ -126,7 +126,7 @@ async fn a_deselected_cluster_shows_the_deletion() {
     p.once().await;
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"placement": {"clusters": [{"name": "m1"}]}}}),
@@ -149,7 +149,7 @@ async fn an_unreachable_member_makes_diff_exit_3_with_the_other_members_diffs() 
     p.once().await;
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"template": {"data": {"color": "red"}}}}),

@@ -454,7 +454,7 @@ async fn dns_records_follow_the_members(backend: Backend) {
         lists_before,
         "LISTs while --watch followed DNS changes on {label}"
     );
-    terminate(&watch);
+    terminate(watch.id());
     let out = finish(watch).await;
     assert_eq!(
         out.status.code(),

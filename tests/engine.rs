@@ -1,11 +1,11 @@
 //! The propagation engine (`reconcile --once`) against sandbox clusters: a host with the control plane and
 //! members registered with their own tokens, checked the way a user would check them.
 
-mod engine_common;
+mod support;
 
-use engine_common::*;
 use kubefedctl::engine::runner::{PassOutcome, RunOptions};
 use serde_json::json;
+use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn create_and_update_propagate_the_template_with_per_cluster_overrides() {
@@ -42,7 +42,7 @@ async fn create_and_update_propagate_the_template_with_per_cluster_overrides() {
         "create"
     );
 
-    let fed_obj = get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+    let fed_obj = get(&p.host, &federated("ConfigMap"), Some("app"), "web")
         .await
         .unwrap();
     assert_eq!(
@@ -64,7 +64,7 @@ async fn create_and_update_propagate_the_template_with_per_cluster_overrides() {
 
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"template": {"data": {"k": "v3"}}}}),
@@ -125,7 +125,7 @@ async fn cluster_selector_places_by_kubefedcluster_labels_and_a_placement_change
     // `clusters` wins over the selector, even when it names another cluster.
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"placement": {"clusters": [{"name": "m2"}]}}}),
@@ -146,7 +146,7 @@ async fn cluster_selector_places_by_kubefedcluster_labels_and_a_placement_change
     // An empty list places nowhere.
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"placement": {"clusters": []}}}),
@@ -154,7 +154,7 @@ async fn cluster_selector_places_by_kubefedcluster_labels_and_a_placement_change
     .await;
     p.once().await;
     assert!(p.configmap("m2", "app", "web").await.is_none());
-    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+    let f = get(&p.host, &federated("ConfigMap"), Some("app"), "web")
         .await
         .unwrap();
     assert!(f["status"].get("clusters").is_none(), "{f:#}");
@@ -175,7 +175,7 @@ async fn objects_in_a_namespace_without_federated_namespace_are_not_propagated()
     let r = report.records.iter().find(|r| r.name == "web").unwrap();
     assert_eq!(r.status, "NamespaceNotFederated");
     assert!(p.configmap("m1", "plain", "web").await.is_none());
-    let f = get(&p.host, &fed("ConfigMap"), Some("plain"), "web")
+    let f = get(&p.host, &federated("ConfigMap"), Some("plain"), "web")
         .await
         .unwrap();
     assert_eq!(
@@ -185,7 +185,7 @@ async fn objects_in_a_namespace_without_federated_namespace_are_not_propagated()
     assert_eq!(f["status"]["conditions"][0]["status"], "False");
 
     // A FederatedNamespace placing only m1 gates the object to m1.
-    create(&p.host, &fed("Namespace"), Some("plain"), json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedNamespace", "metadata": {"name": "plain", "namespace": "plain"}, "spec": {"placement": {"clusters": [{"name": "m1"}]}}})).await;
+    create(&p.host, &federated("Namespace"), Some("plain"), json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedNamespace", "metadata": {"name": "plain", "namespace": "plain"}, "spec": {"placement": {"clusters": [{"name": "m1"}]}}})).await;
     let report = p.once().await;
     assert_eq!(report.outcome(), PassOutcome::Converged, "{report:#?}");
     assert!(p.configmap("m1", "plain", "web").await.is_some());
@@ -212,9 +212,9 @@ async fn deleting_a_federated_object_deletes_member_copies_then_releases_the_fin
     )
     .await;
     p.once().await;
-    delete(&p.host, &fed("ConfigMap"), Some("app"), "web").await;
+    delete(&p.host, &federated("ConfigMap"), Some("app"), "web").await;
     // The finalizer holds the object until the members confirm.
-    assert!(get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+    assert!(get(&p.host, &federated("ConfigMap"), Some("app"), "web")
         .await
         .is_some());
     let report = p.once().await;
@@ -222,7 +222,7 @@ async fn deleting_a_federated_object_deletes_member_copies_then_releases_the_fin
     assert!(p.configmap("m1", "app", "web").await.is_none());
     assert!(p.configmap("m2", "app", "web").await.is_none());
     assert!(
-        get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+        get(&p.host, &federated("ConfigMap"), Some("app"), "web")
             .await
             .is_none(),
         "finalizer released"
@@ -238,20 +238,20 @@ async fn orphaning_deletion_leaves_member_objects_without_the_managed_label() {
     p.once().await;
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"metadata": {"annotations": {"kubefed.io/orphan": "true"}}}),
     )
     .await;
-    delete(&p.host, &fed("ConfigMap"), Some("app"), "web").await;
+    delete(&p.host, &federated("ConfigMap"), Some("app"), "web").await;
     let report = p.once().await;
     assert_eq!(report.outcome(), PassOutcome::Converged, "{report:#?}");
     for m in ["m1", "m2"] {
         let cm = p.configmap(m, "app", "web").await.expect("orphan kept");
         assert_eq!(labels(&cm), json!({"x": "y"}), "{m}");
     }
-    assert!(get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+    assert!(get(&p.host, &federated("ConfigMap"), Some("app"), "web")
         .await
         .is_none());
     // Unmanaged now: a later pass leaves them alone.
@@ -275,8 +275,8 @@ async fn deleteoption_orphan_policy_keeps_dependents_of_member_objects() {
     let m1 = p.member("m1").await;
     let owner = p.configmap("m1", "app", "web").await.unwrap();
     create(&m1, &configmaps(), Some("app"), json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "dependent", "ownerReferences": [{"apiVersion": "v1", "kind": "ConfigMap", "name": "web", "uid": owner["metadata"]["uid"]}]}})).await;
-    merge(&p.host, &fed("ConfigMap"), Some("app"), "web", json!({"metadata": {"annotations": {"kubefed.io/deleteoption": "{\"propagationPolicy\":\"Orphan\"}"}}})).await;
-    delete(&p.host, &fed("ConfigMap"), Some("app"), "web").await;
+    merge(&p.host, &federated("ConfigMap"), Some("app"), "web", json!({"metadata": {"annotations": {"kubefed.io/deleteoption": "{\"propagationPolicy\":\"Orphan\"}"}}})).await;
+    delete(&p.host, &federated("ConfigMap"), Some("app"), "web").await;
     p.once().await;
     assert!(p.configmap("m1", "app", "web").await.is_none());
     // Orphaned, not left for collection: an orphaning deletion strips the dependent's owner reference
@@ -345,7 +345,7 @@ async fn unlabelled_member_object_is_left_alone_and_reported_when_adoption_is_di
     let cm = p.configmap("m1", "app", "web").await.unwrap();
     assert_eq!(cm["data"]["a"], "old");
     assert_eq!(labels(&cm), serde_json::Value::Null);
-    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+    let f = get(&p.host, &federated("ConfigMap"), Some("app"), "web")
         .await
         .unwrap();
     assert_eq!(
@@ -378,7 +378,7 @@ async fn managed_false_label_opts_a_member_object_out_of_updates() {
     .await;
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"template": {"data": {"a": "v2"}}}}),
@@ -463,7 +463,7 @@ async fn dry_run_computes_every_action_and_writes_nothing() {
         "create"
     );
     assert!(p.configmap("m1", "app", "web").await.is_none());
-    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+    let f = get(&p.host, &federated("ConfigMap"), Some("app"), "web")
         .await
         .unwrap();
     assert!(f["metadata"].get("finalizers").is_none());
@@ -611,7 +611,7 @@ async fn host_joined_as_member_keeps_its_own_namespace_when_deselected() {
 
     merge(
         &p.host,
-        &fed("Namespace"),
+        &federated("Namespace"),
         Some("app"),
         "app",
         json!({"spec": {"placement": {"clusters": [{"name": "m1"}]}}}),
@@ -627,7 +627,7 @@ async fn host_joined_as_member_keeps_its_own_namespace_when_deselected() {
         ns.pointer("/metadata/labels/kubefed.io~1managed").is_none(),
         "{ns:#}"
     );
-    assert!(get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+    assert!(get(&p.host, &federated("ConfigMap"), Some("app"), "web")
         .await
         .is_some());
     assert!(

@@ -1,10 +1,10 @@
 //! `kubefedctl reconcile --once`, `status` and `clusters` as a user runs them: the real binary against sandbox
 //! clusters, checked by exit code, output and what the clusters hold afterwards.
 
-mod engine_common;
+mod support;
 
-use engine_common::*;
 use serde_json::{json, Value};
+use support::*;
 
 async fn two_members_with_a_configmap() -> Plane {
     let p = plane(&["m1", "m2"], &[("m1", &[("env", "prod")])]).await;
@@ -106,7 +106,7 @@ async fn status_shows_a_deleted_object_waiting_for_reconcile() {
     kube::Api::<kube::api::DynamicObject>::namespaced_with(
         p.host.clone(),
         "app",
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
     )
     .delete("web", &Default::default())
     .await
@@ -125,7 +125,7 @@ async fn status_shows_a_deleted_object_waiting_for_reconcile() {
         "{err}"
     );
     assert_eq!(p.cli(&["reconcile", "--once"]).await.0, 0);
-    assert!(get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+    assert!(get(&p.host, &federated("ConfigMap"), Some("app"), "web")
         .await
         .is_none());
     assert!(p.configmap("m1", "app", "web").await.is_none());
@@ -158,7 +158,7 @@ async fn unreachable_member_does_not_stop_the_others_and_exits_3_with_status_rec
         p.configmap("m1", "app", "later").await.is_some(),
         "m1 converged"
     );
-    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "later")
+    let f = get(&p.host, &federated("ConfigMap"), Some("app"), "later")
         .await
         .unwrap();
     assert_eq!(
@@ -297,9 +297,14 @@ async fn a_template_of_another_api_version_or_kind_is_refused_naming_the_field()
         assert!(p.configmap(m, "app", "wrong-kind").await.is_none());
         assert!(p.configmap(m, "app", "web").await.is_some());
     }
-    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "wrong-version")
-        .await
-        .unwrap();
+    let f = get(
+        &p.host,
+        &federated("ConfigMap"),
+        Some("app"),
+        "wrong-version",
+    )
+    .await
+    .unwrap();
     assert_eq!(
         f["status"]["clusters"],
         json!([{"name": "m1", "status": "ComputeResourceFailed"},
@@ -327,12 +332,7 @@ async fn a_template_of_another_api_version_or_kind_is_refused_naming_the_field()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn missing_control_plane_is_a_precondition_failure() {
-    let sb = kubefedctl::sandbox::Sandbox::start(kubefedctl::sandbox::SandboxOptions {
-        clusters: vec!["host".into()],
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let sb = start(&["host"]).await;
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("kc");
     sb.write_kubeconfig(&kc).unwrap();
@@ -341,17 +341,7 @@ async fn missing_control_plane_is_a_precondition_failure() {
         &["status", "-A"],
         &["clusters"],
     ] {
-        let kc = kc.clone();
-        let command: Vec<String> = command.iter().map(|s| s.to_string()).collect();
-        let out = tokio::task::spawn_blocking(move || {
-            std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
-                .args(["--kubeconfig", kc.to_str().unwrap()])
-                .args(&command)
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap();
+        let out = run_kubefedctl(&kc, command).await;
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{err}");
         assert!(err.contains("A KubeFedConfig named \"kubefed\" was not found in namespace \"kube-federation-system\""), "{err}");
@@ -603,37 +593,17 @@ async fn cluster_with_a_bad_secret_is_config_malformed_and_its_token_never_print
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn init_join_then_reconcile_reaches_members_with_their_joined_service_account_tokens() {
-    let sb = kubefedctl::sandbox::Sandbox::start(kubefedctl::sandbox::SandboxOptions {
-        clusters: vec!["host".into(), "m1".into(), "m2".into()],
-        ..Default::default()
-    })
-    .await
-    .unwrap();
+    let sb = start(&["host", "m1", "m2"]).await;
     let dir = tempfile::tempdir().unwrap();
     let kc = dir.path().join("kc");
     sb.write_kubeconfig(&kc).unwrap();
-    let run = |args: Vec<&'static str>| {
-        let kc = kc.clone();
-        tokio::task::spawn_blocking(move || {
-            let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
-                .arg("--kubeconfig")
-                .arg(&kc)
-                .args(&args)
-                .output()
-                .unwrap();
-            (
-                out.status.code().unwrap_or(-1),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            )
-        })
-    };
     for args in [
         vec!["init"],
         vec!["join", "m1", "--label", "env=prod"],
         vec!["join", "m2"],
     ] {
-        let (code, err) = run(args.clone()).await.unwrap();
-        assert_eq!(code, 0, "{args:?}: {err}");
+        let out = run_kubefedctl(&kc, &args).await;
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
     }
     let host = client(&sb, "host").await;
     create(
@@ -643,11 +613,11 @@ async fn init_join_then_reconcile_reaches_members_with_their_joined_service_acco
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app"}}),
     )
     .await;
-    create(&host, &fed("Namespace"), Some("app"), json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedNamespace", "metadata": {"name": "app", "namespace": "app"}, "spec": {"placement": {"clusterSelector": {}}}})).await;
-    create(&host, &fed("ConfigMap"), Some("app"), json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedConfigMap", "metadata": {"name": "web", "namespace": "app"}, "spec": {"template": {"data": {"a": "b"}}, "placement": {"clusterSelector": {"matchLabels": {"env": "prod"}}}}})).await;
+    create(&host, &federated("Namespace"), Some("app"), json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedNamespace", "metadata": {"name": "app", "namespace": "app"}, "spec": {"placement": {"clusterSelector": {}}}})).await;
+    create(&host, &federated("ConfigMap"), Some("app"), json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedConfigMap", "metadata": {"name": "web", "namespace": "app"}, "spec": {"template": {"data": {"a": "b"}}, "placement": {"clusterSelector": {"matchLabels": {"env": "prod"}}}}})).await;
 
-    let (code, err) = run(vec!["reconcile", "--once"]).await.unwrap();
-    assert_eq!(code, 0, "{err}");
+    let out = run_kubefedctl(&kc, &["reconcile", "--once"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let m1 = client(&sb, "m1").await;
     let m2 = client(&sb, "m2").await;
     assert!(get(&m1, &configmaps(), Some("app"), "web").await.is_some());

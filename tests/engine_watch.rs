@@ -1,17 +1,17 @@
 //! `reconcile --watch` against sandbox clusters: reacting to template changes and member drift, leader
 //! election between replicas, lease release on shutdown; and propagation of a custom resource type.
 
-mod engine_common;
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use engine_common::*;
 use kubefedctl::engine::runner::{PassOutcome, RunOptions};
 use kubefedctl::engine::watch::{self, WatchOptions, LEASE_NAME};
 use kubefedctl::kubefed::typeconfig::TargetType;
 use kubefedctl::kubefed::types::KubeFedCluster;
 use serde_json::{json, Value};
+use support::*;
 use tokio::sync::oneshot;
 
 fn fast_leader_election(c: &mut kubefedctl::kubefed::types::KubeFedConfig) {
@@ -112,7 +112,7 @@ async fn watch_propagates_template_changes_and_reverts_hand_edits_in_members() {
 
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"template": {"data": {"a": "v2"}}}}),
@@ -237,7 +237,7 @@ async fn custom_resource_types_propagate_like_built_in_ones() {
         .await;
     create(
         &p.host,
-        &fed("Widget"),
+        &federated("Widget"),
         Some("app"),
         json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedWidget", "metadata": {"name": "w", "namespace": "app"},
                "spec": {"template": {"spec": {"size": 3, "color": "red"}}, "placement": {"clusterSelector": {}},
@@ -302,7 +302,7 @@ async fn server_side_apply_removes_dropped_fields_and_keeps_other_managers_field
         .await
         .unwrap();
     // Drop `b` from the template and the annotation override.
-    let f = get(&p.host, &fed("ConfigMap"), Some("app"), "web")
+    let f = get(&p.host, &federated("ConfigMap"), Some("app"), "web")
         .await
         .unwrap();
     let mut spec = f["spec"].clone();
@@ -311,7 +311,7 @@ async fn server_side_apply_removes_dropped_fields_and_keeps_other_managers_field
     kube::api::Api::<kube::api::DynamicObject>::namespaced_with(
         p.host.clone(),
         "app",
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
     )
     .patch(
         "web",
@@ -382,7 +382,7 @@ async fn watch_follows_placement_label_and_membership_changes() {
     // A placement change: now in m1 and m2.
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"placement": {"clusters": [{"name": "m1"}, {"name": "m2"}]}}}),
@@ -393,7 +393,7 @@ async fn watch_follows_placement_label_and_membership_changes() {
     // Placement by label, then a cluster's labels change: the object follows the label.
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"placement": {"clusters": null, "clusterSelector": {"matchLabels": {"tier": "gold"}}}}}),
@@ -471,7 +471,7 @@ async fn watch_keeps_the_others_going_while_a_member_is_down_and_catches_it_up()
     p.sb.stop("m1").await.unwrap();
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"template": {"data": {"a": "v2"}}}}),
@@ -549,7 +549,13 @@ async fn watch_holds_deletions_over_the_budget_until_consent() {
     .await;
 
     for i in 0..6 {
-        delete(&p.host, &fed("ConfigMap"), Some("app"), &format!("cm-{i}")).await;
+        delete(
+            &p.host,
+            &federated("ConfigMap"),
+            Some("app"),
+            &format!("cm-{i}"),
+        )
+        .await;
     }
     eventually(30, "the operator to be told", || {
         let said = said.clone();
@@ -576,7 +582,7 @@ async fn watch_holds_deletions_over_the_budget_until_consent() {
         .await;
     }
     // The held federated objects wait, finalizer in place.
-    assert!(get(&p.host, &fed("ConfigMap"), Some("app"), "cm-5")
+    assert!(get(&p.host, &federated("ConfigMap"), Some("app"), "cm-5")
         .await
         .is_some());
     stop_replica(tx, task).await;

@@ -2,10 +2,10 @@
 //! init (idempotent, offline YAML, dry run, immutable scope), join/unjoin (credentials that work and
 //! stop working, RBAC confined by scope, self-join, refusals that write nothing) and teardown.
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -17,6 +17,7 @@ use kube::api::{Api, DeleteParams, DynamicObject, ListParams, PostParams};
 use kubefedctl::kubefed::types::KubeFedCluster;
 use kubefedctl::sandbox::Sandbox;
 use serde_json::{json, Value};
+use support::{stderr, stdout};
 
 const NS: &str = "kube-federation-system";
 
@@ -27,7 +28,7 @@ struct Env {
 }
 
 async fn env(names: &[&str]) -> Env {
-    let sb = common::start(names).await;
+    let sb = support::start(names).await;
     let dir = tempfile::tempdir().unwrap();
     let kubeconfig = dir.path().join("kubeconfig");
     sb.write_kubeconfig(&kubeconfig).unwrap();
@@ -45,38 +46,12 @@ impl Env {
 
     /// Runs the binary with this sandbox's kubeconfig, off the async runtime.
     async fn run(&self, args: &[&str]) -> Output {
-        run_with(&self.kubeconfig, args).await
+        support::run_kubefedctl(&self.kubeconfig, args).await
     }
 
     async fn client(&self, cluster: &str) -> kube::Client {
-        common::client(&self.sb, cluster).await
+        support::client(&self.sb, cluster).await
     }
-}
-
-async fn run_with(kubeconfig: &Path, args: &[&str]) -> Output {
-    let kubeconfig = kubeconfig.to_path_buf();
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
-            .arg("--kubeconfig")
-            .arg(&kubeconfig)
-            .args(&args)
-            .env("NO_COLOR", "1")
-            .env_remove("KUBECONFIG")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run kubefedctl")
-    })
-    .await
-    .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[track_caller]
@@ -234,7 +209,7 @@ async fn init_output_yaml_prints_every_manifest_without_a_reachable_cluster() {
          current-context: nowhere\n",
     )
     .unwrap();
-    let o = run_with(
+    let o = support::run_kubefedctl(
         &kubeconfig,
         &["init", "-o", "yaml", "--kubefed-namespace", "fed"],
     )
@@ -377,7 +352,7 @@ async fn join_gives_the_member_a_token_that_works_everywhere_and_unjoin_revokes_
         !out.contains(&token) && !stderr(&o).contains(&token),
         "token printed"
     );
-    let as_fed = common::client_with_token(&env.sb, "member1", &token).await;
+    let as_fed = support::client_with_token(&env.sb, "member1", &token).await;
     for ns in ["default", "kube-system", NS] {
         let cms: Api<ConfigMap> = Api::namespaced(as_fed.clone(), ns);
         cms.create(&PostParams::default(), &config_map("probe"))
@@ -450,7 +425,7 @@ async fn namespaced_scope_token_reaches_only_the_kubefed_namespace() {
     assert_exit(&env.run(&["init", "--scope", "Namespaced"]).await, 0);
     assert_exit(&env.run(&["join", "member1"]).await, 0);
     let token = stored_token(&env, "member1").await;
-    let as_fed = common::client_with_token(&env.sb, "member1", &token).await;
+    let as_fed = support::client_with_token(&env.sb, "member1", &token).await;
 
     let inside: Api<ConfigMap> = Api::namespaced(as_fed.clone(), NS);
     inside
@@ -515,7 +490,7 @@ async fn self_join_works_and_unjoin_keeps_the_host_namespace() {
     assert_exit(&env.run(&["init"]).await, 0);
     assert_exit(&env.run(&["join", "host"]).await, 0);
     let token = stored_token(&env, "host").await;
-    let as_fed = common::client_with_token(&env.sb, "host", &token).await;
+    let as_fed = support::client_with_token(&env.sb, "host", &token).await;
     assert_eq!(healthz(&as_fed).await.unwrap().trim(), "ok");
 
     let o = env.run(&["unjoin", "host"]).await;

@@ -10,7 +10,7 @@
 //!
 //! The whole release check: `KUBEFEDCTL_TEST_RELEASE_BUILD=1 cargo test --test release`.
 
-mod common;
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -439,7 +439,7 @@ fn run_as_kubectl_kubefed_its_usage_says_kubectl_kubefed() {
 #[test]
 fn kubectl_runs_the_archive_as_its_kubefed_plugin() {
     let d = dist();
-    let kubectls = common::kubectls();
+    let kubectls = support::kubectls();
     if kubectls.is_empty() {
         eprintln!("skipping: no kubectl found to run the plugin with");
         return;

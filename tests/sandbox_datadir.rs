@@ -3,15 +3,16 @@
 //! write to is refused before anything is written.
 #![cfg(unix)]
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Api, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
 use serde_json::json;
+use support::{client_from_file, sandbox_up, terminate};
 
 /// `kubefedctl sandbox up --clusters host,member1 --data-dir DATA` run under umask 000.
 fn up_command(kubeconfig: &Path, data: &Path) -> Command {
@@ -36,37 +37,12 @@ fn up_command(kubeconfig: &Path, data: &Path) -> Command {
 }
 
 fn start(kubeconfig: &Path, data: &Path) -> Child {
-    let mut child = up_command(kubeconfig, data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sandbox starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "ready", "sandbox up did not get ready");
-    child
+    sandbox_up(up_command(kubeconfig, data))
 }
 
 fn stop(mut child: Child) {
-    // SAFETY: kill(2) with the pid of a child this test spawned and has not reaped.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
-    }
+    terminate(child.id());
     assert!(child.wait().unwrap().success());
-}
-
-async fn client(kubeconfig: &Path, ctx: &str) -> kube::Client {
-    let kc = Kubeconfig::read_from(kubeconfig).unwrap();
-    let opts = KubeConfigOptions {
-        context: Some(ctx.into()),
-        ..Default::default()
-    };
-    let cfg = kube::Config::from_custom_kubeconfig(kc, &opts)
-        .await
-        .unwrap();
-    kube::Client::try_from(cfg).unwrap()
 }
 
 /// Every path under `dir` (itself included) with its permission bits.
@@ -110,7 +86,7 @@ async fn data_files_are_private_under_umask_000_and_after_a_restart() {
     let data = dir.path().join("data");
     let child = start(&kc, &data);
     // A Secret goes to the write-ahead log.
-    let secrets: Api<Secret> = Api::namespaced(client(&kc, "member1").await, "default");
+    let secrets: Api<Secret> = Api::namespaced(client_from_file(&kc, "member1").await, "default");
     let s: Secret = serde_json::from_value(json!({"metadata": {"name": "creds"},
         "stringData": {"token": "s3cr3t"}}))
     .unwrap();
@@ -119,7 +95,7 @@ async fn data_files_are_private_under_umask_000_and_after_a_restart() {
     stop(child);
     // A restart compacts the log into a new snapshot.
     let child = start(&kc, &data);
-    let secrets: Api<Secret> = Api::namespaced(client(&kc, "member1").await, "default");
+    let secrets: Api<Secret> = Api::namespaced(client_from_file(&kc, "member1").await, "default");
     assert!(secrets.get("creds").await.is_ok(), "the Secret survived");
     assert_private(&data, "after a restart");
     stop(child);

@@ -51,7 +51,7 @@ async fn delete_options_come_from_the_body(backend: Backend) {
     create(&client, "held", &["example.com/hold"]).await;
 
     // kubectl delete --dry-run=server sends {"propagationPolicy":"Background","dryRun":["All"]}.
-    if let Some(kubectl) = kubectl() {
+    if let Some(kubectl) = kubectl(CURRENT_KUBECTL) {
         let cache = bed.dir().join("kubectl-cache");
         let run = |args: &[&str]| {
             let out = Command::new(&kubectl)

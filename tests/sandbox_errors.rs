@@ -1,7 +1,7 @@
 //! Bad requests get what a real API server answers (a `Status` with the real code and reason), never a panic or
 //! a hung connection, and the server keeps serving.
 
-mod common;
+mod support;
 
 use serde_json::{json, Value};
 
@@ -29,8 +29,8 @@ type Case<'a> = (&'a str, &'a str, Option<&'a str>, &'a str, u16, &'a str);
 
 #[tokio::test]
 async fn bad_requests_get_status_answers_and_the_server_keeps_serving() {
-    let sb = common::start(&["c1"]).await;
-    let c = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let c = support::client(&sb, "c1").await;
     let cm = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}"#;
     let cases: Vec<Case> = vec![
         ("GET", "/api/v1/nosuchthings", None, "", 404, "NotFound"),
@@ -187,16 +187,16 @@ async fn bad_requests_get_status_answers_and_the_server_keeps_serving() {
 
 #[tokio::test]
 async fn unknown_token_is_401_and_anonymous_is_403() {
-    let sb = common::start(&["c1"]).await;
-    let bad = common::client_with_token(&sb, "c1", "not-a-token").await;
+    let sb = support::start(&["c1"]).await;
+    let bad = support::client_with_token(&sb, "c1", "not-a-token").await;
     let (code, _) = send(&bad, "GET", "/api/v1/namespaces", None, "").await;
     assert_eq!(code, 401);
 }
 
 #[tokio::test]
 async fn pod_log_checks_the_container_and_streams_nothing_for_an_unscheduled_pod() {
-    let sb = common::start(&["c1"]).await;
-    let c = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let c = support::client(&sb, "c1").await;
     let pods = "/api/v1/namespaces/default/pods";
     let pod = |name: &str, containers: &str| {
         format!(

@@ -1,16 +1,17 @@
 //! Conformance of the sandbox API server as seen by the `kube` crate over HTTPS.
 
-mod common;
+mod support;
 
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use kube::api::{Api, DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use kube::discovery::Discovery;
 use serde_json::json;
+use support::eventually;
 
 #[tokio::test]
 async fn discovery_run_and_aggregated_find_core_and_groups() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let d = Discovery::new(client.clone())
         .run()
         .await
@@ -35,8 +36,8 @@ async fn discovery_run_and_aggregated_find_core_and_groups() {
 
 #[tokio::test]
 async fn configmap_crud_with_conflicts_and_not_found() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
     let cm: ConfigMap =
         serde_json::from_value(json!({"metadata": {"name": "a"}, "data": {"k": "v"}})).unwrap();
@@ -84,8 +85,8 @@ async fn configmap_crud_with_conflicts_and_not_found() {
 
 #[tokio::test]
 async fn namespace_deletion_removes_contents_then_the_namespace() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let nss: Api<Namespace> = Api::all(client.clone());
     nss.create(
         &PostParams::default(),
@@ -101,13 +102,10 @@ async fn namespace_deletion_removes_contents_then_the_namespace() {
     .await
     .unwrap();
     nss.delete("gone", &DeleteParams::default()).await.unwrap();
-    for _ in 0..100 {
-        if nss.get_opt("gone").await.unwrap().is_none() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("namespace still present");
+    eventually(5, "the namespace to be gone", || async {
+        nss.get_opt("gone").await.unwrap().is_none().then_some(())
+    })
+    .await;
 }
 
 use futures::{StreamExt, TryStreamExt};
@@ -125,24 +123,10 @@ fn cm(name: &str, labels: serde_json::Value) -> ConfigMap {
     .unwrap()
 }
 
-async fn eventually<F, Fut>(what: &str, mut f: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..200 {
-        if f().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
 #[tokio::test]
 async fn server_side_apply_conflicts_then_force_takes_ownership() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let cms: Api<ConfigMap> = Api::namespaced(client, "default");
     let a = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "ssa"}, "data": {"x": "1"}});
     let created = cms
@@ -189,8 +173,8 @@ async fn server_side_apply_conflicts_then_force_takes_ownership() {
 
 #[tokio::test]
 async fn list_selectors_pagination_and_dry_run() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let cms: Api<ConfigMap> = Api::namespaced(client, "default");
     for i in 0..5 {
         cms.create(
@@ -257,8 +241,8 @@ async fn list_selectors_pagination_and_dry_run() {
 
 #[tokio::test]
 async fn watcher_sees_added_modified_deleted() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
     let mut events =
         watcher::watcher(cms.clone(), watcher::Config::default().labels("w=1")).boxed();
@@ -298,8 +282,8 @@ async fn watcher_sees_added_modified_deleted() {
 
 #[tokio::test]
 async fn watch_from_a_compacted_resource_version_gets_an_in_stream_410() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let cms: Api<ConfigMap> = Api::namespaced(client, "default");
     let params = kube::api::WatchParams::default();
     let mut stream = cms.watch(&params, "1").await.unwrap().boxed();
@@ -318,8 +302,8 @@ async fn watch_from_a_compacted_resource_version_gets_an_in_stream_410() {
 /// real cluster has compacted nothing for its first five minutes.)
 #[tokio::test]
 async fn an_exact_list_at_a_compacted_resource_version_is_410() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let cms: Api<ConfigMap> = Api::namespaced(client, "default");
     let params = ListParams::default()
         .at("1")
@@ -338,8 +322,8 @@ async fn an_exact_list_at_a_compacted_resource_version_is_410() {
 
 #[tokio::test]
 async fn finalizers_hold_deletion_until_removed() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let cms: Api<ConfigMap> = Api::namespaced(client, "default");
     let obj: ConfigMap = serde_json::from_value(
         json!({"metadata": {"name": "f", "finalizers": ["example.com/hold"]}}),
@@ -375,8 +359,8 @@ async fn finalizers_hold_deletion_until_removed() {
 
 #[tokio::test]
 async fn owner_reference_garbage_collection_background_and_orphan() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let cms: Api<ConfigMap> = Api::namespaced(client, "default");
     let owner = cms
         .create(&PostParams::default(), &cm("owner", json!({})))
@@ -394,8 +378,8 @@ async fn owner_reference_garbage_collection_background_and_orphan() {
     cms.delete("owner", &DeleteParams::background())
         .await
         .unwrap();
-    eventually("child collected", || async {
-        cms.get_opt("child").await.unwrap().is_none()
+    eventually(5, "child collected", || async {
+        (cms.get_opt("child").await.unwrap().is_none()).then_some(())
     })
     .await;
 
@@ -410,8 +394,8 @@ async fn owner_reference_garbage_collection_background_and_orphan() {
         .unwrap();
     cms.create(&PostParams::default(), &kept).await.unwrap();
     cms.delete("owner", &DeleteParams::orphan()).await.unwrap();
-    eventually("owner gone", || async {
-        cms.get_opt("owner").await.unwrap().is_none()
+    eventually(5, "owner gone", || async {
+        (cms.get_opt("owner").await.unwrap().is_none()).then_some(())
     })
     .await;
     let kept = cms.get("kept").await.unwrap();
@@ -424,8 +408,8 @@ async fn owner_reference_garbage_collection_background_and_orphan() {
 
 #[tokio::test]
 async fn service_account_token_secret_is_filled_and_rbac_checked() {
-    let sb = common::start(&["c1"]).await;
-    let admin = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let admin = support::client(&sb, "c1").await;
     let sas: Api<ServiceAccount> = Api::namespaced(admin.clone(), "default");
     sas.create(
         &PostParams::default(),
@@ -438,17 +422,13 @@ async fn service_account_token_secret_is_filled_and_rbac_checked() {
         "kubernetes.io/service-account.name": "robot"}}, "type": "kubernetes.io/service-account-token"}))
     .unwrap();
     secrets.create(&PostParams::default(), &s).await.unwrap();
-    let mut token = String::new();
-    for _ in 0..200 {
+    let token = eventually(5, "the token controller to fill the Secret", || async {
         let s = secrets.get("robot-token").await.unwrap();
-        if let Some(t) = s.data.and_then(|d| d.get("token").cloned()) {
-            token = String::from_utf8(t.0).unwrap();
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert!(!token.is_empty(), "the token controller filled the Secret");
-    let robot = common::client_with_token(&sb, "c1", &token).await;
+        let t = s.data?.get("token")?.0.clone();
+        Some(String::from_utf8(t).unwrap()).filter(|t| !t.is_empty())
+    })
+    .await;
+    let robot = support::client_with_token(&sb, "c1", &token).await;
     let robot_cms: Api<ConfigMap> = Api::namespaced(robot.clone(), "default");
     let err = robot_cms.list(&ListParams::default()).await.unwrap_err();
     assert!(
@@ -484,8 +464,8 @@ async fn service_account_token_secret_is_filled_and_rbac_checked() {
 
 #[tokio::test]
 async fn crd_registers_a_served_type_with_status_subresource_and_generation() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
     let crd: CustomResourceDefinition = serde_json::from_value(json!({
         "metadata": {"name": "things.example.com"},
@@ -498,8 +478,9 @@ async fn crd_registers_a_served_type_with_status_subresource_and_generation() {
     }))
     .unwrap();
     crds.create(&PostParams::default(), &crd).await.unwrap();
-    eventually("established", || async {
-        crds.get("things.example.com")
+    eventually(5, "established", || async {
+        (crds
+            .get("things.example.com")
             .await
             .unwrap()
             .status
@@ -507,7 +488,8 @@ async fn crd_registers_a_served_type_with_status_subresource_and_generation() {
             .is_some_and(|c| {
                 c.iter()
                     .any(|c| c.type_ == "Established" && c.status == "True")
-            })
+            }))
+        .then_some(())
     })
     .await;
     let d = Discovery::new(client.clone()).run().await.unwrap();
@@ -561,8 +543,8 @@ async fn crd_registers_a_served_type_with_status_subresource_and_generation() {
     crds.delete("things.example.com", &DeleteParams::default())
         .await
         .unwrap();
-    eventually("crd gone", || async {
-        crds.get_opt("things.example.com").await.unwrap().is_none()
+    eventually(5, "crd gone", || async {
+        (crds.get_opt("things.example.com").await.unwrap().is_none()).then_some(())
     })
     .await;
     let err = things.get("t1").await.unwrap_err();
@@ -574,8 +556,8 @@ async fn crd_registers_a_served_type_with_status_subresource_and_generation() {
 
 #[tokio::test]
 async fn deployment_scale_subresource_and_metrics() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let deps: Api<Deployment> = Api::namespaced(client, "default");
     let d: Deployment = serde_json::from_value(json!({"metadata": {"name": "web"}, "spec": {"replicas": 1,
         "selector": {"matchLabels": {"app": "web"}},
@@ -606,8 +588,8 @@ async fn deployment_scale_subresource_and_metrics() {
 
 #[tokio::test]
 async fn custom_resources_are_pruned_by_schema_and_strict_validation_rejects_unknown_fields() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let crds: Api<CustomResourceDefinition> = Api::all(client.clone());
     let crd: CustomResourceDefinition = serde_json::from_value(json!({
         "metadata": {"name": "boxes.example.com"},
@@ -626,8 +608,8 @@ async fn custom_resources_are_pruned_by_schema_and_strict_validation_rejects_unk
         "boxes",
     );
     let boxes: Api<DynamicObject> = Api::namespaced_with(client.clone(), "default", &ar);
-    eventually("served", || async {
-        boxes.list(&ListParams::default()).await.is_ok()
+    eventually(5, "served", || async {
+        (boxes.list(&ListParams::default()).await.is_ok()).then_some(())
     })
     .await;
     let b: DynamicObject =
@@ -677,8 +659,8 @@ async fn custom_resources_are_pruned_by_schema_and_strict_validation_rejects_unk
 
 #[tokio::test]
 async fn generate_name_and_bookmarks() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
     let g: ConfigMap =
         serde_json::from_value(json!({"metadata": {"generateName": "gen-"}})).unwrap();
@@ -712,8 +694,8 @@ async fn generate_name_and_bookmarks() {
 
 #[tokio::test]
 async fn deleted_root_ca_configmap_and_default_service_account_come_back() {
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let cms: Api<ConfigMap> = Api::namespaced(client.clone(), "default");
     let sas: Api<ServiceAccount> = Api::namespaced(client.clone(), "default");
     let old_cm = cms.get("kube-root-ca.crt").await.unwrap();
@@ -743,8 +725,8 @@ async fn deleted_root_ca_configmap_and_default_service_account_come_back() {
 #[tokio::test]
 async fn created_pod_is_pending_with_its_qos_class_whatever_status_was_sent() {
     use k8s_openapi::api::core::v1::Pod;
-    let sb = common::start(&["c1"]).await;
-    let client = common::client(&sb, "c1").await;
+    let sb = support::start(&["c1"]).await;
+    let client = support::client(&sb, "c1").await;
     let pods: Api<Pod> = Api::namespaced(client, "default");
     let pod: Pod = serde_json::from_value(json!({"metadata": {"name": "p"},
         "spec": {"containers": [{"name": "a", "image": "nginx",

@@ -4,13 +4,12 @@
 //! test (`kubectl_1_35::sandbox`, `kubectl_1_35::kube_apiserver_v1_37`, ...). A missing kubectl or reference
 //! server is skipped with the reason locally and fails under CI=true.
 
-mod common;
 mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use support::{Backend, Bed};
+use support::{poll_blocking, Backend, Bed};
 
 struct Kubectl {
     bin: PathBuf,
@@ -147,14 +146,12 @@ on_every_backend!(kubectl_1_20);
 /// is established), then checks that it shows the field's type and description. kubectl 1.27+ reads the
 /// OpenAPI v3 document of the field's group-version, kubectl 1.20 the protobuf v2 document.
 fn explain_when_published(k: &Kubectl, field: &str, expect: &[&str]) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    let out = loop {
-        let out = k.run(&["explain", field], None);
-        if out.status.success() || std::time::Instant::now() > deadline {
-            break out;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(500));
-    };
+    let mut last = None;
+    poll_blocking(30, || {
+        let out = last.insert(k.run(&["explain", field], None));
+        out.status.success().then_some(())
+    });
+    let out = last.expect("kubectl explain ran");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -218,14 +215,12 @@ fn openapi_clients(k: &Kubectl) {
     );
     let same = DEPLOY.replace("nginx:1.25", "nginx:1.26");
     // A real server's controllers may still be writing the status between diff's read and its dry run.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    let none = loop {
-        let out = k.run(&["diff", "-f", "-"], Some(&same));
-        if out.status.code() == Some(0) || std::time::Instant::now() > deadline {
-            break out;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(500));
-    };
+    let mut last = None;
+    poll_blocking(15, || {
+        let out = last.insert(k.run(&["diff", "-f", "-"], Some(&same)));
+        (out.status.code() == Some(0)).then_some(())
+    });
+    let none = last.expect("kubectl diff ran");
     assert_eq!(
         none.status.code(),
         Some(0),
@@ -276,7 +271,7 @@ fn openapi_clients(k: &Kubectl) {
 }
 
 async fn drive(version: &str, backend: Backend) {
-    let Some(bin) = common::kubectl(version) else {
+    let Some(bin) = support::kubectl(version) else {
         return;
     };
     let bed = Bed::start(&backend, &["c1"]).await;
@@ -535,24 +530,15 @@ async fn drive(version: &str, backend: Backend) {
             let token = if k.label == "1.20" {
                 // kubectl 1.20 predates `create token`: use a ServiceAccount token Secret filled by the token controller.
                 k.ok(&["apply", "-f", "-"], Some(SA_TOKEN_SECRET));
-                let mut t = String::new();
                 // A real controller manager fills it within seconds on a loaded machine; the sandbox at once.
-                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-                while std::time::Instant::now() < deadline {
-                    t = k.ok(
+                let t = poll_blocking(30, || {
+                    Some(k.ok(
                         &["get", "secret", "bot-token", "-o", "jsonpath={.data.token}"],
                         None,
-                    );
-                    if !t.is_empty() {
-                        break;
-                    }
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                }
-                assert!(
-                    !t.is_empty(),
-                    "bot-token was not filled within 30 s on {}",
-                    k.on
-                );
+                    ))
+                    .filter(|t| !t.is_empty())
+                })
+                .unwrap_or_else(|| panic!("bot-token was not filled within 30 s on {}", k.on));
                 use base64::Engine;
                 String::from_utf8(
                     base64::engine::general_purpose::STANDARD
@@ -599,9 +585,9 @@ async fn drive(version: &str, backend: Backend) {
                 None,
             );
             // A real server's authorizer sees the binding through its informer, a moment after the create.
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-            loop {
-                let can = k.run(
+            let mut last = None;
+            let allowed = poll_blocking(10, || {
+                let can = last.insert(k.run(
                     &[
                         "auth",
                         "can-i",
@@ -610,19 +596,15 @@ async fn drive(version: &str, backend: Backend) {
                         &format!("--token={}", token.trim()),
                     ],
                     None,
-                );
-                let answer = String::from_utf8_lossy(&can.stdout).trim().to_string();
-                if answer == "yes" {
-                    break;
-                }
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "kubectl {} on {}: the bot may still not list configmaps 10 s after its RoleBinding: {can:?}",
-                    k.label,
-                    k.on
-                );
-                std::thread::sleep(std::time::Duration::from_millis(200));
-            }
+                ));
+                (String::from_utf8_lossy(&can.stdout).trim() == "yes").then_some(())
+            });
+            assert!(
+                allowed.is_some(),
+                "kubectl {} on {}: the bot may still not list configmaps 10 s after its RoleBinding: {last:?}",
+                k.label,
+                k.on
+            );
             // Impersonation: the admin may act as anyone, and is then held to that user's permissions.
             let as_bot = k.ok(
                 &[
@@ -697,26 +679,23 @@ spec:
 "#;
 
 /// Polls `get` until it prints the words of `want`, in any order (10 s at most).
-fn eventually(k: &Kubectl, args: &[&str], want: &str) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+fn until_kubectl_prints(k: &Kubectl, args: &[&str], want: &str) {
     let words = |s: &str| {
         let mut w: Vec<String> = s.split_whitespace().map(String::from).collect();
         w.sort();
         w
     };
-    loop {
-        let got = k.ok(args, None);
-        if words(&got) == words(want) {
-            return;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "kubectl {} on {}: {args:?} still says {got:?}, expected {want:?}",
-            k.label,
-            k.on
-        );
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    let mut got = String::new();
+    let printed = poll_blocking(10, || {
+        got = k.ok(args, None);
+        (words(&got) == words(want)).then_some(())
+    });
+    assert!(
+        printed.is_some(),
+        "kubectl {} on {}: {args:?} still says {got:?}, expected {want:?}",
+        k.label,
+        k.on
+    );
 }
 
 /// Workloads as a user drives them. On a sandbox started with workloads (`sandbox up --workloads`) pods
@@ -724,7 +703,7 @@ fn eventually(k: &Kubectl, args: &[&str], want: &str) {
 /// controller manager creates the ReplicaSet and its pods too, but without a node they stay Pending: that
 /// much is checked there.
 async fn kubectl_workloads(backend: Backend) {
-    let Some(bin) = common::kubectl("1.35") else {
+    let Some(bin) = support::kubectl("1.35") else {
         return;
     };
     let simulated = backend == Backend::Sandbox;
@@ -751,7 +730,7 @@ async fn kubectl_workloads(backend: Backend) {
             "jsonpath={.items[*].status.phase}",
         ];
         if !simulated {
-            eventually(k, &phases, "Pending Pending");
+            until_kubectl_prints(k, &phases, "Pending Pending");
             let stuck = k.run(
                 &["rollout", "status", "deployment/web", "--timeout=2s"],
                 None,
@@ -800,7 +779,7 @@ async fn kubectl_workloads(backend: Backend) {
             &["rollout", "status", "deployment/web", "--timeout=30s"],
             None,
         );
-        eventually(
+        until_kubectl_prints(
             k,
             &[
                 "get",
@@ -823,7 +802,7 @@ async fn kubectl_workloads(backend: Backend) {
             &["rollout", "status", "deployment/web", "--timeout=30s"],
             None,
         );
-        eventually(
+        until_kubectl_prints(
             k,
             &[
                 "get",
@@ -841,7 +820,7 @@ async fn kubectl_workloads(backend: Backend) {
             &["rollout", "status", "deployment/web", "--timeout=30s"],
             None,
         );
-        eventually(k, &phases, "Running");
+        until_kubectl_prints(k, &phases, "Running");
         // StatefulSet: pods by ordinal.
         k.ok(&["apply", "-f", "-"], Some(STATEFULSET));
         let out = k.ok(
@@ -850,7 +829,7 @@ async fn kubectl_workloads(backend: Backend) {
         );
         // The defaulted RollingUpdate strategy has a partition (0), so kubectl reports a partitioned roll out.
         assert!(out.contains("2 new pods have been updated"), "{out}");
-        eventually(
+        until_kubectl_prints(
             k,
             &[
                 "get",
@@ -868,7 +847,7 @@ async fn kubectl_workloads(backend: Backend) {
             &["rollout", "status", "daemonset/agent", "--timeout=30s"],
             None,
         );
-        eventually(
+        until_kubectl_prints(
             k,
             &[
                 "get",
@@ -920,7 +899,7 @@ async fn kubectl_workloads(backend: Backend) {
         );
         assert!(job_pods.contains("Completed"), "{job_pods}");
         // Its pods lose their job-tracking finalizer once counted, so deleting the Job removes them.
-        eventually(
+        until_kubectl_prints(
             k,
             &[
                 "get",
@@ -934,7 +913,7 @@ async fn kubectl_workloads(backend: Backend) {
         );
         k.ok(&["create", "job", "twice", "--image=busybox:1.36"], None);
         k.ok(&["delete", "job", "once", "twice"], None);
-        eventually(
+        until_kubectl_prints(
             k,
             &[
                 "get",
@@ -947,8 +926,8 @@ async fn kubectl_workloads(backend: Backend) {
             "",
         );
         k.ok(&["delete", "deployment", "web"], None);
-        eventually(k, &["get", "rs", "-l", "app=web", "-o", "name"], "");
-        eventually(k, &phases, "");
+        until_kubectl_prints(k, &["get", "rs", "-l", "app=web", "-o", "name"], "");
+        until_kubectl_prints(k, &phases, "");
     });
 }
 on_every_backend!(kubectl_workloads);
@@ -957,15 +936,29 @@ on_every_backend!(kubectl_workloads);
 /// or pods.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_bare_sandbox_runs_no_workload_controllers() {
-    let Some(bin) = common::kubectl("1.35") else {
+    let Some(bin) = support::kubectl("1.35") else {
         return;
     };
     let bed = Bed::start(&Backend::Sandbox, &["c1"]).await;
     let k = setup(&bed, "1.35", &bin);
+    // The same Deployment on a sandbox with workloads, created after this one's, says when controllers
+    // would have been done with it: then the bare sandbox is checked.
+    let control_bed = Bed::start_with(&Backend::Sandbox, &["c1"], true).await;
+    let control = setup(&control_bed, "1.35", &bin);
     tokio::task::block_in_place(|| {
         k.ok(&["create", "deployment", "web", "--image=nginx:1.27"], None);
-        // Several controller passes (one every 500 ms after a write).
-        std::thread::sleep(std::time::Duration::from_millis(1500));
+        control.ok(&["create", "deployment", "web", "--image=nginx:1.27"], None);
+        until_kubectl_prints(
+            &control,
+            &[
+                "get",
+                "deployment",
+                "web",
+                "-o",
+                "jsonpath={.status.observedGeneration}/{.status.replicas}",
+            ],
+            "1/1",
+        );
         let all = k.ok(&["get", "rs,pods,nodes", "-A", "-o", "name"], None);
         assert_eq!(all.trim(), "", "a bare sandbox created {all}");
         let status = k.ok(

@@ -66,7 +66,7 @@ async fn empty_fields_are_left_out(backend: Backend) {
     let client = bed.client("c1").await;
 
     // kubectl apply (client-side) twice: the second finds nothing to change.
-    if let Some(kubectl) = kubectl() {
+    if let Some(kubectl) = kubectl(CURRENT_KUBECTL) {
         let file = bed.dir().join("bindings.yaml");
         std::fs::write(&file, ROLE_BINDING).unwrap();
         let apply = || {

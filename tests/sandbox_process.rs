@@ -1,16 +1,16 @@
 //! `kubefedctl sandbox up` as a process: kubeconfig written (0600) before `ready`, clean stop on SIGTERM, and
 //! with `--data-dir` every acknowledged write survives `kill -9` with resourceVersions never going backwards.
 
-mod common;
+mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{Api, PostParams};
-use kube::config::{KubeConfigOptions, Kubeconfig};
+use kube::config::Kubeconfig;
 use serde_json::json;
+use support::{client_from_file, eventually, sandbox_up};
 
 fn start(kubeconfig: &Path, data_dir: Option<&Path>) -> Child {
     start_with(kubeconfig, data_dir, &[])
@@ -30,31 +30,7 @@ fn start_with(kubeconfig: &Path, data_dir: Option<&Path>, extra: &[&str]) -> Chi
         cmd.arg("--data-dir").arg(d);
     }
     cmd.args(extra);
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sandbox starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    assert_eq!(line.trim(), "ready");
-    child
-}
-
-async fn client(kubeconfig: &Path, ctx: &str) -> kube::Client {
-    let kc = Kubeconfig::read_from(kubeconfig).unwrap();
-    let cfg = kube::Config::from_custom_kubeconfig(
-        kc,
-        &KubeConfigOptions {
-            context: Some(ctx.into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    kube::Client::try_from(cfg).unwrap()
+    sandbox_up(cmd)
 }
 
 fn servers(kubeconfig: &Path) -> Vec<String> {
@@ -104,7 +80,7 @@ async fn ready_after_a_private_kubeconfig_and_sigterm_stops_cleanly() {
     }
     let text = std::fs::read_to_string(&kc).unwrap();
     assert!(text.contains("current-context: host"), "{text}");
-    let c = client(&kc, "member1").await;
+    let c = client_from_file(&kc, "member1").await;
     let v = c.apiserver_version().await.unwrap();
     assert_eq!(v.git_version, "v1.33.0");
     let status = tokio::task::spawn_blocking(move || {
@@ -126,7 +102,7 @@ async fn acknowledged_writes_survive_kill_9() {
     let kc = dir.path().join("kc");
     let data = dir.path().join("data");
     let mut child = start(&kc, Some(&data));
-    let c = client(&kc, "member1").await;
+    let c = client_from_file(&kc, "member1").await;
     let cms: Api<ConfigMap> = Api::namespaced(c, "default");
     let mut last_rv = 0u64;
     for i in 0..50 {
@@ -146,7 +122,7 @@ async fn acknowledged_writes_survive_kill_9() {
         servers_before,
         "a persistent cluster comes back on its port"
     );
-    let c = client(&kc, "member1").await;
+    let c = client_from_file(&kc, "member1").await;
     let cms: Api<ConfigMap> = Api::namespaced(c, "default");
     for i in 0..50 {
         let cm = cms.get(&format!("cm{i}")).await.unwrap();
@@ -205,7 +181,7 @@ async fn the_log_stays_small_under_many_updates_and_a_restart_recovers_every_wri
     let kc = dir.path().join("kc");
     let data = dir.path().join("data");
     let mut child = start(&kc, Some(&data));
-    let c = client(&kc, "member1").await;
+    let c = client_from_file(&kc, "member1").await;
     let cms: Api<ConfigMap> = Api::namespaced(c, "default");
     let pad = "p".repeat(16 * 1024);
     let cm = |name: &str, i: usize| -> ConfigMap {
@@ -248,7 +224,7 @@ async fn the_log_stays_small_under_many_updates_and_a_restart_recovers_every_wri
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let mut child = start(&kc, Some(&data));
-    let c = client(&kc, "member1").await;
+    let c = client_from_file(&kc, "member1").await;
     let cms: Api<ConfigMap> = Api::namespaced(c, "default");
     let got = cms.get("hot").await.unwrap();
     assert_eq!(got.data.unwrap()["i"], "400");
@@ -271,52 +247,53 @@ async fn the_log_stays_small_under_many_updates_and_a_restart_recovers_every_wri
 /// `sandbox up --workloads`: every cluster gets its simulated node (and the workload controllers, which
 /// tests/sandbox_kubectl.rs drives); without the flag there is none.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn workloads_give_each_cluster_a_ready_node() {
-    use k8s_openapi::api::core::v1::Node;
+async fn workloads_give_each_cluster_a_ready_node_and_a_bare_sandbox_has_none() {
     let dir = tempfile::tempdir().unwrap();
-    for (flag, expect_nodes) in [(None, false), (Some("--workloads"), true)] {
-        let kc = dir.path().join(format!("kc-{expect_nodes}"));
-        let child = start_with(&kc, None, flag.as_slice());
-        for cluster in ["host", "member1"] {
-            let nodes: Api<Node> = Api::all(client(&kc, cluster).await);
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-            let names = loop {
-                let names: Vec<String> = nodes
-                    .list(&Default::default())
-                    .await
-                    .unwrap()
-                    .items
-                    .into_iter()
-                    .filter(|n| {
-                        n.status
-                            .as_ref()
-                            .and_then(|s| s.conditions.as_ref())
-                            .is_some_and(|cs| {
-                                cs.iter().any(|c| c.type_ == "Ready" && c.status == "True")
-                            })
-                    })
-                    .filter_map(|n| n.metadata.name)
-                    .collect();
-                // Without the flag, a second (a couple of controller passes) shows that none appears.
-                let waited =
-                    std::time::Instant::now() + std::time::Duration::from_secs(9) > deadline;
-                if !names.is_empty()
-                    || (!expect_nodes && waited)
-                    || std::time::Instant::now() > deadline
-                {
-                    break names;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            };
-            let want: Vec<String> = if expect_nodes {
-                vec![format!("{cluster}-node")]
-            } else {
-                vec![]
-            };
-            assert_eq!(names, want, "cluster {cluster}, {flag:?}");
-        }
-        let mut child = child;
+    let bare_kc = dir.path().join("kc-bare");
+    let workloads_kc = dir.path().join("kc-workloads");
+    // The bare sandbox starts first, so once the other has its nodes, it has had as long to make any.
+    let mut bare = start_with(&bare_kc, None, &[]);
+    let mut workloads = start_with(&workloads_kc, None, &["--workloads"]);
+    for cluster in ["host", "member1"] {
+        let names = eventually(10, &format!("a ready node in {cluster}"), || async {
+            Some(ready_nodes(&workloads_kc, cluster).await).filter(|n| !n.is_empty())
+        })
+        .await;
+        assert_eq!(
+            names,
+            [format!("{cluster}-node")],
+            "cluster {cluster}, --workloads"
+        );
+    }
+    for cluster in ["host", "member1"] {
+        assert_eq!(
+            ready_nodes(&bare_kc, cluster).await,
+            Vec::<String>::new(),
+            "cluster {cluster}, no --workloads"
+        );
+    }
+    for child in [&mut bare, &mut workloads] {
         child.kill().unwrap();
         child.wait().unwrap();
     }
+}
+
+/// The names of the nodes that report Ready in one cluster.
+async fn ready_nodes(kubeconfig: &Path, cluster: &str) -> Vec<String> {
+    use k8s_openapi::api::core::v1::Node;
+    let nodes: Api<Node> = Api::all(client_from_file(kubeconfig, cluster).await);
+    nodes
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|n| {
+            n.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|cs| cs.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+        })
+        .filter_map(|n| n.metadata.name)
+        .collect()
 }

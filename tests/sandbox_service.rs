@@ -44,7 +44,7 @@ async fn updates_keep_allocated_service_addresses(backend: Backend) {
     let http_port = node_port(&created, "http").expect("a node port is allocated");
 
     // kubectl replace of the manifest the Service was created from, with another targetPort.
-    if let Some(kubectl) = kubectl() {
+    if let Some(kubectl) = kubectl(CURRENT_KUBECTL) {
         let file = bed.dir().join("web.yaml");
         std::fs::write(&file, serde_json::to_string(&manifest(8081)).unwrap()).unwrap();
         let out = Command::new(&kubectl)

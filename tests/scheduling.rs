@@ -2,15 +2,15 @@
 //! the replicas each member ends up with, the plan written into the federated object, and the member status
 //! collected back into it.
 
-mod engine_common;
+mod support;
 
-use engine_common::*;
 use kube::api::{Api, DynamicObject, Patch, PatchParams};
 use kube::core::ApiResource;
 use kubefedctl::engine::runner::{PassOutcome, RunOptions};
 use kubefedctl::engine::scheduling::rsp_object;
 use kubefedctl::kubefed::types::{FeatureGate, FederatedTypeConfig, ReplicaSchedulingPreference};
 use serde_json::{json, Value};
+use support::*;
 
 fn deployments() -> ApiResource {
     ApiResource {
@@ -48,7 +48,7 @@ async fn deployment_plane(members: &[&str], labels: &[(&str, &[(&str, &str)])]) 
 async fn federated_deployment(p: &Plane, name: &str, placement: Value) {
     create(
         &p.host,
-        &fed("Deployment"),
+        &federated("Deployment"),
         Some("app"),
         json!({
             "apiVersion": "types.kubefed.io/v1beta1",
@@ -90,8 +90,9 @@ async fn set_member_status(p: &Plane, cluster: &str, name: &str, status: Value) 
     .unwrap_or_else(|e| panic!("status of {name} in {cluster}: {e}"));
 }
 
-async fn federated(p: &Plane, name: &str) -> Value {
-    get(&p.host, &fed("Deployment"), Some("app"), name)
+/// The FederatedDeployment `name` as the host has it.
+async fn federated_deployment_object(p: &Plane, name: &str) -> Value {
+    get(&p.host, &federated("Deployment"), Some("app"), name)
         .await
         .expect("federated deployment")
 }
@@ -124,7 +125,7 @@ async fn weights_two_to_one_put_four_and_two_replicas_in_the_members_and_a_secon
     assert_eq!(code, 1, "{err}");
     let m1 = &out[out.find("+++ merged/m1/app/web").expect(&out)..];
     assert!(m1.contains("+  replicas: 4"), "{out}");
-    assert!(federated(&p, "web").await["spec"]
+    assert!(federated_deployment_object(&p, "web").await["spec"]
         .get("overrides")
         .is_none());
 
@@ -133,7 +134,7 @@ async fn weights_two_to_one_put_four_and_two_replicas_in_the_members_and_a_secon
     assert_eq!(member_replicas(&p, "m1", "web").await, Some(4));
     assert_eq!(member_replicas(&p, "m2", "web").await, Some(2));
 
-    let f = federated(&p, "web").await;
+    let f = federated_deployment_object(&p, "web").await;
     assert_eq!(
         f["spec"]["placement"]["clusters"],
         json!([{"name": "m1"}, {"name": "m2"}])
@@ -215,7 +216,7 @@ async fn intersect_with_cluster_selector_schedules_only_on_selected_members() {
     assert_eq!(member_replicas(&p, "m2", "web").await, None);
     assert_eq!(member_replicas(&p, "m3", "web").await, Some(3));
     assert_eq!(
-        federated(&p, "web").await["spec"]["placement"]["clusters"],
+        federated_deployment_object(&p, "web").await["spec"]["placement"]["clusters"],
         json!([{"name": "m1"}, {"name": "m3"}])
     );
 
@@ -283,7 +284,7 @@ async fn scheduler_preferences_gate_off_leaves_the_object_alone() {
     .await;
     p.once_with(deployments_only()).await;
     assert_eq!(member_replicas(&p, "m1", "web").await, Some(1));
-    assert!(federated(&p, "web").await["spec"]
+    assert!(federated_deployment_object(&p, "web").await["spec"]
         .get("overrides")
         .is_none());
 }
@@ -375,7 +376,7 @@ async fn remote_status_of_each_member_is_collected_into_the_federated_object_and
     set_member_status(&p, "m2", "web", json!({"replicas": 1, "readyReplicas": 0})).await;
     let report = p.once_with(deployments_only()).await;
     assert_eq!(report.outcome(), PassOutcome::Converged, "{report:#?}");
-    let f = federated(&p, "web").await;
+    let f = federated_deployment_object(&p, "web").await;
     let clusters = f["status"]["clusters"].as_array().expect("clusters");
     let remote = |name: &str| {
         clusters

@@ -1,10 +1,9 @@
 //! Federated types as users drive them: `enable`, `disable`, `federate` and `orphaning-deletion` run as the
 //! real binary against sandbox clusters, checked on what lands in the host and on output and exit codes.
 
-mod common;
+mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use kube::api::{Api, DynamicObject, Patch, PatchParams, PostParams};
@@ -32,11 +31,11 @@ struct Host {
 
 impl Host {
     async fn start(control_plane: bool) -> Host {
-        let sb = common::start(&["host"]).await;
+        let sb = support::start(&["host"]).await;
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         sb.write_kubeconfig(&kubeconfig).unwrap();
-        let client = common::client(&sb, "host").await;
+        let client = support::client(&sb, "host").await;
         let host = Host {
             sb,
             _dir: dir,
@@ -134,43 +133,17 @@ impl Run {
 }
 
 async fn run_binary(kubeconfig: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Run {
-    let kubeconfig = kubeconfig.map(Path::to_path_buf);
-    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-    let stdin = stdin.map(str::to_string);
-    tokio::task::spawn_blocking(move || {
-        use std::io::Write;
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubefedctl"));
-        if let Some(kc) = &kubeconfig {
-            cmd.arg("--kubeconfig").arg(kc);
-        }
-        let mut child = cmd
-            .args(&args)
-            .env("NO_COLOR", "1")
-            .env_remove("KUBECONFIG")
-            .env("HOME", "/nonexistent")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("kubefedctl runs");
-        if let Some(text) = &stdin {
-            child
-                .stdin
-                .as_mut()
-                .unwrap()
-                .write_all(text.as_bytes())
-                .unwrap();
-        }
-        drop(child.stdin.take());
-        let out: Output = child.wait_with_output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    })
-    .await
-    .unwrap()
+    let mut cmd = match kubeconfig {
+        Some(kc) => support::kubefedctl(kc),
+        None => support::binary(),
+    };
+    cmd.args(args).env("HOME", "/nonexistent");
+    let out = support::output(cmd, stdin.map(str::to_string)).await;
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: support::stdout(&out),
+        stderr: support::stderr(&out),
+    }
 }
 
 fn yaml_docs(text: &str) -> Vec<Value> {
@@ -1077,14 +1050,14 @@ struct Federation {
 
 impl Federation {
     async fn start() -> Federation {
-        let sb = common::start(&["host", "m1", "m2"]).await;
+        let sb = support::start(&["host", "m1", "m2"]).await;
         let dir = tempfile::tempdir().unwrap();
         let kubeconfig = dir.path().join("kubeconfig");
         sb.write_kubeconfig(&kubeconfig).unwrap();
-        let client = common::client(&sb, "host").await;
+        let client = support::client(&sb, "host").await;
         let (m1, m2) = (
-            common::client(&sb, "m1").await,
-            common::client(&sb, "m2").await,
+            support::client(&sb, "m1").await,
+            support::client(&sb, "m2").await,
         );
         let host = Host {
             sb,

@@ -1,50 +1,12 @@
-//! Shared helpers for integration tests: in-process sandbox clusters and clients for them.
-#![allow(dead_code)]
+//! Outside clients the suite drives (kubectl of several versions, the Python kubernetes client): where to
+//! find them, and whether a missing one skips the test or fails it.
 
-use kube::config::{KubeConfigOptions, Kubeconfig};
-use kubefedctl::sandbox::{Sandbox, SandboxOptions};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-pub async fn start(names: &[&str]) -> Sandbox {
-    Sandbox::start(SandboxOptions {
-        clusters: names.iter().map(|s| s.to_string()).collect(),
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox starts")
-}
-
-pub async fn client(sb: &Sandbox, context: &str) -> kube::Client {
-    let kc = Kubeconfig::from_yaml(&sb.kubeconfig_yaml()).expect("kubeconfig parses");
-    let opts = KubeConfigOptions {
-        context: Some(context.to_string()),
-        ..Default::default()
-    };
-    let cfg = kube::Config::from_custom_kubeconfig(kc, &opts)
-        .await
-        .expect("config");
-    kube::Client::try_from(cfg).expect("client")
-}
-
-/// A client for the same cluster authenticated with `token` instead of the admin token.
-pub async fn client_with_token(sb: &Sandbox, context: &str, token: &str) -> kube::Client {
-    let mut kc = Kubeconfig::from_yaml(&sb.kubeconfig_yaml()).expect("kubeconfig parses");
-    for u in kc.auth_infos.iter_mut() {
-        if let Some(ai) = u.auth_info.as_mut() {
-            ai.token = Some(token.to_string().into());
-        }
-    }
-    let opts = KubeConfigOptions {
-        context: Some(context.to_string()),
-        ..Default::default()
-    };
-    let cfg = kube::Config::from_custom_kubeconfig(kc, &opts)
-        .await
-        .expect("config");
-    kube::Client::try_from(cfg).expect("client")
-}
-
-/// Whether an outside client must be present (CI) or may be skipped when absent (a developer's machine).
-pub fn require_clients() -> bool {
+/// Whether outside dependencies (clients, reference servers) must be present: under `CI=true` a missing one
+/// fails the test instead of skipping it (a developer's machine may lack them).
+pub fn required() -> bool {
     std::env::var("CI").map(|v| v == "true").unwrap_or(false)
 }
 
@@ -76,23 +38,26 @@ pub const KUBECTLS: [(&str, &str, &str); 4] = [
     ),
 ];
 
+/// The kubectl a test drives when any current one will do (the machine's kubectl package's).
+pub const CURRENT_KUBECTL: &str = "1.33";
+
 /// The kubectl of one version (a label of [`KUBECTLS`]), or `None` with the reason on stderr when it is not
 /// on this machine; under `CI=true` a missing one fails the test instead.
-pub fn kubectl(label: &str) -> Option<std::path::PathBuf> {
+pub fn kubectl(label: &str) -> Option<PathBuf> {
     let (_, var, default) = KUBECTLS
         .iter()
         .find(|(l, _, _)| *l == label)
         .unwrap_or_else(|| panic!("kubectl {label} is not one of the versions the suite drives"));
     let path = std::env::var(var).unwrap_or_else(|_| default.to_string());
-    let p = std::path::PathBuf::from(&path);
+    let p = PathBuf::from(&path);
     let p = if p.is_relative() {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
     } else {
         p
     };
     if p.exists() {
         Some(p)
-    } else if require_clients() {
+    } else if required() {
         panic!(
             "kubectl {label} is required under CI=true but {} does not exist (.ci/run installs it, or set {var})",
             p.display()
@@ -107,9 +72,28 @@ pub fn kubectl(label: &str) -> Option<std::path::PathBuf> {
 }
 
 /// Every kubectl of [`KUBECTLS`] found on this machine: (label, path).
-pub fn kubectls() -> Vec<(String, std::path::PathBuf)> {
+pub fn kubectls() -> Vec<(String, PathBuf)> {
     KUBECTLS
         .iter()
         .filter_map(|(label, _, _)| kubectl(label).map(|p| (label.to_string(), p)))
         .collect()
+}
+
+/// A Python interpreter with the `kubernetes` client (and PyYAML, which it brings), or `None` with the reason
+/// on stderr; required under `CI=true` (`.ci/run` installs it).
+pub fn python() -> Option<String> {
+    let candidate = std::env::var("KUBEFEDCTL_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let ok = Command::new(&candidate)
+        .args(["-c", "import kubernetes, yaml"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if ok {
+        Some(candidate)
+    } else if required() {
+        panic!("the Python kubernetes client is required under CI=true ({candidate} -c 'import kubernetes' failed; .ci/run installs it)");
+    } else {
+        eprintln!("skipping: the Python kubernetes client is not installed (pip install kubernetes==37.0.2)");
+        None
+    }
 }

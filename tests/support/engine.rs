@@ -1,10 +1,8 @@
-//! Test fixtures for the propagation engine: a sandbox host with a control plane and members registered the
-//! way `join` registers them (KubeFedCluster + Secret holding the member's token), plus small object helpers.
-#![allow(dead_code)]
+//! The propagation engine's fixtures: an in-process sandbox host with a control plane and members
+//! registered the way `join` registers them (KubeFedCluster + Secret holding the member's token), driven
+//! through the library or the binary.
 
 use base64::Engine as _;
-use kube::api::{Api, DeleteParams, DynamicObject, Patch, PatchParams, PostParams};
-use kube::core::ApiResource;
 use serde_json::{json, Value};
 
 use kubefedctl::engine::runner::{self, Report, RunOptions};
@@ -13,14 +11,13 @@ use kubefedctl::kubefed::typeconfig::{
     default_types, federated_crd, federated_type_config, TargetType,
 };
 use kubefedctl::kubefed::types::{KubeFedCluster, KubeFedConfig};
-use kubefedctl::sandbox::{Sandbox, SandboxOptions};
+use kubefedctl::sandbox::Sandbox;
+
+use super::api::{configmaps, core, crd_ar, create, federated, get, until_established};
+use super::process::{kubefedctl, output, stderr, stdout};
+use super::sandbox::{client, start};
 
 pub const NS: &str = "kube-federation-system";
-
-#[path = "../support/mod.rs"]
-mod support;
-/// One polling helper for every test: the backends' support module's.
-pub use support::eventually;
 
 pub struct Plane {
     pub sb: Sandbox,
@@ -29,123 +26,10 @@ pub struct Plane {
     pub dir: tempfile::TempDir,
 }
 
-pub async fn client(sb: &Sandbox, context: &str) -> kube::Client {
-    let kc = kube::config::Kubeconfig::from_yaml(&sb.kubeconfig_yaml()).expect("kubeconfig");
-    let opts = kube::config::KubeConfigOptions {
-        context: Some(context.to_string()),
-        ..Default::default()
-    };
-    let cfg = kube::Config::from_custom_kubeconfig(kc, &opts)
-        .await
-        .expect("config");
-    kube::Client::try_from(cfg).expect("client")
-}
-
-pub fn crd_ar() -> ApiResource {
-    ApiResource {
-        group: "apiextensions.k8s.io".into(),
-        version: "v1".into(),
-        api_version: "apiextensions.k8s.io/v1".into(),
-        kind: "CustomResourceDefinition".into(),
-        plural: "customresourcedefinitions".into(),
-    }
-}
-
-pub fn core(kind: &str, plural: &str) -> ApiResource {
-    ApiResource {
-        group: String::new(),
-        version: "v1".into(),
-        api_version: "v1".into(),
-        kind: kind.into(),
-        plural: plural.into(),
-    }
-}
-
-pub fn configmaps() -> ApiResource {
-    core("ConfigMap", "configmaps")
-}
-
-pub fn fed(kind: &str) -> ApiResource {
-    ApiResource {
-        group: "types.kubefed.io".into(),
-        version: "v1beta1".into(),
-        api_version: "types.kubefed.io/v1beta1".into(),
-        kind: format!("Federated{kind}"),
-        plural: format!("federated{}s", kind.to_lowercase()),
-    }
-}
-
-fn api(client: &kube::Client, ar: &ApiResource, ns: Option<&str>) -> Api<DynamicObject> {
-    match ns {
-        Some(ns) => Api::namespaced_with(client.clone(), ns, ar),
-        None => Api::all_with(client.clone(), ar),
-    }
-}
-
-pub async fn create(
-    client: &kube::Client,
-    ar: &ApiResource,
-    ns: Option<&str>,
-    obj: Value,
-) -> Value {
-    let o: DynamicObject = serde_json::from_value(obj).expect("object");
-    let created = api(client, ar, ns)
-        .create(&PostParams::default(), &o)
-        .await
-        .unwrap_or_else(|e| panic!("create {}: {e}", ar.kind));
-    serde_json::to_value(created).unwrap()
-}
-
-pub async fn get(
-    client: &kube::Client,
-    ar: &ApiResource,
-    ns: Option<&str>,
-    name: &str,
-) -> Option<Value> {
-    api(client, ar, ns)
-        .get_opt(name)
-        .await
-        .unwrap_or_else(|e| panic!("get {} {name}: {e}", ar.kind))
-        .map(|o| serde_json::to_value(o).unwrap())
-}
-
-pub async fn merge(
-    client: &kube::Client,
-    ar: &ApiResource,
-    ns: Option<&str>,
-    name: &str,
-    patch: Value,
-) -> Value {
-    let o = api(client, ar, ns)
-        .patch(name, &PatchParams::default(), &Patch::Merge(&patch))
-        .await
-        .unwrap_or_else(|e| panic!("patch {} {name}: {e}", ar.kind));
-    serde_json::to_value(o).unwrap()
-}
-
-pub async fn delete(client: &kube::Client, ar: &ApiResource, ns: Option<&str>, name: &str) {
-    api(client, ar, ns)
-        .delete(name, &DeleteParams::default())
-        .await
-        .unwrap_or_else(|e| panic!("delete {} {name}: {e}", ar.kind));
-}
-
 async fn create_crd(client: &kube::Client, crd: Value) {
     let name = crd["metadata"]["name"].as_str().unwrap().to_string();
     create(client, &crd_ar(), None, crd).await;
-    eventually(10, &format!("CRD {name} established"), || {
-        let client = client.clone();
-        let name = name.clone();
-        async move {
-            let crd = get(&client, &crd_ar(), None, &name).await?;
-            let established = crd["status"]["conditions"]
-                .as_array()?
-                .iter()
-                .any(|c| c["type"] == "Established" && c["status"] == "True");
-            established.then_some(())
-        }
-    })
-    .await;
+    until_established(client, &name, 10).await;
 }
 
 pub fn target(name: &str) -> TargetType {
@@ -186,12 +70,8 @@ pub async fn plane_with(
 ) -> Plane {
     let mut names = vec!["host".to_string()];
     names.extend(members.iter().map(|m| m.to_string()));
-    let sb = Sandbox::start(SandboxOptions {
-        clusters: names,
-        ..Default::default()
-    })
-    .await
-    .expect("sandbox");
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let sb = start(&names).await;
     let host = client(&sb, "host").await;
     create(
         &host,
@@ -286,7 +166,7 @@ impl Plane {
         .await;
         create(
             &self.host,
-            &fed("Namespace"),
+            &federated("Namespace"),
             Some(ns),
             json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedNamespace", "metadata": {"name": ns, "namespace": ns}, "spec": {"placement": placement}}),
         )
@@ -307,7 +187,7 @@ impl Plane {
     pub async fn federated_configmap(&self, ns: &str, name: &str, spec: Value) -> Value {
         create(
             &self.host,
-            &fed("ConfigMap"),
+            &federated("ConfigMap"),
             Some(ns),
             json!({"apiVersion": "types.kubefed.io/v1beta1", "kind": "FederatedConfigMap", "metadata": {"name": name, "namespace": ns}, "spec": spec}),
         )
@@ -351,27 +231,10 @@ impl Plane {
     /// Runs the kubefedctl binary against the host context (off the async runtime, which keeps serving the
     /// sandbox); returns (exit code, stdout, stderr).
     pub async fn cli(&self, args: &[&str]) -> (i32, String, String) {
-        let kubeconfig = self.kubeconfig_path();
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        tokio::task::spawn_blocking(move || {
-            let out = std::process::Command::new(env!("CARGO_BIN_EXE_kubefedctl"))
-                .arg("--kubeconfig")
-                .arg(&kubeconfig)
-                .arg("--host-cluster-context")
-                .arg("host")
-                .args(&args)
-                .env_remove("KUBECONFIG")
-                .env("NO_COLOR", "1")
-                .output()
-                .expect("binary runs");
-            (
-                out.status.code().unwrap_or(-1),
-                String::from_utf8_lossy(&out.stdout).into_owned(),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            )
-        })
-        .await
-        .unwrap()
+        let mut cmd = kubefedctl(&self.kubeconfig_path());
+        cmd.args(["--host-cluster-context", "host"]).args(args);
+        let out = output(cmd, None).await;
+        (out.status.code().unwrap_or(-1), stdout(&out), stderr(&out))
     }
 }
 
