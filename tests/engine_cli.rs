@@ -82,7 +82,7 @@ async fn verbose_levels_show_listings_then_each_write() {
     // A change, so that this pass writes: -v still shows no write.
     merge(
         &p.host,
-        &fed("ConfigMap"),
+        &federated("ConfigMap"),
         Some("app"),
         "web",
         json!({"spec": {"template": {"data": {"a": "c"}}}}),
