@@ -16,11 +16,11 @@ pub mod kubefed;
 pub mod managed_diff;
 pub mod output;
 pub mod planner;
-pub mod quantity;
-pub mod sandbox;
-pub mod selector;
 pub mod testbed;
 pub mod typelookup;
-pub mod validation;
 pub mod wait;
 pub mod yaml;
+
+// The lower layers under the paths they had when they lived in this crate.
+pub use kubefedctl_apimachinery::{quantity, selector, validation};
+pub use kubefedctl_sandbox as sandbox;

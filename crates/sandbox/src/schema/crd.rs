@@ -1,9 +1,9 @@
 //! CustomResourceDefinition (apiextensions.k8s.io/v1) defaulting and validation, structural-schema rules included.
 
 use super::structural::StructuralSchema;
-use crate::sandbox::builtin::names;
-use crate::sandbox::builtin::{validate_object_meta, NameRule};
-use crate::validation::{ErrorType, FieldError};
+use crate::builtin::names;
+use crate::builtin::{validate_object_meta, NameRule};
+use kubefedctl_apimachinery::validation::{ErrorType, FieldError};
 use serde_json::{json, Map, Value};
 
 fn s(v: &str) -> Value {
@@ -678,7 +678,7 @@ pub fn validate_crd(crd: &Value, old: Option<&Value>) -> Vec<FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::join_errors;
+    use kubefedctl_apimachinery::validation::join_errors;
 
     fn crd() -> Value {
         let mut c = json!({

@@ -13,8 +13,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 use schemars::SchemaGenerator;
 use serde_json::{json, Map, Value};
 
-use crate::sandbox::patch::listtypes::{builtin_schema, ListType, TypeSchema};
-use crate::sandbox::registry::builtin_types;
+use crate::patch::listtypes::{builtin_schema, ListType, TypeSchema};
+use crate::registry::builtin_types;
 
 pub const DEFS: &str = "#/definitions/";
 pub const OBJECT_META: &str = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";

@@ -911,7 +911,7 @@ fn parse_go_int(s: &str) -> Option<i64> {
 }
 
 /// Go's `%q` for a string (close enough: printable characters kept, controls escaped Go-style).
-pub(crate) fn go_quote(s: &str) -> String {
+pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -949,7 +949,7 @@ fn go_string_slice(v: &[String]) -> String {
 }
 
 /// `utilerrors.NewAggregate(...).Error()`: one message bare, several de-duplicated in brackets.
-pub(crate) fn aggregate(errs: Vec<String>) -> String {
+pub fn aggregate(errs: Vec<String>) -> String {
     let mut seen: Vec<String> = Vec::new();
     for e in errs {
         if !seen.contains(&e) {

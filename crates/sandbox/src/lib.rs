@@ -67,7 +67,7 @@ pub struct Sandbox {
 }
 
 fn validate_cluster_name(name: &str) -> Result<()> {
-    let errs = crate::validation::is_dns1123_label(name);
+    let errs = kubefedctl_apimachinery::validation::is_dns1123_label(name);
     if !errs.is_empty() {
         bail!("invalid cluster name {name:?}: {}", errs.join("; "));
     }
@@ -86,7 +86,7 @@ fn refuse_shared_data_dir(dir: &Path, clusters: &[String]) -> Result<()> {
     } else {
         ("file", "600")
     };
-    Err(crate::error::invalid_input(format!(
+    Err(kubefedctl_apimachinery::error::invalid_input(format!(
         "the data {what} {} can be written by other users (mode {:04o}); it would hold every Secret of the \
          clusters, member credentials included, and their CA keys and admin tokens",
         w.path.display(),
@@ -274,14 +274,14 @@ impl Sandbox {
         let entries: Vec<_> = self
             .clusters
             .iter()
-            .map(|r| crate::kubeconfig::AdminEntry {
+            .map(|r| kubefedctl_apimachinery::kubeconfig::AdminEntry {
                 name: &r.cluster.name,
                 server: r.cluster.server_url(),
                 ca_pem: &r.cluster.ca_pem,
                 token: &r.cluster.admin_token,
             })
             .collect();
-        crate::kubeconfig::admin_kubeconfig(&entries)
+        kubefedctl_apimachinery::kubeconfig::admin_kubeconfig(&entries)
     }
 
     pub fn kubeconfig_yaml(&self) -> String {

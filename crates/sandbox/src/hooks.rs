@@ -17,7 +17,7 @@ use super::rbac::{Attributes, UserInfo};
 use super::request::Query;
 use super::status::ApiError;
 use super::store::object_rv;
-use crate::validation::FieldError;
+use kubefedctl_apimachinery::validation::FieldError;
 
 pub const SA_TOKEN_TYPE: &str = "kubernetes.io/service-account-token";
 pub const CRD_FINALIZER: &str = "customresourcecleanup.apiextensions.k8s.io";

@@ -12,7 +12,7 @@ use super::api::{parse_selectors, printer, table_version, Ctx, Reply};
 use super::objects;
 use super::status::ApiError;
 use super::store::{Event, EventType};
-use crate::selector::{FieldSelector, LabelSelector};
+use kubefedctl_apimachinery::selector::{FieldSelector, LabelSelector};
 
 /// How often a long watch gets a bookmark (the real cacher's bookmarkFrequency).
 const BOOKMARK_EVERY: Duration = Duration::from_secs(60);

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::validation::{join_errors, FieldError};
+use kubefedctl_apimachinery::validation::{join_errors, FieldError};
 
 /// An error answer of the API server: HTTP code, reason and a `Status` body.
 #[derive(Debug, Clone)]

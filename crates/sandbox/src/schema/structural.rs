@@ -1,8 +1,8 @@
 //! The structural-schema engine: a compiled `openAPIV3Schema` that prunes, defaults and validates custom resources
 //! the way apiextensions-apiserver does (kube-openapi error texts).
 
-use crate::sandbox::builtin::prune::prune_object_meta;
-use crate::validation::{render_value, ErrorType, FieldError};
+use crate::builtin::prune::prune_object_meta;
+use kubefedctl_apimachinery::validation::{render_value, ErrorType, FieldError};
 use regex::Regex;
 use serde_json::{Map, Value};
 
@@ -694,7 +694,7 @@ fn validate_composition(n: &Node, v: &Value, path: &str, errs: &mut Vec<FieldErr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::join_errors;
+    use kubefedctl_apimachinery::validation::join_errors;
     use serde_json::json;
 
     fn schema() -> StructuralSchema {

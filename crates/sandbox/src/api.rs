@@ -17,7 +17,7 @@ use super::request::{parse_path, Query, ResourcePath, Route};
 use super::status::{delete_success, ApiError};
 use super::store::{object_rv, StoreError};
 use super::{builtin, hooks, schema, table, watch};
-use crate::selector::{FieldSelector, LabelSelector};
+use kubefedctl_apimachinery::selector::{FieldSelector, LabelSelector};
 
 /// What a handler answers.
 pub enum Reply {
@@ -765,7 +765,7 @@ fn decode_continue(token: &str) -> Result<(u64, (String, String)), ApiError> {
 /// `ValidateListOptions` of the real server, for a list (`watch` false) or a watch: 422s on
 /// resourceVersionMatch and sendInitialEvents.
 pub fn validate_list_options(ctx: &Ctx, watch: bool) -> Result<(), ApiError> {
-    use crate::validation::FieldError;
+    use kubefedctl_apimachinery::validation::FieldError;
     let q = ctx.query;
     let rv = q.get("resourceVersion").unwrap_or("");
     let continued = q.get("continue").is_some_and(|c| !c.is_empty());
@@ -1005,7 +1005,7 @@ fn decode_request_body(req: &Incoming) -> Result<Value, ApiError> {
         "" | "application/json" | "*/*" => serde_json::from_slice(&req.body).map_err(|e| {
             ApiError::bad_request(format!("couldn't get version/kind; json parse error: {e}"))
         }),
-        "application/yaml" => crate::sandbox::yaml_value(&req.body).map_err(ApiError::bad_request),
+        "application/yaml" => crate::yaml_value(&req.body).map_err(ApiError::bad_request),
         _ if super::protobuf::is_protobuf_content_type(ct) => {
             super::protobuf::decode(&req.body).map_err(|_| unsupported())
         }
@@ -1220,7 +1220,7 @@ fn init_metadata(ctx: &Ctx, obj: &mut Value) -> Result<(), ApiError> {
                     &group,
                     &kind,
                     "",
-                    &[crate::validation::FieldError::required(
+                    &[kubefedctl_apimachinery::validation::FieldError::required(
                         "metadata.name",
                         "name or generateName is required",
                     )],
@@ -1472,7 +1472,7 @@ pub fn update_object(
                 ctx.group(),
                 &ctx.rt.kind,
                 &name,
-                &[crate::validation::FieldError::forbidden(
+                &[kubefedctl_apimachinery::validation::FieldError::forbidden(
                     "metadata.finalizers",
                     format!("no new finalizers can be added if the object is being deleted, found new finalizers {added:?}"),
                 )],
@@ -1570,8 +1570,8 @@ fn update(ctx: &Ctx) -> Result<Reply, ApiError> {
                 ctx.group(),
                 &ctx.rt.kind,
                 &ctx.name,
-                &[crate::validation::FieldError {
-                    kind: crate::validation::ErrorType::Invalid,
+                &[kubefedctl_apimachinery::validation::FieldError {
+                    kind: kubefedctl_apimachinery::validation::ErrorType::Invalid,
                     field: "metadata.resourceVersion".into(),
                     value: Some("0x0".into()),
                     detail: "must be specified for an update".into(),
@@ -1611,7 +1611,7 @@ fn patch(ctx: &Ctx) -> Result<Reply, ApiError> {
             "meta.k8s.io",
             "PatchOptions",
             "",
-            &[crate::validation::FieldError::forbidden(
+            &[kubefedctl_apimachinery::validation::FieldError::forbidden(
                 "force",
                 "may not be specified for non-apply patch",
             )],
@@ -1687,7 +1687,7 @@ fn apply(ctx: &Ctx) -> Result<Reply, ApiError> {
     let force = ctx.query.flag("force");
     let mut config: Value = match serde_json::from_slice(&ctx.req.body) {
         Ok(v) => v,
-        Err(_) => crate::sandbox::yaml_value(&ctx.req.body).map_err(ApiError::bad_request)?,
+        Err(_) => crate::yaml_value(&ctx.req.body).map_err(ApiError::bad_request)?,
     };
     if !config.is_object() {
         return Err(ApiError::bad_request(
@@ -1891,11 +1891,13 @@ fn check_dry_run(values: &[String], options_kind: &str) -> Result<bool, ApiError
             "meta.k8s.io",
             options_kind,
             "",
-            &[crate::validation::FieldError::not_supported(
-                "dryRun",
-                &json!(values),
-                &["All"],
-            )],
+            &[
+                kubefedctl_apimachinery::validation::FieldError::not_supported(
+                    "dryRun",
+                    &json!(values),
+                    &["All"],
+                ),
+            ],
         ));
     }
     Ok(!values.is_empty())
@@ -1952,24 +1954,28 @@ pub fn read_delete_options(req: &Incoming) -> Result<Value, ApiError> {
     check_dry_run(&dry, "DeleteOptions")?;
     let policy = opts.get("propagationPolicy").and_then(Value::as_str);
     let orphan = opts.get("orphanDependents").and_then(Value::as_bool);
-    let invalid = |e: crate::validation::FieldError| {
+    let invalid = |e: kubefedctl_apimachinery::validation::FieldError| {
         ApiError::invalid("meta.k8s.io", "DeleteOptions", "", &[e])
     };
     match (policy, orphan) {
         (Some(p), Some(_)) => {
-            return Err(invalid(crate::validation::FieldError::invalid(
-                "propagationPolicy",
-                &json!(p),
-                "orphanDependents and deletionPropagation cannot be both set",
-            )))
+            return Err(invalid(
+                kubefedctl_apimachinery::validation::FieldError::invalid(
+                    "propagationPolicy",
+                    &json!(p),
+                    "orphanDependents and deletionPropagation cannot be both set",
+                ),
+            ))
         }
         (Some("Orphan" | "Background" | "Foreground") | None, _) => {}
         (Some(p), None) => {
-            return Err(invalid(crate::validation::FieldError::not_supported(
-                "propagationPolicy",
-                &json!(p),
-                &["Foreground", "Background", "Orphan", "nil"],
-            )))
+            return Err(invalid(
+                kubefedctl_apimachinery::validation::FieldError::not_supported(
+                    "propagationPolicy",
+                    &json!(p),
+                    &["Foreground", "Background", "Orphan", "nil"],
+                ),
+            ))
         }
     }
     Ok(opts)
@@ -2058,7 +2064,7 @@ pub fn delete_object(ctx: &Ctx, name: &str, opts: &Value) -> Result<Value, ApiEr
                 "meta.k8s.io",
                 "DeleteOptions",
                 "",
-                &[crate::validation::FieldError::invalid(
+                &[kubefedctl_apimachinery::validation::FieldError::invalid(
                     "propagationPolicy",
                     &opts["propagationPolicy"],
                     "orphanDependents and deletionPropagation cannot be both set",
@@ -2071,11 +2077,13 @@ pub fn delete_object(ctx: &Ctx, name: &str, opts: &Value) -> Result<Value, ApiEr
                 "meta.k8s.io",
                 "DeleteOptions",
                 "",
-                &[crate::validation::FieldError::not_supported(
-                    "propagationPolicy",
-                    &json!(p),
-                    &["Foreground", "Background", "Orphan", "nil"],
-                )],
+                &[
+                    kubefedctl_apimachinery::validation::FieldError::not_supported(
+                        "propagationPolicy",
+                        &json!(p),
+                        &["Foreground", "Background", "Orphan", "nil"],
+                    ),
+                ],
             ))
         }
         (None, Some(true)) => "Orphan".to_string(),
@@ -2313,7 +2321,7 @@ fn write_scale(ctx: &Ctx, verb: &str) -> Result<Reply, ApiError> {
             "autoscaling",
             "Scale",
             &ctx.name,
-            &[crate::validation::FieldError::invalid(
+            &[kubefedctl_apimachinery::validation::FieldError::invalid(
                 "spec.replicas",
                 &replicas,
                 "must be greater than or equal to 0",

@@ -368,7 +368,7 @@ fn node_status(name: &str) -> Value {
         "addresses": [{"type": "InternalIP", "address": HOST_IP}, {"type": "Hostname", "address": name}],
         "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
         "nodeInfo": {"architecture": "amd64", "bootID": "", "containerRuntimeVersion": "sandbox://0.0.0",
-            "kernelVersion": "", "kubeProxyVersion": "", "kubeletVersion": crate::sandbox::discovery::GIT_VERSION,
+            "kernelVersion": "", "kubeProxyVersion": "", "kubeletVersion": crate::discovery::GIT_VERSION,
             "machineID": "", "operatingSystem": "linux", "osImage": "", "systemUUID": ""},
     })
 }

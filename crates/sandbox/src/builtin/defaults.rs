@@ -389,7 +389,7 @@ fn default_network_policy(spec: &mut Map<String, Value>) {
 /// when `metadata.uid` is already set, so call this after assigning the uid on create.
 pub fn apply_defaults(group: &str, kind: &str, obj_value: &mut Value) {
     if group == "apiextensions.k8s.io" && kind == "CustomResourceDefinition" {
-        crate::sandbox::schema::default_crd(obj_value);
+        crate::schema::default_crd(obj_value);
         return;
     }
     let Some(o) = obj_value.as_object_mut() else {

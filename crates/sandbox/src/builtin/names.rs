@@ -32,25 +32,25 @@ pub(crate) fn max_len_error(n: usize) -> String {
 }
 
 pub(crate) fn is_dns1123_subdomain(value: &str) -> Vec<String> {
-    crate::validation::is_dns1123_subdomain(value)
+    kubefedctl_apimachinery::validation::is_dns1123_subdomain(value)
 }
 
 pub(crate) fn is_dns1123_label(value: &str) -> Vec<String> {
-    crate::validation::is_dns1123_label(value)
+    kubefedctl_apimachinery::validation::is_dns1123_label(value)
 }
 
 pub(crate) fn is_dns1035_label(value: &str) -> Vec<String> {
-    crate::validation::is_dns1035_label(value)
+    kubefedctl_apimachinery::validation::is_dns1035_label(value)
 }
 
 /// `IsQualifiedName`: label keys, annotation keys (lower-cased first), finalizer names.
 pub(crate) fn is_qualified_name(value: &str) -> Vec<String> {
-    crate::validation::is_qualified_name(value)
+    kubefedctl_apimachinery::validation::is_qualified_name(value)
 }
 
 /// `IsValidLabelValue`.
 pub(crate) fn is_valid_label_value(value: &str) -> Vec<String> {
-    crate::validation::is_valid_label_value(value)
+    kubefedctl_apimachinery::validation::is_valid_label_value(value)
 }
 
 /// `IsConfigMapKey`: keys of ConfigMap `data`/`binaryData` and Secret `data`.
@@ -78,7 +78,7 @@ pub(crate) fn is_config_map_key(value: &str) -> Vec<String> {
 
 /// `path.IsValidPathSegmentName`: the RBAC name rule.
 pub(crate) fn is_valid_path_segment_name(value: &str) -> Vec<String> {
-    crate::validation::is_path_segment_name(value)
+    kubefedctl_apimachinery::validation::is_path_segment_name(value)
 }
 
 /// `IsValidPathSegmentPrefix`: the RBAC rule for `generateName`.

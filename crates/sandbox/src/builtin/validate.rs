@@ -4,7 +4,7 @@ use super::meta::{
     go_string_map, go_string_slice, invalid_raw, str_at, validate_kube_finalizers, validate_labels,
 };
 use super::{is_namespaced, name_rule, names, validate_object_meta};
-use crate::validation::{ErrorType, FieldError};
+use kubefedctl_apimachinery::validation::{ErrorType, FieldError};
 use serde_json::{Map, Value};
 
 const IMMUTABLE: &str = "field is immutable";
@@ -550,7 +550,7 @@ fn validate_generated_job_selector(meta: &Value, spec: &Value) -> Vec<FieldError
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    match crate::selector::LabelSelector::from_structured(sel) {
+    match kubefedctl_apimachinery::selector::LabelSelector::from_structured(sel) {
         Ok(s) if !s.matches(&expected) => vec![invalid_raw(
             "spec.selector",
             go_label_selector(Some(sel)),
@@ -1084,7 +1084,7 @@ fn go_role_ref(r: &Value) -> String {
 /// then the kind's own rules and immutable fields. CustomResourceDefinitions are delegated to the schema module.
 pub fn validate(group: &str, kind: &str, obj: &Value, old: Option<&Value>) -> Vec<FieldError> {
     if group == "apiextensions.k8s.io" && kind == "CustomResourceDefinition" {
-        return crate::sandbox::schema::validate_crd(obj, old);
+        return crate::schema::validate_crd(obj, old);
     }
     let meta = obj.get("metadata").unwrap_or(empty_map());
     let namespaced = is_namespaced(group, kind).unwrap_or(true);
@@ -1222,8 +1222,8 @@ fn check_protocol(errs: &mut Vec<FieldError>, pp: &str, port: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::builtin::apply_defaults;
-    use crate::validation::join_errors;
+    use crate::builtin::apply_defaults;
+    use kubefedctl_apimachinery::validation::join_errors;
     use serde_json::json;
 
     fn text(errs: &[FieldError]) -> String {

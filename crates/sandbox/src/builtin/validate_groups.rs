@@ -4,7 +4,7 @@
 
 use super::meta::str_at;
 use super::names;
-use crate::validation::FieldError;
+use kubefedctl_apimachinery::validation::FieldError;
 use serde_json::Value;
 
 const IMMUTABLE: &str = "field is immutable";
@@ -469,7 +469,7 @@ fn event(obj: &Value, create: bool, errs: &mut Vec<FieldError>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::join_errors;
+    use kubefedctl_apimachinery::validation::join_errors;
     use serde_json::json;
 
     fn text(group: &str, kind: &str, obj: &Value, old: Option<&Value>) -> String {

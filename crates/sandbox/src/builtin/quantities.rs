@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::quantity::Quantity;
+use kubefedctl_apimachinery::quantity::Quantity;
 
 /// Whether the value is rounded up to milli-units (`ResourceList`, `SetDefaults_ResourceList`) or kept exact
 /// (a lone `Quantity` field such as `emptyDir.sizeLimit` or an HPA target).
@@ -28,12 +28,14 @@ fn canonical(v: &mut Value, rounding: Rounding) {
         Rounding::Milli => {
             let r = q.rounded_to_milli();
             if r == q {
-                crate::quantity::canonical(&text).unwrap_or_else(|| q.canonical())
+                kubefedctl_apimachinery::quantity::canonical(&text).unwrap_or_else(|| q.canonical())
             } else {
                 r.canonical()
             }
         }
-        Rounding::Exact => crate::quantity::canonical(&text).unwrap_or_else(|| q.canonical()),
+        Rounding::Exact => {
+            kubefedctl_apimachinery::quantity::canonical(&text).unwrap_or_else(|| q.canonical())
+        }
     };
     *v = Value::String(out);
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::selector::{aggregate, go_quote, LabelSelector};
+use kubefedctl_apimachinery::selector::{aggregate, go_quote, LabelSelector};
 
 /// Members of this group bypass RBAC, as the API server's privileged-group authorizer does.
 pub const SYSTEM_MASTERS: &str = "system:masters";

@@ -3,7 +3,7 @@
 
 use super::names;
 use super::NameRule;
-use crate::validation::{ErrorType, FieldError};
+use kubefedctl_apimachinery::validation::{ErrorType, FieldError};
 use serde_json::Value;
 
 /// Total bytes of annotation keys plus values a server accepts.
@@ -241,7 +241,7 @@ fn validate_finalizers(finalizers: Option<&Value>) -> Vec<FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::join_errors;
+    use kubefedctl_apimachinery::validation::join_errors;
     use serde_json::json;
 
     fn text(errs: &[FieldError]) -> String {

@@ -1033,7 +1033,7 @@ mod tests {
                     "schema": {"openAPIV3Schema": {"type": "object"}}}]},
             "status": {"conditions": [{"type": "Established", "status": "True"}]}
         });
-        let t = crate::sandbox::cluster::crd_resource_type(&crd).unwrap();
+        let t = crate::cluster::crd_resource_type(&crd).unwrap();
         let changed = Arc::new(Registry::new(vec![t]));
         let second = cache.docs(&changed);
         assert!(!Arc::ptr_eq(&first, &second));
@@ -1068,7 +1068,7 @@ mod tests {
             },
             "status": {"conditions": [{"type": "Established", "status": "True"}]}
         });
-        let t = crate::sandbox::cluster::crd_resource_type(&crd).unwrap();
+        let t = crate::cluster::crd_resource_type(&crd).unwrap();
         let reg = Registry::new(vec![t]);
         let started = std::time::Instant::now();
         builtin();
