@@ -4,7 +4,6 @@ pub mod cli;
 pub mod commands;
 pub mod completion;
 pub mod controlplane;
-pub mod conversion;
 pub mod customization;
 pub mod engine;
 pub mod error;
@@ -12,10 +11,8 @@ pub mod error;
 pub mod fuzzing;
 pub mod generate;
 pub mod kubeconfig;
-pub mod kubefed;
 pub mod managed_diff;
 pub mod output;
-pub mod planner;
 pub mod testbed;
 pub mod typelookup;
 pub mod wait;
@@ -23,4 +20,5 @@ pub mod yaml;
 
 // The lower layers under the paths they had when they lived in this crate.
 pub use kubefedctl_apimachinery::{quantity, selector, validation};
+pub use kubefedctl_core::{conversion, kubefed, planner};
 pub use kubefedctl_sandbox as sandbox;

@@ -681,7 +681,7 @@ mod tests {
 
     #[test]
     fn default_types_match_enable_fixtures() {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/enable");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/enable");
         for t in default_types() {
             let path = dir.join(format!("{}.expected.yaml", t.group_qualified_name()));
             let docs = fixture_docs(&path);

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 
-use crate::validation::{join_errors, FieldError};
+use kubefedctl_apimachinery::validation::{join_errors, FieldError};
 
 /// The federated kinds an RSP may target.
 pub const SCHEDULABLE_KINDS: [&str; 2] = ["FederatedDeployment", "FederatedReplicaSet"];

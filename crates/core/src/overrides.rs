@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::validation::{join_errors, FieldError};
+use kubefedctl_apimachinery::validation::{join_errors, FieldError};
 
 /// A JSON-patch operation an override may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -93,7 +93,8 @@ const FORBIDDEN_PATHS: [(&str, &str); 6] = [
 ];
 
 /// Splits a JSON pointer into unescaped tokens; `None` when it is not a valid pointer.
-pub(crate) fn pointer_tokens(path: &str) -> Option<Vec<String>> {
+#[doc(hidden)]
+pub fn pointer_tokens(path: &str) -> Option<Vec<String>> {
     if path.is_empty() {
         return Some(Vec::new());
     }

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 
 use super::duration::{format_go_duration, parse_go_duration};
 use super::*;
-use crate::validation::FieldError;
+use kubefedctl_apimachinery::validation::FieldError;
 
 macro_rules! kubefed_resource {
     ($ty:ident, $spec:ty, $group:literal, $version:literal, $kind:literal, $plural:literal) => {
@@ -1148,7 +1148,7 @@ impl EnableTypeDirective {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::validation::{join_errors, ErrorType};
+    use kubefedctl_apimachinery::validation::{join_errors, ErrorType};
 
     fn defaulted() -> KubeFedConfig {
         KubeFedConfig::with_defaults(SCOPE_CLUSTER, DEFAULT_KUBEFED_NAMESPACE)

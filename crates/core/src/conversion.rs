@@ -366,12 +366,12 @@ fn federate_one(obj: &Value, at: &str, out: &mut Conversion) -> Result<(), Feder
             problem: FederateProblem::MissingField("metadata.name"),
         });
     }
-    let errs = crate::validation::is_dns1123_subdomain(name);
+    let errs = kubefedctl_apimachinery::validation::is_dns1123_subdomain(name);
     if !errs.is_empty() {
         return Err(err(FederateProblem::InvalidName(errs.join("; "))));
     }
     if let Some(ns) = obj["metadata"]["namespace"].as_str() {
-        let errs = crate::validation::is_dns1123_label(ns);
+        let errs = kubefedctl_apimachinery::validation::is_dns1123_label(ns);
         if !errs.is_empty() {
             return Err(err(FederateProblem::InvalidNamespace(
                 ns.to_string(),
@@ -426,7 +426,7 @@ mod tests {
 
     #[test]
     fn offline_conversion_matches_fixtures() {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/federate");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/federate");
         let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().path())

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::selector::LabelSelector;
+use kubefedctl_apimachinery::selector::LabelSelector;
 
-use crate::validation::{join_errors, FieldError};
+use kubefedctl_apimachinery::validation::{join_errors, FieldError};
 
 /// What placement needs to know about a KubeFedCluster.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -66,7 +66,7 @@ fn parse_selector(v: &Value, field: &str) -> Result<LabelSelector, Vec<FieldErro
             "must be a label selector {matchLabels, matchExpressions}",
         )]);
     }
-    let errors = crate::validation::validate_label_selector(v, field);
+    let errors = kubefedctl_apimachinery::validation::validate_label_selector(v, field);
     if !errors.is_empty() {
         return Err(errors);
     }
