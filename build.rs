@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The binary's sources: a change to any of them makes a build "dirty" with respect to its commit.
-const SOURCES: &[&str] = &["src", "build.rs", "Cargo.toml", "Cargo.lock"];
+const SOURCES: &[&str] = &["src", "crates", "build.rs", "Cargo.toml", "Cargo.lock"];
 
 struct Commit {
     hash: String,

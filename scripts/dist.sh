@@ -74,7 +74,8 @@ else
   die "neither sha256sum nor shasum found"
 fi
 
-version="$(sed -n '/^\[package\]/,/^\[/ s/^version *= *"\([^"]*\)".*/\1/p' "$root/Cargo.toml" | head -n 1)"
+# Every crate of the workspace takes its version from [workspace.package].
+version="$(sed -n '/^\[workspace\.package\]/,/^\[/ s/^version *= *"\([^"]*\)".*/\1/p' "$root/Cargo.toml" | head -n 1)"
 [ -n "$version" ] || die "no version in $root/Cargo.toml"
 host=""
 if command -v rustc >/dev/null 2>&1; then

@@ -146,7 +146,7 @@ fn release_is_up_to_date() -> bool {
     let Some(built) = fs::metadata(&binary).and_then(|m| m.modified()).ok() else {
         return false;
     };
-    let sources = ["src", "build.rs", "Cargo.toml", "Cargo.lock"]
+    let sources = ["src", "crates", "build.rs", "Cargo.toml", "Cargo.lock"]
         .iter()
         .filter_map(|s| newest(&root().join(s)))
         .max();

@@ -12,16 +12,16 @@ pub mod dns;
 pub mod error;
 pub mod health;
 pub mod matching;
-pub mod overrides;
 pub mod permissions;
-pub mod placement;
 pub mod reconcile;
 pub mod runner;
 pub mod scheduling;
 pub mod status;
 pub mod timeout;
-pub mod versions;
 pub mod watch;
+
+// The pure parts that live in the core crate, under the paths the engine has always used.
+pub use kubefedctl_core::{overrides, placement, versions};
 
 /// The current time as Kubernetes writes it in conditions: RFC 3339, UTC, whole seconds.
 pub fn now_rfc3339() -> String {
