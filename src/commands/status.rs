@@ -12,6 +12,7 @@ use crate::engine::status::PROPAGATION_CONDITION;
 use crate::error;
 use crate::kubefed::types::FederatedTypeConfig;
 use crate::output::{Column, Row};
+use kubefedctl_apimachinery::duration::human_duration;
 
 const AFTER_HELP: &str = "\
 Reads each federated object's status as reconcile recorded it: the per-cluster status (`OK` when
@@ -132,63 +133,6 @@ pub fn remote_summary(v: &Value) -> String {
     } else {
         text
     }
-}
-
-/// kubectl's age format (apimachinery `HumanDuration`): `45s`, `5m30s`, `3h`, `2d4h`, `3y`.
-pub fn human_duration(seconds: i64) -> String {
-    if seconds < -1 {
-        return "<invalid>".into();
-    }
-    if seconds < 0 {
-        return "0s".into();
-    }
-    if seconds < 60 * 2 {
-        return format!("{seconds}s");
-    }
-    let minutes = seconds / 60;
-    if minutes < 10 {
-        let s = seconds % 60;
-        return if s == 0 {
-            format!("{minutes}m")
-        } else {
-            format!("{minutes}m{s}s")
-        };
-    }
-    if minutes < 60 * 3 {
-        return format!("{minutes}m");
-    }
-    let hours = minutes / 60;
-    if hours < 8 {
-        let m = minutes % 60;
-        return if m == 0 {
-            format!("{hours}h")
-        } else {
-            format!("{hours}h{m}m")
-        };
-    }
-    if hours < 48 {
-        return format!("{hours}h");
-    }
-    if hours < 24 * 8 {
-        let h = hours % 24;
-        return if h == 0 {
-            format!("{}d", hours / 24)
-        } else {
-            format!("{}d{h}h", hours / 24)
-        };
-    }
-    if hours < 24 * 365 * 2 {
-        return format!("{}d", hours / 24);
-    }
-    if hours < 24 * 365 * 8 {
-        let dy = (hours / 24) % 365;
-        return if dy == 0 {
-            format!("{}y", hours / 24 / 365)
-        } else {
-            format!("{}y{dy}d", hours / 24 / 365)
-        };
-    }
-    format!("{}y", hours / 24 / 365)
 }
 
 /// The age of an object created at `created` (RFC 3339), `<unknown>` when absent or unparsable.
@@ -451,27 +395,6 @@ mod tests {
 
     fn now() -> jiff::Timestamp {
         "2024-01-01T01:00:00Z".parse().unwrap()
-    }
-
-    #[test]
-    fn human_duration_matches_kubectl() {
-        let cases = [
-            (0, "0s"),
-            (119, "119s"),
-            (120, "2m"),
-            (330, "5m30s"),
-            (600, "10m"),
-            (3 * 3600, "3h"),
-            (3 * 3600 + 60 * 5, "3h5m"),
-            (10 * 3600, "10h"),
-            (50 * 3600, "2d2h"),
-            (9 * 86400, "9d"),
-            (800 * 86400, "2y70d"),
-            (3000 * 86400, "8y"),
-        ];
-        for (s, want) in cases {
-            assert_eq!(human_duration(s), want, "{s}");
-        }
     }
 
     #[test]
