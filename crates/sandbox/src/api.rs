@@ -962,30 +962,26 @@ fn list(ctx: &Ctx) -> Result<Reply, ApiError> {
             ctx.query.get("includeObject").unwrap_or(""),
         )));
     }
-    if ctx.rt.versions.len() > 1 && !ctx.rt.is_crd() {
-        // Converted to the version asked for: each item is a new object anyway.
-        let out: Vec<Value> = page.items.iter().map(|obj| list_item(ctx, obj)).collect();
-        return Ok(Reply::ok(json!({
-            "kind": ctx.rt.list_kind,
-            "apiVersion": ctx.api_version(),
-            "metadata": meta,
-            "items": out,
-        })));
-    }
-    // Written straight from the stored objects, as `list_item` would present them, without copying
-    // each object's tree first: a list of thousands costs its serialisation and little else.
+    // Written straight from the stored objects (converted first only for a type served in several
+    // versions), without copying each object's tree: a list of thousands costs its serialisation.
+    let converted: Vec<Value> = if converts(ctx) {
+        page.items.iter().map(|obj| present(ctx, obj)).collect()
+    } else {
+        vec![]
+    };
+    let objects: Vec<&Value> = if converts(ctx) {
+        converted.iter().collect()
+    } else {
+        page.items.iter().map(|obj| obj.as_ref()).collect()
+    };
     let api_version = ctx.api_version();
     let body = ListBody {
         kind: &ctx.rt.list_kind,
         api_version: &api_version,
         metadata: &meta,
-        items: page
-            .items
-            .iter()
-            .map(|obj| ListItem {
-                obj,
-                api_version: ctx.rt.is_crd().then_some(api_version.as_str()),
-            })
+        items: objects
+            .into_iter()
+            .map(|obj| ListItem::new(ctx, obj, &api_version))
             .collect(),
     };
     Ok(Reply::JsonBytes {
@@ -1004,12 +1000,27 @@ struct ListBody<'a> {
     items: Vec<ListItem<'a>>,
 }
 
-/// A stored object serialised as a list carries it (see [`list_item`]): a custom resource with
-/// `apiVersion` set to the version asked for, a built-in one without `kind` and `apiVersion`.
+/// An object as a list carries it: built-in types without `kind`/`apiVersion` (the typed list's items are
+/// decoded without TypeMeta), custom resources with both, `apiVersion` the version asked for
+/// (unstructured items keep them). Serialised from the object as it is, without copying it.
 struct ListItem<'a> {
     obj: &'a Value,
     /// Custom resources: the apiVersion to write in place of the stored one.
     api_version: Option<&'a str>,
+}
+
+impl<'a> ListItem<'a> {
+    fn new(ctx: &Ctx, obj: &'a Value, api_version: &'a str) -> Self {
+        ListItem {
+            obj,
+            api_version: ctx.rt.is_crd().then_some(api_version),
+        }
+    }
+}
+
+/// A built-in type served in several versions: its objects are converted to the version asked for.
+fn converts(ctx: &Ctx) -> bool {
+    ctx.rt.versions.len() > 1 && !ctx.rt.is_crd()
 }
 
 impl serde::Serialize for ListItem<'_> {
@@ -1044,25 +1055,17 @@ impl serde::Serialize for ListItem<'_> {
     }
 }
 
-/// An object as a list carries it: built-in types without `kind`/`apiVersion` (the typed list's items are
-/// decoded without TypeMeta), custom resources with both (unstructured items keep them).
+/// An object as a list carries it (see [`ListItem`]), as a value of its own.
 fn list_item(ctx: &Ctx, obj: &Value) -> Value {
-    if ctx.rt.is_crd() {
-        let mut item = obj.clone();
-        item["apiVersion"] = json!(ctx.api_version());
-        return item;
-    }
-    // A type served in several versions is converted to the one asked for.
-    let mut item = if ctx.rt.versions.len() > 1 {
-        present(ctx, obj)
+    let converted;
+    let obj = if converts(ctx) {
+        converted = present(ctx, obj);
+        &converted
     } else {
-        obj.clone()
+        obj
     };
-    if let Some(m) = item.as_object_mut() {
-        m.remove("kind");
-        m.remove("apiVersion");
-    }
-    item
+    let api_version = ctx.api_version();
+    serde_json::to_value(ListItem::new(ctx, obj, &api_version)).unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -497,6 +497,13 @@ fn create_pod(c: &Arc<Cluster>, mut pod: Value, name: Option<String>, generate: 
     create(c, CONTROLLER_MANAGER, "", "pods", &ns, pod)
 }
 
+/// The object a controller works on: stored and not being deleted.
+fn live(c: &Cluster, group: &str, plural: &str, ns: &str, name: &str) -> Option<Arc<Value>> {
+    c.store
+        .get(group, plural, ns, name)
+        .filter(|o| !objects::is_terminating(o))
+}
+
 fn owned_pods(c: &Cluster, ns: &str, uid: &str) -> Vec<Arc<Value>> {
     c.store
         .dependents("", "pods", uid)
@@ -554,12 +561,9 @@ fn template_hash(template: &Value) -> String {
 // ---- ReplicaSet ----
 
 fn replica_set(c: &Arc<Cluster>, ns: &str, name: &str) -> bool {
-    let Some(rs) = c.store.get("apps", "replicasets", ns, name) else {
+    let Some(rs) = live(c, "apps", "replicasets", ns, name) else {
         return false;
     };
-    if objects::is_terminating(&rs) {
-        return false;
-    }
     let mut wrote = false;
     let mut pods: Vec<_> = owned_pods(c, ns, objects::uid(&rs))
         .into_iter()
@@ -638,12 +642,9 @@ fn revision(obj: &Value) -> i64 {
 }
 
 fn deployment(c: &Arc<Cluster>, ns: &str, name: &str) -> bool {
-    let Some(d) = c.store.get("apps", "deployments", ns, name) else {
+    let Some(d) = live(c, "apps", "deployments", ns, name) else {
         return false;
     };
-    if objects::is_terminating(&d) {
-        return false;
-    }
     let uid = objects::uid(&d).to_string();
     let desired = replicas(&d);
     let rolling = d["spec"]["strategy"]["rollingUpdate"].clone();
@@ -868,12 +869,9 @@ fn deployment(c: &Arc<Cluster>, ns: &str, name: &str) -> bool {
 // ---- StatefulSet ----
 
 fn stateful_set(c: &Arc<Cluster>, ns: &str, name: &str) -> bool {
-    let Some(ss) = c.store.get("apps", "statefulsets", ns, name) else {
+    let Some(ss) = live(c, "apps", "statefulsets", ns, name) else {
         return false;
     };
-    if objects::is_terminating(&ss) {
-        return false;
-    }
     let mut wrote = false;
     let revision = format!("{name}-{}", template_hash(&ss["spec"]["template"]));
     let want = replicas(&ss);
@@ -957,12 +955,9 @@ fn stateful_set(c: &Arc<Cluster>, ns: &str, name: &str) -> bool {
 // ---- DaemonSet ----
 
 fn daemon_set(c: &Arc<Cluster>, ns: &str, name: &str) -> bool {
-    let Some(ds) = c.store.get("apps", "daemonsets", ns, name) else {
+    let Some(ds) = live(c, "apps", "daemonsets", ns, name) else {
         return false;
     };
-    if objects::is_terminating(&ds) {
-        return false;
-    }
     let mut wrote = false;
     let hash = template_hash(&ds["spec"]["template"]);
     let node = node_name(c);
