@@ -81,26 +81,22 @@ impl From<kube::Error> for EngineError {
 impl EngineError {
     /// A federated object asks for something that cannot be done.
     pub fn invalid(message: impl Into<String>) -> Self {
-        EngineError {
-            cause: Cause::Invalid,
-            context: None,
-            message: message.into(),
-        }
+        Self::of(Cause::Invalid, message)
     }
 
     /// Not attempted: the member role lacks a permission (`message` names it).
     pub fn denied(message: impl Into<String>) -> Self {
-        EngineError {
-            cause: Cause::Denied,
-            context: None,
-            message: message.into(),
-        }
+        Self::of(Cause::Denied, message)
     }
 
     /// Not attempted: the cluster is not ready.
     pub fn not_ready(message: impl Into<String>) -> Self {
+        Self::of(Cause::NotReady, message)
+    }
+
+    fn of(cause: Cause, message: impl Into<String>) -> Self {
         EngineError {
-            cause: Cause::NotReady,
+            cause,
             context: None,
             message: message.into(),
         }
