@@ -79,7 +79,7 @@ fn git(args: &[&str]) -> Option<String> {
 
 /// The commit the sources are at, when they are a git checkout.
 fn head() -> Option<String> {
-    git(&["ls-files", "--error-unmatch", "build.rs"])?;
+    git(&["ls-files", "--error-unmatch", "crates/cli/build.rs"])?;
     git(&["rev-parse", "--short=12", "HEAD"])
 }
 
@@ -146,7 +146,7 @@ fn release_is_up_to_date() -> bool {
     let Some(built) = fs::metadata(&binary).and_then(|m| m.modified()).ok() else {
         return false;
     };
-    let sources = ["src", "crates", "build.rs", "Cargo.toml", "Cargo.lock"]
+    let sources = ["src", "crates", "Cargo.toml", "Cargo.lock"]
         .iter()
         .filter_map(|s| newest(&root().join(s)))
         .max();

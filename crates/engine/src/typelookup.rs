@@ -331,22 +331,6 @@ fn api_version(group: &str, version: &str) -> String {
     }
 }
 
-/// Discovers the host and resolves `name` (see [`ApiDiscovery::lookup`]); discovery failures that did not
-/// prevent a match are reported as warnings.
-pub async fn resolve(
-    client: &kube::Client,
-    printer: &crate::output::Printer,
-    name: &str,
-    version: Option<&str>,
-) -> anyhow::Result<(TargetType, ApiDiscovery)> {
-    let discovery = ApiDiscovery::of(client).await?;
-    let target = discovery.lookup(name, version)?;
-    for failure in &discovery.failures {
-        printer.warn(&format!("discovery failed for {failure}"));
-    }
-    Ok((target, discovery))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,6 @@ use super::{Context, Outcome};
 use crate::error;
 use crate::kubefed::typeconfig::{is_federated_type, TargetType};
 use crate::kubefed::ORPHAN_ANNOTATION;
-use crate::typelookup;
 
 pub mod disable;
 pub mod enable;
@@ -129,7 +128,7 @@ pub async fn load(ctx: &Context, args: &ObjectArgs) -> anyhow::Result<FederatedO
         return Err(error::usage("resource name is required").into());
     };
     let client = ctx.host_client().await?;
-    let (target, _) = typelookup::resolve(&client, &ctx.printer, type_name, None).await?;
+    let (target, _) = crate::commands::resolve_type(&client, &ctx.printer, type_name, None).await?;
     if let Some(warning) = not_federated_warning(&target) {
         ctx.printer.warn(&warning);
     }

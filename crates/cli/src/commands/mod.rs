@@ -1,7 +1,7 @@
 //! The subcommands, one file each, and the dispatch from a parsed command line to them.
 //!
 //! Adding a command is three lines:
-//! 1. `pub mod <verb>;` below, with `src/commands/<verb>.rs` holding `pub struct Args` (clap derive;
+//! 1. `pub mod <verb>;` below, with `commands/<verb>.rs` holding `pub struct Args` (clap derive;
 //!    doc comments are the help text) and `pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome>`;
 //! 2. a variant `<Verb>(commands::<verb>::Args)` in `cli::Command` (its doc comment is the one-line help);
 //! 3. `Command::<Verb>(args) => <verb>::run(ctx, args).await,` in [`run_cluster_command`].
@@ -226,6 +226,25 @@ async fn run_cluster_command(ctx: &Context, command: &Command) -> anyhow::Result
         Command::Dns(args) => dns::run(ctx, args).await,
         Command::Demo(args) => demo::run(ctx, args).await,
     }
+}
+
+/// Discovers the host and resolves `name` (see [`crate::typelookup::ApiDiscovery::lookup`]); discovery failures that did not
+/// prevent a match are reported as warnings.
+pub(crate) async fn resolve_type(
+    client: &kube::Client,
+    printer: &crate::output::Printer,
+    name: &str,
+    version: Option<&str>,
+) -> anyhow::Result<(
+    crate::kubefed::typeconfig::TargetType,
+    crate::typelookup::ApiDiscovery,
+)> {
+    let discovery = crate::typelookup::ApiDiscovery::of(client).await?;
+    let target = discovery.lookup(name, version)?;
+    for failure in &discovery.failures {
+        printer.warn(&format!("discovery failed for {failure}"));
+    }
+    Ok((target, discovery))
 }
 
 #[cfg(test)]

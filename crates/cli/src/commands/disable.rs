@@ -15,7 +15,6 @@ use crate::error::{self, UserError};
 use crate::kubefed::typeconfig::federated_plural;
 use crate::kubefed::types::FederatedTypeConfig;
 use crate::kubefed::{DISABLED, FTC_FINALIZER, TYPES_GROUP};
-use crate::typelookup;
 
 /// Disable federation of an API type: stop its propagation and delete its FederatedTypeConfig.
 ///
@@ -95,7 +94,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let ftc_name = if name.contains('.') {
         name.clone()
     } else {
-        typelookup::resolve(&client, &ctx.printer, &name, args.version.as_deref())
+        super::resolve_type(&client, &ctx.printer, &name, args.version.as_deref())
             .await?
             .0
             .group_qualified_name()

@@ -18,7 +18,7 @@ use crate::kubefed::typeconfig::{
 use crate::kubefed::types::{ApiResource, EnableTypeDirective, FederatedTypeConfig};
 use crate::kubefed::{CORE_GROUP, TYPES_GROUP, TYPES_VERSION};
 use crate::output::Printer;
-use crate::typelookup::{self, ApiDiscovery};
+use crate::typelookup::ApiDiscovery;
 
 /// Field manager of every server-side apply kubefedctl sends.
 pub const FIELD_MANAGER: &str = "kubefedctl";
@@ -152,7 +152,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     };
     let request = request_from_args(args)?;
     let client = ctx.host_client().await?;
-    let (target, discovery) = typelookup::resolve(
+    let (target, discovery) = super::resolve_type(
         &client,
         &ctx.printer,
         &request.target_name,

@@ -13,6 +13,7 @@ pub const ENV: &str = "KUBEFEDCTL_LOG";
 pub fn filter_for(verbosity: u8, quiet: bool) -> &'static str {
     match (quiet, verbosity) {
         (true, _) | (false, 0) => "off",
+        // A directive names a target prefix: `kubefedctl` covers the engine and cli crates (`kubefedctl_engine::…`).
         (false, 1) => "kubefedctl=info",
         (false, 2) => "kubefedctl=debug",
         (false, _) => "kubefedctl=trace,kube=debug,kube_client=debug,kube_runtime=debug",

@@ -23,7 +23,7 @@ use crate::kubefed::typeconfig::{federated_crd, federated_type_config, TargetTyp
 use crate::kubefed::types::{ApiResource, FederatedTypeConfig};
 use crate::kubefed::{CORE_GROUP, TYPES_GROUP, TYPES_VERSION};
 use crate::output::ObjectFormat;
-use crate::typelookup::{self, ApiDiscovery};
+use crate::typelookup::ApiDiscovery;
 
 /// How long a create keeps retrying NotFound, for a federated CRD that was just created.
 const CREATE_RETRY: Duration = Duration::from_secs(10);
@@ -344,7 +344,7 @@ async fn run_online(
     let dry_run = args.dry_run.dry_run;
     let kubefed_ns = ctx.kubefed_namespace();
     let client = ctx.host_client().await?;
-    let (target, discovery) = typelookup::resolve(&client, &ctx.printer, type_name, None).await?;
+    let (target, discovery) = super::resolve_type(&client, &ctx.printer, type_name, None).await?;
     if args.contents && !target.is_namespace() {
         return Err(
             error::usage("Flag '--contents' can only be used with type 'namespaces'.").into(),

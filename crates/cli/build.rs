@@ -11,8 +11,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The binary's sources: a change to any of them makes a build "dirty" with respect to its commit.
-const SOURCES: &[&str] = &["src", "crates", "build.rs", "Cargo.toml", "Cargo.lock"];
+/// The binary's sources, relative to the workspace root (two levels above this crate): a change to any of
+/// them makes a build "dirty" with respect to its commit.
+const SOURCES: &[&str] = &["src", "crates", "Cargo.toml", "Cargo.lock"];
 
 struct Commit {
     hash: String,
@@ -103,7 +104,11 @@ fn from_checkout(manifest_dir: &Path) -> Result<Commit, String> {
     for path in watched.iter().filter(|p| p.exists()) {
         println!("cargo:rerun-if-changed={}", path.display());
     }
-    for source in SOURCES {
+    let sources: Vec<String> = SOURCES
+        .iter()
+        .map(|s| manifest_dir.join("../..").join(s).display().to_string())
+        .collect();
+    for source in &sources {
         println!("cargo:rerun-if-changed={source}");
     }
     // Without optional locks `git status` does not rewrite the index, which would make the next build rerun this.
@@ -114,7 +119,7 @@ fn from_checkout(manifest_dir: &Path) -> Result<Commit, String> {
         "--untracked-files=no",
         "--",
     ];
-    status.extend(SOURCES);
+    status.extend(sources.iter().map(String::as_str));
     let dirty = git(&status).map(|changes| !changes.is_empty());
     Ok(Commit {
         hash: short(&hash),
