@@ -2,6 +2,7 @@
 //! (`--watch`) together with what this process wrote that the cache may not show yet, so a reconcile right
 //! after a write does not take the object's old state for drift and write it again.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -39,15 +40,16 @@ impl Listing {
 
     /// The object at `key`, as this process last knows it.
     pub fn get(&self, key: &ObjectKey) -> Option<Value> {
-        self.get_entry(key).map(|(v, _)| v)
+        self.get_entry(key).map(|(v, _)| v.into_owned())
     }
 
     /// The object at `key`, and whether it is whole: a metadata-only cache holds just what tells whether
-    /// an object changed, so comparing its content with a template takes a GET.
-    pub fn get_entry(&self, key: &ObjectKey) -> Option<(Value, bool)> {
+    /// an object changed, so comparing its content with a template takes a GET. A listing lends its
+    /// object (a no-op pass reads every member object once and copies none); a cache parses its own.
+    pub fn get_entry(&self, key: &ObjectKey) -> Option<(Cow<'_, Value>, bool)> {
         match self {
-            Listing::Listed(m) => m.get(key).cloned().map(|v| (v, true)),
-            Listing::Cached(c) => c.get_entry(key),
+            Listing::Listed(m) => m.get(key).map(|v| (Cow::Borrowed(v), true)),
+            Listing::Cached(c) => c.get_entry(key).map(|(v, whole)| (Cow::Owned(v), whole)),
         }
     }
 

@@ -2,6 +2,7 @@
 //! take the step in every member cluster (server-side apply, delete, unlabel), handle its deletion and
 //! finalizer, and write its status — from listings made once per type and cluster by the caller.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
@@ -822,7 +823,7 @@ async fn reconcile_in_cluster(
         None
     };
 
-    let host_ns = ctx.is_host_namespace(live.as_ref()).await;
+    let host_ns = ctx.is_host_namespace(live.as_deref()).await;
     let storage = Storage::of(&ctx.ty.target);
     let facts = |live: Option<&Value>, is_host_namespace: bool| {
         // The version KubeFed recorded after its last write: a `gen:` version says nothing of metadata,
@@ -846,7 +847,7 @@ async fn reconcile_in_cluster(
             delete_adopted: ctx.env.delete_adopted,
         })
     };
-    let mut action = facts(live.as_ref(), host_ns);
+    let mut action = facts(live.as_deref(), host_ns);
     if !whole && action == ClusterAction::Update {
         // The cache holds only the member object's metadata, and its version is not the one propagated:
         // the content decides whether it needs a write.
@@ -858,8 +859,8 @@ async fn reconcile_in_cluster(
         };
         match fetched {
             Ok(o) => {
-                live = o.map(|o| super::cache::to_value(&o, &ctx.ty.target_api));
-                action = facts(live.as_ref(), host_ns);
+                live = o.map(|o| Cow::Owned(super::cache::to_value(&o, &ctx.ty.target_api)));
+                action = facts(live.as_deref(), host_ns);
             }
             Err(e) => return report(S::RetrievalFailed, Some(EngineError::from(e).to_string())),
         }
@@ -873,9 +874,9 @@ async fn reconcile_in_cluster(
         match found {
             Err(e) => return report(S::RetrievalFailed, Some(e.to_string())),
             Ok(Some(obj)) => {
-                live = Some(obj);
-                let host_ns = ctx.is_host_namespace(live.as_ref()).await;
-                action = facts(live.as_ref(), host_ns);
+                live = Some(Cow::Owned(obj));
+                let host_ns = ctx.is_host_namespace(live.as_deref()).await;
+                action = facts(live.as_deref(), host_ns);
             }
             Ok(None) => {}
         }
@@ -894,7 +895,7 @@ async fn reconcile_in_cluster(
     }
     let mut desired = desired;
     if let Some(d) = desired.as_mut() {
-        if action == ClusterAction::Adopt || live.as_ref().is_some_and(actions::is_adopted) {
+        if action == ClusterAction::Adopt || live.as_deref().is_some_and(actions::is_adopted) {
             actions::mark_adopted(d);
         }
     }
@@ -911,7 +912,7 @@ async fn reconcile_in_cluster(
                 _ => None,
             };
             // Converged: the live object is what was propagated; anything else keeps the old record.
-            let version = match (status, live.as_ref()) {
+            let version = match (status, live.as_deref()) {
                 (S::Ok, Some(l)) => Some(versions::object_version(l)),
                 _ => recorded.map(str::to_string),
             };
@@ -919,7 +920,7 @@ async fn reconcile_in_cluster(
                 record: Some(ctx.record(name, Action::None, *status, error)),
                 outcome: Some(ClusterOutcome {
                     status: *status,
-                    remote_status: remote(live.as_ref()),
+                    remote_status: remote(live.as_deref()),
                 }),
                 wrote: false,
                 blocks_release: false,
@@ -935,7 +936,7 @@ async fn reconcile_in_cluster(
                 target_api: ctx.ty.target_api.clone(),
                 key: ctx.key.clone(),
                 action: act,
-                live: live.clone(),
+                live: live.as_deref().cloned(),
                 desired: desired.clone(),
                 client: Some(client.clone()),
             });
@@ -943,7 +944,7 @@ async fn reconcile_in_cluster(
                 record: Some(ctx.record(name, act, status.unwrap_or_default(), None)),
                 outcome: status.map(|status| ClusterOutcome {
                     status,
-                    remote_status: remote(live.as_ref()),
+                    remote_status: remote(live.as_deref()),
                 }),
                 wrote: false,
                 blocks_release: false,
@@ -952,8 +953,15 @@ async fn reconcile_in_cluster(
             }
         }
         _ => {
-            let written =
-                execute(ctx, &client, name, &action, live.as_ref(), desired.as_ref()).await;
+            let written = execute(
+                ctx,
+                &client,
+                name,
+                &action,
+                live.as_deref(),
+                desired.as_ref(),
+            )
+            .await;
             match written {
                 Ok(after) => {
                     let status = match (&action, &after) {
