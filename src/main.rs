@@ -3,6 +3,9 @@
 
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use kubefedctl::cli::Cli;
 use kubefedctl::commands::{self, Context};
 use kubefedctl::error;
