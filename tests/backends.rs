@@ -1250,6 +1250,7 @@ async fn watch_reacts_to_changes(backend: Backend) {
     .await;
     // Let the first passes' writes land (a loaded machine takes longer) before measuring one change.
     let (writes_before, lists_before) = bed.quiet_counts().await;
+    let probes_before = bed.path_requests("member1", "/healthz").await;
 
     bed.merge(
         "host",
@@ -1265,8 +1266,12 @@ async fn watch_reacts_to_changes(backend: Backend) {
     .await;
     // One changed template costs the member one write and no LIST, however many objects there are:
     // the watcher works from its informer caches, not by re-listing. The window spans a health probe
-    // (every clusterHealthCheck.period, 10 s by default), which reads the members from the cache too.
-    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    // (every clusterHealthCheck.period, 10 s by default), which reads the members from the cache too:
+    // it ends once member1 has been probed again and the counts have settled after that.
+    eventually(60, "a health probe of member1", || async {
+        (bed.path_requests("member1", "/healthz").await > probes_before).then_some(())
+    })
+    .await;
     let (writes_after, lists_after) = bed.quiet_counts().await;
     assert_eq!(
         writes_after["member1"] - writes_before["member1"],

@@ -589,6 +589,21 @@ async fn cluster_with_a_bad_secret_is_config_malformed_and_its_token_never_print
         "cluster's configuration may be malformed"
     );
     assert!(p.configmap("m1", "app", "web").await.is_some());
+    // What is malformed is told: typed in the engine, in words on stderr.
+    use kubefedctl::engine::clusters::{self, MalformedConfig};
+    let members = clusters::load_members(&p.host, NS, &clusters::ClientCache::new())
+        .await
+        .unwrap();
+    let m2 = members.iter().find(|m| m.name == "m2").unwrap();
+    let missing = MalformedConfig::SecretNotFound {
+        namespace: NS.into(),
+        name: "missing".into(),
+    };
+    assert_eq!(m2.client.as_ref().err(), Some(&missing));
+    assert!(
+        err.contains(&format!("secret {NS}/missing not found in the host")),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kubefedctl::engine::runner::{PassOutcome, RunOptions};
-use kubefedctl::engine::watch::{self, WatchOptions, LEASE_NAME};
+use kubefedctl::engine::watch::{self, WatchEvent, WatchOptions, LEASE_NAME};
 use kubefedctl::kubefed::typeconfig::TargetType;
 use kubefedctl::kubefed::types::KubeFedCluster;
 use serde_json::{json, Value};
@@ -31,6 +31,9 @@ fn lease_ar() -> kube::core::ApiResource {
     }
 }
 
+/// What a replica told its observer, in order.
+type Events = Arc<std::sync::Mutex<Vec<WatchEvent>>>;
+
 /// Starts a watching replica; returns its shutdown trigger and task.
 fn start_replica(
     host: &kube::Client,
@@ -39,6 +42,19 @@ fn start_replica(
     oneshot::Sender<()>,
     tokio::task::JoinHandle<anyhow::Result<()>>,
 ) {
+    let (tx, task, _) = start_observed_replica(host, identity);
+    (tx, task)
+}
+
+/// Starts a watching replica that keeps what it is told; returns its shutdown trigger, task and events.
+fn start_observed_replica(
+    host: &kube::Client,
+    identity: &str,
+) -> (
+    oneshot::Sender<()>,
+    tokio::task::JoinHandle<anyhow::Result<()>>,
+    Events,
+) {
     let (tx, rx) = oneshot::channel::<()>();
     let host = host.clone();
     let wopts = WatchOptions {
@@ -46,6 +62,8 @@ fn start_replica(
         resync_period: Duration::from_secs(300),
         settle: Duration::from_millis(50),
     };
+    let events = Events::default();
+    let kept = events.clone();
     let task = tokio::spawn(async move {
         let opts = RunOptions::default();
         watch::run(
@@ -55,12 +73,11 @@ fn start_replica(
             async move {
                 let _ = rx.await;
             },
-            &|_| {},
-            &|_| {},
+            &move |e: &WatchEvent| kept.lock().unwrap().push(e.clone()),
         )
         .await
     });
-    (tx, task)
+    (tx, task, events)
 }
 
 /// Stops a replica and waits (at most 10 s) for it to finish cleanly.
@@ -161,13 +178,13 @@ async fn second_replica_waits_while_the_first_leads_and_takes_over_when_it_stops
     let p = plane_with(&["m1"], &[], "Cluster", fast_leader_election).await;
     p.federate_namespace("app", json!({"clusterSelector": {}}))
         .await;
-    let (stop_a, task_a) = start_replica(&p.host, "replica-a");
+    let (stop_a, task_a, events_a) = start_observed_replica(&p.host, "replica-a");
     eventually(10, "replica-a leads", || {
         let h = p.host.clone();
         async move { (holder(&h).await.as_deref() == Some("replica-a")).then_some(()) }
     })
     .await;
-    let (stop_b, task_b) = start_replica(&p.host, "replica-b");
+    let (stop_b, task_b, events_b) = start_observed_replica(&p.host, "replica-b");
     // b tries at once and every retry period (200 ms); a renews on the same period. Two renewals by a
     // after b started span b's first tries: had b not waited, it would hold the lease by then.
     let renew_time = |h: kube::Client| async move {
@@ -191,6 +208,20 @@ async fn second_replica_waits_while_the_first_leads_and_takes_over_when_it_stops
             "b must wait"
         );
     }
+    // Each is told where it stands: a that it leads, b (once, however often it tried) who holds the lease.
+    let leading = |identity: &str| WatchEvent::Leading {
+        namespace: NS.into(),
+        identity: identity.into(),
+    };
+    assert_eq!(
+        events_a.lock().unwrap().first(),
+        Some(&leading("replica-a"))
+    );
+    let waiting = WatchEvent::WaitingToLead {
+        namespace: NS.into(),
+        holder: "replica-a".into(),
+    };
+    assert_eq!(*events_b.lock().unwrap(), vec![waiting.clone()]);
 
     stop_replica(stop_a, task_a).await;
     eventually(10, "replica-b takes over", || {
@@ -198,6 +229,16 @@ async fn second_replica_waits_while_the_first_leads_and_takes_over_when_it_stops
         async move { (holder(&h).await.as_deref() == Some("replica-b")).then_some(()) }
     })
     .await;
+    eventually(10, "replica-b to be told it leads", || {
+        let events_b = events_b.clone();
+        async move { (events_b.lock().unwrap().len() >= 2).then_some(()) }
+    })
+    .await;
+    assert_eq!(
+        events_b.lock().unwrap()[..2],
+        [waiting, leading("replica-b")],
+        "what replica-b was told"
+    );
     // The new leader reconciles.
     p.federated_configmap(
         "app",
@@ -526,8 +567,10 @@ async fn watch_holds_deletions_over_the_budget_until_consent() {
                 resync_period: Duration::from_secs(300),
                 settle: Duration::from_millis(50),
             };
-            let on_pass = move |r: &kubefedctl::engine::runner::Report| {
-                said.lock().unwrap().extend(r.errors.iter().cloned());
+            let observer = move |e: &WatchEvent| {
+                if let WatchEvent::Pass { report, .. } = e {
+                    said.lock().unwrap().extend(report.errors.iter().cloned());
+                }
             };
             watch::run(
                 &host,
@@ -536,8 +579,7 @@ async fn watch_holds_deletions_over_the_budget_until_consent() {
                 async move {
                     let _ = rx.await;
                 },
-                &on_pass,
-                &|_| {},
+                &observer,
             )
             .await
         })

@@ -308,7 +308,6 @@ async fn watch_mode_applies_the_rsp_through_the_same_pass() {
                 let _ = stop_rx.await;
             },
             &|_| {},
-            &|_| {},
         )
         .await
     });

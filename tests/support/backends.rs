@@ -151,6 +151,14 @@ impl Bed {
         out
     }
 
+    /// Requests `cluster` has received from clients for the non-resource `path` (`/healthz`) so far.
+    pub async fn path_requests(&self, cluster: &str, path: &str) -> u64 {
+        self.tb
+            .path_requests(cluster, path)
+            .await
+            .expect("request count")
+    }
+
     /// LIST requests each cluster has received from clients so far.
     pub async fn lists(&self) -> BTreeMap<String, u64> {
         let mut out = BTreeMap::new();

@@ -177,6 +177,7 @@ pub async fn handle(c: &Arc<Cluster>, req: Incoming) -> (Reply, RequestLabels) {
             (reply, request_labels(&path, verb, &req.query))
         }
         other => {
+            c.metrics.record_path(&req.path);
             let reply = match non_resource(c, &req, &user, other) {
                 Ok(r) => r,
                 Err(e) => e.into(),

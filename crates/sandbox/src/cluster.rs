@@ -50,10 +50,13 @@ impl RequestLabels {
     }
 }
 
-/// Counters behind `/metrics`: `apiserver_request_total` with the real server's label set.
+/// Counters behind `/metrics`: `apiserver_request_total` with the real server's label set. Beside them,
+/// for tests, the authenticated non-resource requests (`/healthz`, `/version`, discovery) by path, which
+/// the real server's labels do not tell apart (its audit log does).
 #[derive(Default)]
 pub struct Metrics {
     counts: Mutex<BTreeMap<(u16, RequestLabels), u64>>,
+    paths: Mutex<BTreeMap<String, u64>>,
 }
 
 impl Metrics {
@@ -89,6 +92,18 @@ impl Metrics {
             .filter(|((_, l), _)| verbs.contains(&l.verb.as_str()) && !is_review(&l.resource))
             .map(|(_, n)| *n)
             .sum()
+    }
+
+    /// Counts an authenticated request for a non-resource path.
+    pub fn record_path(&self, path: &str) {
+        let mut m = self.paths.lock().unwrap_or_else(|p| p.into_inner());
+        *m.entry(path.to_string()).or_default() += 1;
+    }
+
+    /// Authenticated requests for the non-resource `path` (for tests: "has the member been probed?").
+    pub fn path_requests(&self, path: &str) -> u64 {
+        let m = self.paths.lock().unwrap_or_else(|p| p.into_inner());
+        m.get(path).copied().unwrap_or(0)
     }
 
     /// Total requests with one of `verbs` (for tests: "how many writes did that pass send?").

@@ -10,7 +10,7 @@ use crate::engine::deletions::{MaxDeletions, HELD_STATUS};
 use crate::engine::reconcile::Record;
 use crate::engine::runner::{self, PassOutcome, PassState, Report, RunOptions};
 use crate::engine::status::ClusterPropagationStatus;
-use crate::engine::watch::{self, WatchOptions};
+use crate::engine::watch::{self, WatchEvent, WatchOptions};
 use crate::error;
 use crate::output::{Column, ObjectFormat, OutputFormat, Row};
 
@@ -153,26 +153,6 @@ const COLUMNS: [Column; 5] = [
     Column::new("status"),
 ];
 
-/// One line saying what a pass did, for stderr.
-pub fn summary_line(report: &Report, dry_run: bool) -> String {
-    let t = &report.totals;
-    let ready = report.clusters.iter().filter(|c| c.ready).count();
-    let verb = if dry_run { "would be " } else { "" };
-    format!(
-        "{} federated objects, {}/{} clusters ready: {} {verb}created, {} {verb}updated, {} {verb}adopted, \
-         {} {verb}deleted, {} {verb}unlabelled, {} failed",
-        t.objects,
-        ready,
-        report.clusters.len(),
-        t.created,
-        t.updated,
-        t.adopted,
-        t.deleted,
-        t.unlabelled,
-        t.failed + report.errors.len()
-    )
-}
-
 /// What went wrong: unready clusters, failed records, whole-type errors, deletions over budget. Warnings;
 /// under `-q` errors, so a non-zero exit always says why.
 pub fn report_problems(ctx: &Context, report: &Report, dry_run: bool) {
@@ -239,21 +219,22 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
             ..WatchOptions::default()
         };
         let printer = ctx.printer.clone();
-        let dry_run = opts.dry_run;
-        let on_pass = move |report: &Report| {
-            printer.info(&summary_line(report, dry_run));
-            for e in &report.errors {
-                printer.warn(e);
+        // Progress and trouble alike are plain lines (the engine traces problems as warnings for -v); a
+        // pass's whole-type errors follow its summary as warnings.
+        let observer = move |event: &WatchEvent| {
+            printer.info(&event.to_string());
+            if let WatchEvent::Pass { report, .. } = event {
+                for e in &report.errors {
+                    printer.warn(e);
+                }
             }
         };
-        let log = ctx.printer.clone();
         watch::run(
             &host,
             &opts,
             &watch_opts,
             watch::shutdown_signal(),
-            &on_pass,
-            &move |m: &str| log.info(m),
+            &observer,
         )
         .await?;
         return Ok(Outcome::Success);
@@ -281,7 +262,7 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         }
     }
     report_problems(ctx, &report, opts.dry_run);
-    ctx.printer.info(&summary_line(&report, opts.dry_run));
+    ctx.printer.info(&report.summary_line(opts.dry_run));
     if opts.dry_run {
         ctx.printer.info("dry run: nothing was written");
     }

@@ -163,6 +163,23 @@ impl Testbed {
         }
     }
 
+    /// Requests clients have sent to `name` for the non-resource `path` (`/healthz`, `/version`) so far: the
+    /// sandbox's counter by path, or a real server's audit log (see [`Testbed::writes`]).
+    pub async fn path_requests(&self, name: &str, path: &str) -> Result<u64> {
+        match self {
+            Testbed::Sandbox(s) => match s.cluster(name) {
+                Some(c) => Ok(c.metrics.path_requests(path)),
+                None => bail!("no sandbox cluster named {name:?}"),
+            },
+            Testbed::Reference(r) => Ok(r
+                .client_requests(name)
+                .await?
+                .iter()
+                .filter(|e| e.object_ref.is_none() && e.request_uri == path)
+                .count() as u64),
+        }
+    }
+
     /// LIST requests clients have sent to `name` so far.
     pub async fn lists(&self, name: &str) -> Result<u64> {
         match self {

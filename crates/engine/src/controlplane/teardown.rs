@@ -322,7 +322,7 @@ pub async fn plan(
         let client = match &member.client {
             Ok(c) => c.clone(),
             Err(e) => {
-                mp.error = Some(e.clone());
+                mp.error = Some(e.to_string());
                 plan.members.push(mp);
                 continue;
             }

@@ -16,6 +16,46 @@ use sha2::{Digest, Sha256};
 use super::health::{self, ProbeResult};
 use crate::kubefed::types::{KubeFedCluster, TLS_VALIDATION_ALL};
 
+/// Why no client can be built from what the host stores for a member: KubeFed's ClusterConfigMalformed.
+/// KubeFed's condition message does not say what is malformed; this text does (`clusters`, a not-ready
+/// cluster's reason, teardown's plan).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MalformedConfig {
+    #[error("spec.secretRef.name is empty")]
+    NoSecretRef,
+    #[error("secret {namespace}/{name} not found in the host")]
+    SecretNotFound { namespace: String, name: String },
+    #[error("cannot read secret {namespace}/{name}: {error}")]
+    SecretUnreadable {
+        namespace: String,
+        name: String,
+        error: String,
+    },
+    #[error("secret {namespace}/{name} has no data.token")]
+    NoToken { namespace: String, name: String },
+    #[error("spec.apiEndpoint is empty")]
+    NoEndpoint,
+    #[error("spec.apiEndpoint {endpoint:?} is not a valid URL: {error}")]
+    BadEndpoint { endpoint: String, error: String },
+    #[error("spec.caBundle is not valid base64: {0}")]
+    CaNotBase64(String),
+    /// A PEM block (numbered from 1) that cannot be read.
+    #[error("spec.caBundle: PEM block {block} cannot be read: {error}")]
+    CaUnreadable { block: usize, error: String },
+    /// A certificate (numbered from 1) that cannot be a trust anchor.
+    #[error("spec.caBundle: certificate {certificate} is not a valid CA certificate: {error}")]
+    CaInvalid { certificate: usize, error: String },
+    #[error("spec.caBundle holds no PEM certificate (-----BEGIN CERTIFICATE-----)")]
+    CaEmpty,
+    /// The kubeconfig made of the stored configuration cannot be read, used, or turned into a client.
+    #[error("cannot read the stored configuration: {0}")]
+    KubeconfigUnreadable(String),
+    #[error("cannot use the stored configuration: {0}")]
+    KubeconfigUnusable(String),
+    #[error("cannot build a client: {0}")]
+    ClientUnbuildable(String),
+}
+
 /// A registered member cluster and the client built from its stored credentials.
 #[derive(Clone)]
 pub struct Member {
@@ -26,7 +66,7 @@ pub struct Member {
     /// The KubeFedCluster object as read from the host.
     pub object: Value,
     /// The client, or why none could be built (the cluster's configuration is malformed).
-    pub client: Result<kube::Client, String>,
+    pub client: Result<kube::Client, MalformedConfig>,
 }
 
 impl std::fmt::Debug for Member {
@@ -53,15 +93,18 @@ pub fn endpoint_url(endpoint: &str) -> String {
 /// The kubeconfig (as JSON) that reaches a member with its stored credentials: the same rules client-go
 /// applies to a KubeFedCluster (`*` in disabledTLSValidations skips verification; the CA bundle is trusted
 /// otherwise). Kept in memory only; it holds the token.
-pub fn member_kubeconfig(spec: &Value, token: &str) -> Result<Value, String> {
+pub fn member_kubeconfig(spec: &Value, token: &str) -> Result<Value, MalformedConfig> {
     let endpoint = spec
         .get("apiEndpoint")
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty())
-        .ok_or("spec.apiEndpoint is empty")?;
+        .ok_or(MalformedConfig::NoEndpoint)?;
     let url = endpoint_url(endpoint);
     url.parse::<http::Uri>()
-        .map_err(|e| format!("spec.apiEndpoint {endpoint:?} is not a valid URL: {e}"))?;
+        .map_err(|e| MalformedConfig::BadEndpoint {
+            endpoint: endpoint.to_string(),
+            error: e.to_string(),
+        })?;
     let mut cluster = Map::new();
     cluster.insert("server".into(), json!(url));
     let skip_tls = spec
@@ -77,7 +120,7 @@ pub fn member_kubeconfig(spec: &Value, token: &str) -> Result<Value, String> {
     {
         let pem = base64::engine::general_purpose::STANDARD
             .decode(ca.trim())
-            .map_err(|e| format!("spec.caBundle is not valid base64: {e}"))?;
+            .map_err(|e| MalformedConfig::CaNotBase64(e.to_string()))?;
         check_ca_bundle(&pem)?;
         cluster.insert("certificate-authority-data".into(), json!(ca.trim()));
     }
@@ -100,23 +143,23 @@ pub fn member_kubeconfig(spec: &Value, token: &str) -> Result<Value, String> {
 
 /// A CA bundle the client could not trust anything with is a malformed configuration (as KubeFed reports
 /// it), not an unreachable cluster: it must hold PEM certificates, each one usable as a trust anchor.
-pub fn check_ca_bundle(pem: &[u8]) -> Result<(), String> {
+pub fn check_ca_bundle(pem: &[u8]) -> Result<(), MalformedConfig> {
     use rustls::pki_types::{pem::PemObject, CertificateDer};
     let mut roots = rustls::RootCertStore::empty();
     let mut found = 0;
     for (i, cert) in CertificateDer::pem_slice_iter(pem).enumerate() {
-        let cert =
-            cert.map_err(|e| format!("spec.caBundle: PEM block {} cannot be read: {e}", i + 1))?;
-        roots.add(cert).map_err(|e| {
-            format!(
-                "spec.caBundle: certificate {} is not a valid CA certificate: {e}",
-                i + 1
-            )
+        let cert = cert.map_err(|e| MalformedConfig::CaUnreadable {
+            block: i + 1,
+            error: e.to_string(),
+        })?;
+        roots.add(cert).map_err(|e| MalformedConfig::CaInvalid {
+            certificate: i + 1,
+            error: e.to_string(),
         })?;
         found += 1;
     }
     if found == 0 {
-        return Err("spec.caBundle holds no PEM certificate (-----BEGIN CERTIFICATE-----)".into());
+        return Err(MalformedConfig::CaEmpty);
     }
     Ok(())
 }
@@ -126,20 +169,20 @@ async fn build_client(
     token: &str,
     request_timeout: Duration,
     deadline: Option<tokio::time::Instant>,
-) -> Result<kube::Client, String> {
+) -> Result<kube::Client, MalformedConfig> {
     let raw = member_kubeconfig(spec, token)?;
     let kc = kube::config::Kubeconfig::from_yaml(&raw.to_string())
-        .map_err(|e| format!("cannot read the stored configuration: {e}"))?;
+        .map_err(|e| MalformedConfig::KubeconfigUnreadable(e.to_string()))?;
     crate::kubeconfig::install_crypto_provider();
     let mut config =
         kube::Config::from_custom_kubeconfig(kc, &kube::config::KubeConfigOptions::default())
             .await
-            .map_err(|e| format!("cannot use the stored configuration: {e}"))?;
+            .map_err(|e| MalformedConfig::KubeconfigUnusable(e.to_string()))?;
     // An unreachable member must fail fast so the others are not held up.
     config.connect_timeout = Some(Duration::from_secs(5));
     // A member that accepts connections but never answers must not hold the pass either.
     let builder = kube::client::ClientBuilder::try_from(config)
-        .map_err(|e| format!("cannot build a client: {e}"))?;
+        .map_err(|e| MalformedConfig::ClientUnbuildable(e.to_string()))?;
     Ok(builder
         .with_layer(
             &super::timeout::RequestTimeoutLayer::new(request_timeout).with_deadline(deadline),
@@ -171,7 +214,12 @@ impl ClientCache {
         Self::default()
     }
 
-    async fn get(&self, name: &str, spec: &Value, token: &str) -> Result<kube::Client, String> {
+    async fn get(
+        &self,
+        name: &str,
+        spec: &Value,
+        token: &str,
+    ) -> Result<kube::Client, MalformedConfig> {
         let mut h = Sha256::new();
         h.update(spec.to_string().as_bytes());
         h.update([0]);
@@ -226,17 +274,28 @@ fn name_of(v: &Value) -> &str {
 
 /// Reads the token of a KubeFedCluster's `spec.secretRef` from the host. Errors say what is missing and never
 /// contain the token.
-async fn stored_token(host: &kube::Client, ns: &str, kfc: &Value) -> Result<String, String> {
+async fn stored_token(
+    host: &kube::Client,
+    ns: &str,
+    kfc: &Value,
+) -> Result<String, MalformedConfig> {
     let secret_name = kfc
         .pointer("/spec/secretRef/name")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
-        .ok_or("spec.secretRef.name is empty")?;
+        .ok_or(MalformedConfig::NoSecretRef)?;
+    let (namespace, name) = (ns.to_string(), secret_name.to_string());
     let secrets: Api<Secret> = Api::namespaced(host.clone(), ns);
     let secret = match secrets.get_opt(secret_name).await {
         Ok(Some(s)) => s,
-        Ok(None) => return Err(format!("secret {ns}/{secret_name} not found in the host")),
-        Err(e) => return Err(format!("cannot read secret {ns}/{secret_name}: {e}")),
+        Ok(None) => return Err(MalformedConfig::SecretNotFound { namespace, name }),
+        Err(e) => {
+            return Err(MalformedConfig::SecretUnreadable {
+                namespace,
+                name,
+                error: e.to_string(),
+            })
+        }
     };
     let token = secret
         .data
@@ -244,7 +303,7 @@ async fn stored_token(host: &kube::Client, ns: &str, kfc: &Value) -> Result<Stri
         .and_then(|d| d.get("token"))
         .map(|b| String::from_utf8_lossy(&b.0).trim().to_string())
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| format!("secret {ns}/{secret_name} has no data.token"))?;
+        .ok_or(MalformedConfig::NoToken { namespace, name })?;
     Ok(token)
 }
 
@@ -556,11 +615,17 @@ mod tests {
     #[test]
     fn a_ca_bundle_must_hold_usable_certificates() {
         let e = check_ca_bundle(b"not a cert").unwrap_err();
-        assert!(e.contains("holds no PEM certificate"), "{e}");
+        assert_eq!(e, MalformedConfig::CaEmpty);
+        assert!(e.to_string().contains("holds no PEM certificate"), "{e}");
         let e = check_ca_bundle(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
             .unwrap_err();
         assert!(
-            e.contains("certificate 1 is not a valid CA certificate"),
+            matches!(e, MalformedConfig::CaInvalid { certificate: 1, .. }),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string()
+                .contains("certificate 1 is not a valid CA certificate"),
             "{e}"
         );
         let ca = rcgen::CertificateParams::new(Vec::<String>::new())
@@ -622,12 +687,17 @@ mod tests {
 
     #[test]
     fn empty_endpoint_or_bad_ca_is_malformed() {
-        assert!(member_kubeconfig(&json!({"apiEndpoint": ""}), "t")
-            .unwrap_err()
-            .contains("apiEndpoint"));
+        let err = member_kubeconfig(&json!({"apiEndpoint": ""}), "t").unwrap_err();
+        assert_eq!(err, MalformedConfig::NoEndpoint);
+        assert_eq!(err.to_string(), "spec.apiEndpoint is empty");
         let err =
             member_kubeconfig(&json!({"apiEndpoint": "h", "caBundle": "%%%"}), "t").unwrap_err();
-        assert!(err.contains("caBundle"), "{err}");
+        assert!(matches!(err, MalformedConfig::CaNotBase64(_)), "{err:?}");
+        assert!(
+            err.to_string()
+                .starts_with("spec.caBundle is not valid base64: "),
+            "{err}"
+        );
     }
 
     #[test]

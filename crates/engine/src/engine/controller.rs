@@ -40,6 +40,7 @@ use super::runner::{self, PassState, Report, RunOptions};
 use super::scheduling;
 use super::status::ClusterPropagationStatus;
 use super::versions;
+use super::watch::{tell, Observer, WatchEvent};
 use crate::kubefed::types::{
     FederatedTypeConfig, KubeFedCluster, KubeFedConfig, ReplicaSchedulingPreference,
 };
@@ -552,7 +553,7 @@ impl Controller {
         host: &kube::Client,
         opts: &RunOptions,
         deletion_window: Duration,
-        log: &(dyn Fn(&str) + Send + Sync),
+        observer: Observer<'_>,
     ) -> anyhow::Result<(Controller, mpsc::UnboundedReceiver<Change>)> {
         let ns = opts.kubefed_namespace.clone();
         let config = runner::read_kubefed_config(host, &ns).await?;
@@ -652,8 +653,8 @@ impl Controller {
             dns_dirty: false,
             dns_memo: dns::DnsMemo::default(),
         };
-        ctl.health = ctl.probe(log).await;
-        ctl.control_plane_changed(log).await;
+        ctl.health = ctl.probe(observer).await;
+        ctl.control_plane_changed(observer).await;
         Ok((ctl, rx))
     }
 
@@ -685,7 +686,7 @@ impl Controller {
     }
 
     /// Probes every member (with KubeFed's thresholds) and records their health.
-    async fn probe(&self, log: &(dyn Fn(&str) + Send + Sync)) -> BTreeMap<String, bool> {
+    async fn probe(&self, observer: Observer<'_>) -> BTreeMap<String, bool> {
         let health = async {
             let config = self.cached_config()?;
             let members = self.cached_members().await;
@@ -701,7 +702,13 @@ impl Controller {
             let mut out = BTreeMap::new();
             for (h, err) in results {
                 if let Some(e) = err {
-                    log(&crate::error::chain_text(&e));
+                    tell(
+                        observer,
+                        WatchEvent::HealthNotRecorded {
+                            cluster: h.name.clone(),
+                            error: crate::error::chain_text(&e),
+                        },
+                    );
                 }
                 out.insert(h.name, h.ready);
             }
@@ -710,10 +717,12 @@ impl Controller {
         match health.await {
             Ok(h) => h,
             Err(e) => {
-                log(&format!(
-                    "health check failed: {}",
-                    crate::error::chain_text(&e)
-                ));
+                tell(
+                    observer,
+                    WatchEvent::HealthCheckFailed {
+                        error: crate::error::chain_text(&e),
+                    },
+                );
                 self.health.clone()
             }
         }
@@ -721,7 +730,7 @@ impl Controller {
 
     /// Re-reads the types and the clusters after a change to the control plane or to a member's health:
     /// starts and stops caches to match, rebuilds what reconciles share, and queues everything.
-    async fn control_plane_changed(&mut self, log: &(dyn Fn(&str) + Send + Sync)) {
+    async fn control_plane_changed(&mut self, observer: Observer<'_>) {
         let ftcs: Vec<FederatedTypeConfig> = self
             .ftcs
             .values()
@@ -741,7 +750,12 @@ impl Controller {
                 .filter(|t| self.opts.namespace.is_none() || t.federated_namespaced)
                 .collect(),
             Err(e) => {
-                log(&crate::error::chain_text(&e));
+                tell(
+                    observer,
+                    WatchEvent::TypesNotSelected {
+                        error: crate::error::chain_text(&e),
+                    },
+                );
                 Vec::new()
             }
         };
@@ -775,7 +789,7 @@ impl Controller {
                 t.info = info;
             }
         }
-        self.rebuild_env(log, true).await;
+        self.rebuild_env(observer, true).await;
         self.ensure_dns_caches().await;
         self.ensure_member_caches();
         self.queue_everything();
@@ -850,7 +864,7 @@ impl Controller {
     }
 
     /// Brings the DNS records up to date from the caches: no LIST, no GET.
-    async fn dns_pass(&mut self, log: &(dyn Fn(&str) + Send + Sync)) {
+    async fn dns_pass(&mut self, observer: Observer<'_>) {
         self.dns_dirty = false;
         let Some(caches) = &self.dns else { return };
         let all_listed = caches
@@ -901,33 +915,33 @@ impl Controller {
         )
         .await;
         if outcome.writes > 0 {
-            let verb = if self.opts.dry_run {
-                "would write"
-            } else {
-                "wrote"
-            };
-            log(&format!(
-                "multi-cluster DNS: {verb} {} record status(es) and DNSEndpoint(s)",
-                outcome.writes
-            ));
+            tell(
+                observer,
+                WatchEvent::DnsWritten {
+                    writes: outcome.writes,
+                    dry_run: self.opts.dry_run,
+                },
+            );
         }
-        for e in &outcome.errors {
-            log(e);
+        for error in outcome.errors {
+            tell(observer, WatchEvent::DnsFailed { error });
         }
     }
 
     /// What every reconcile shares: the clusters as they are now, FederatedNamespace placements, versions.
     /// With `review`, asks each ready member what its stored credentials may do (as a `--once` pass
     /// does before writing), and logs what is missing.
-    async fn rebuild_env(&mut self, log: &(dyn Fn(&str) + Send + Sync), review: bool) {
+    async fn rebuild_env(&mut self, observer: Observer<'_>, review: bool) {
         let ns = self.ns().to_string();
         let config = match self.cached_config() {
             Ok(c) => c,
             Err(e) => {
-                log(&format!(
-                    "cannot read the control plane: {}",
-                    crate::error::chain_text(&e)
-                ));
+                tell(
+                    observer,
+                    WatchEvent::ControlPlaneUnreadable {
+                        error: crate::error::chain_text(&e),
+                    },
+                );
                 return;
             }
         };
@@ -979,14 +993,20 @@ impl Controller {
         if review {
             let types: Vec<TypeInfo> = self.types.values().map(|t| t.info.clone()).collect();
             let denied = runner::preflight(&env, &types).await;
-            let mut messages: Vec<&String> = denied
+            let mut found: Vec<(&(String, String), &String)> = denied
                 .iter()
                 .filter(|(k, m)| self.env.denied.get(*k) != Some(*m))
-                .map(|(_, m)| m)
                 .collect();
-            messages.sort();
-            for m in messages {
-                log(m);
+            found.sort_by(|a, b| a.1.cmp(b.1).then_with(|| a.0.cmp(b.0)));
+            for ((cluster, type_name), message) in found {
+                tell(
+                    observer,
+                    WatchEvent::PermissionDenied {
+                        cluster: cluster.clone(),
+                        type_name: type_name.clone(),
+                        message: message.clone(),
+                    },
+                );
             }
             env.denied = denied;
         } else {
@@ -1128,7 +1148,7 @@ impl Controller {
     }
 
     /// Applies one change to the queue (and, for the control plane, to the caches).
-    async fn handle(&mut self, change: Change, log: &(dyn Fn(&str) + Send + Sync)) {
+    async fn handle(&mut self, change: Change, observer: Observer<'_>) {
         match change {
             Change::Federated { type_name, key } => {
                 let is_namespaces = self
@@ -1137,7 +1157,7 @@ impl Controller {
                     .is_some_and(|t| t.info.target.is_namespace());
                 if is_namespaces {
                     // A FederatedNamespace gates everything in its namespace.
-                    self.rebuild_env(log, false).await;
+                    self.rebuild_env(observer, false).await;
                     let gated: Vec<String> = self
                         .types
                         .values()
@@ -1185,7 +1205,7 @@ impl Controller {
                 {
                     // The namespaces' placements gate every namespaced type: rebuild them from the
                     // listing, then look at everything again.
-                    self.rebuild_env(log, false).await;
+                    self.rebuild_env(observer, false).await;
                     self.queue_everything();
                 } else {
                     self.queue_type(&t);
@@ -1205,8 +1225,8 @@ impl Controller {
             Change::Dns => self.dns_dirty = true,
             Change::Listed(Watched::Other) => {}
             Change::ControlPlane => {
-                self.health = self.probe(log).await;
-                self.control_plane_changed(log).await;
+                self.health = self.probe(observer).await;
+                self.control_plane_changed(observer).await;
             }
             Change::Schedule((ns, name)) => {
                 let names: Vec<String> = self
@@ -1345,8 +1365,7 @@ impl Controller {
         resync_period: Duration,
         health_period: Duration,
         stop: std::pin::Pin<&mut F>,
-        on_pass: &(dyn Fn(&Report) + Send + Sync),
-        log: &(dyn Fn(&str) + Send + Sync),
+        observer: Observer<'_>,
     ) {
         let mut stop = stop;
         let mut running: FuturesUnordered<Work> = FuturesUnordered::new();
@@ -1375,14 +1394,14 @@ impl Controller {
             };
             tokio::select! {
                 _ = stop.as_mut() => return,
-                Some(change) = rx.recv() => self.handle(change, log).await,
+                Some(change) = rx.recv() => self.handle(change, observer).await,
                 Some((key, records)) = running.next(), if !running.is_empty() => {
                     self.queue.done(&key, needs_retry(&records), Instant::now());
                     done.extend(records);
                 }
                 _ = resync.tick() => {
                     // Permissions granted or taken away since are found here at the latest.
-                    self.rebuild_env(log, true).await;
+                    self.rebuild_env(observer, true).await;
                     self.ensure_dns_caches().await;
                     self.ensure_member_caches();
                     self.queue_everything();
@@ -1390,10 +1409,10 @@ impl Controller {
                     self.dns_dirty = true;
                 }
                 _ = health_tick.tick() => {
-                    let fresh = self.probe(log).await;
+                    let fresh = self.probe(observer).await;
                     if fresh != self.health {
                         self.health = fresh;
-                        self.control_plane_changed(log).await;
+                        self.control_plane_changed(observer).await;
                     }
                 }
                 _ = retry_sleep => {}
@@ -1402,7 +1421,7 @@ impl Controller {
             // DNS follows propagation (the Services a change creates are then in the caches), and
             // never waits longer than a busy report does.
             if self.dns_dirty && ((running.is_empty() && self.queue.idle()) || busy_too_long) {
-                self.dns_pass(log).await;
+                self.dns_pass(observer).await;
             }
             if (self.queue.idle() || busy_too_long) && !done.is_empty() {
                 let worth = done.iter().any(|r| r.action.writes() || r.failed());
@@ -1429,7 +1448,13 @@ impl Controller {
                         .collect::<HashSet<_>>()
                         .len();
                     report.finish();
-                    on_pass(&report);
+                    tell(
+                        observer,
+                        WatchEvent::Pass {
+                            report: Box::new(report),
+                            dry_run: self.opts.dry_run,
+                        },
+                    );
                 } else {
                     done.clear();
                 }

@@ -12,8 +12,8 @@ pub enum ProbeResult {
     NotOk,
     /// The request failed (connection, TLS, timeout); the text is the transport error, free of credentials.
     Unreachable(String),
-    /// No client could be built (missing secret/token, unparsable endpoint or CA); the text says why.
-    ConfigMalformed(String),
+    /// No client could be built (missing secret/token, unparsable endpoint or CA).
+    ConfigMalformed(super::clusters::MalformedConfig),
 }
 
 pub const READY_REASON: &str = "ClusterReady";
@@ -264,7 +264,10 @@ mod tests {
     #[test]
     fn malformed_config_gets_its_own_condition() {
         let st = probe_status(
-            &ProbeResult::ConfigMalformed("secret has no token".into()),
+            &ProbeResult::ConfigMalformed(crate::engine::clusters::MalformedConfig::NoToken {
+                namespace: "ns".into(),
+                name: "s".into(),
+            }),
             T1,
         );
         assert_eq!(st["conditions"][0]["type"], "ConfigMalformed");

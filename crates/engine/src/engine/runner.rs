@@ -135,6 +135,26 @@ impl Report {
         }
     }
 
+    /// One line saying what the pass did (what `reconcile` prints on stderr after each pass).
+    pub fn summary_line(&self, dry_run: bool) -> String {
+        let t = &self.totals;
+        let ready = self.clusters.iter().filter(|c| c.ready).count();
+        let verb = if dry_run { "would be " } else { "" };
+        format!(
+            "{} federated objects, {}/{} clusters ready: {} {verb}created, {} {verb}updated, {} {verb}adopted, \
+             {} {verb}deleted, {} {verb}unlabelled, {} failed",
+            t.objects,
+            ready,
+            self.clusters.len(),
+            t.created,
+            t.updated,
+            t.adopted,
+            t.deleted,
+            t.unlabelled,
+            t.failed + self.errors.len()
+        )
+    }
+
     /// Folds in the records of a pass's second round (the held deletions let through): a record there
     /// replaces the first round's for the same object and cluster when it did something or the first
     /// one was a held deletion; what the first round did stays reported.

@@ -18,6 +18,130 @@ use crate::kubefed::types::KubeFedConfig;
 /// Name of the Lease several `reconcile --watch` replicas compete for, in the kubefed namespace.
 pub const LEASE_NAME: &str = "kubefedctl-reconcile";
 
+/// What `reconcile --watch` has to say as it runs: leadership, each reported pass, and what went wrong on
+/// the way (retried or waited out, never fatal). Its text ([`Display`](std::fmt::Display)) is the line the
+/// command prints; each is also a `tracing` event ([`WatchEvent::trace`]), so `-v` shows it among the
+/// engine's spans.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WatchEvent {
+    /// Another replica holds a live lease (said again only when the holder changes).
+    WaitingToLead { namespace: String, holder: String },
+    /// This replica holds the lease and reconciles from now on.
+    Leading { namespace: String, identity: String },
+    /// The lease went to another replica, or could not be renewed in time: reconciling stopped.
+    LostLease,
+    /// The lease could not be read or written; tried again every retry period.
+    LeaseUnreadable { namespace: String, error: String },
+    /// On shutdown the lease could not be given up: another replica leads once it expires.
+    LeaseNotReleased { namespace: String, error: String },
+    /// What the reconciles since the last report did (when the queue drains, and every few seconds under
+    /// load); only reported when something was written or failed.
+    Pass { report: Box<Report>, dry_run: bool },
+    /// The members could not be probed (their configuration could not be read): the last health stands.
+    HealthCheckFailed { error: String },
+    /// A member was probed, but what the probe found could not be recorded on its KubeFedCluster.
+    HealthNotRecorded { cluster: String, error: String },
+    /// The federated types could not be selected (`--type` names no enabled type): none is reconciled.
+    TypesNotSelected { error: String },
+    /// The control plane's configuration could not be read: what the reconciles share was not rebuilt.
+    ControlPlaneUnreadable { error: String },
+    /// A member's stored credentials lack a permission a type needs there (said when first found): that
+    /// type is not attempted in that cluster.
+    PermissionDenied {
+        cluster: String,
+        type_name: String,
+        message: String,
+    },
+    /// Multi-cluster DNS wrote (or in a dry run would write) record statuses and DNSEndpoints.
+    DnsWritten { writes: usize, dry_run: bool },
+    /// A step of multi-cluster DNS failed.
+    DnsFailed { error: String },
+}
+
+impl std::fmt::Display for WatchEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WatchEvent::WaitingToLead { namespace, holder } => write!(
+                f,
+                "lease {namespace}/{LEASE_NAME} is held by {holder:?}; waiting to lead"
+            ),
+            WatchEvent::Leading {
+                namespace,
+                identity,
+            } => write!(
+                f,
+                "leading as {identity:?} (lease {namespace}/{LEASE_NAME})"
+            ),
+            WatchEvent::LostLease => {
+                f.write_str("lost the lease; stopped reconciling and waiting to lead again")
+            }
+            WatchEvent::LeaseUnreadable { namespace, error } => {
+                write!(f, "cannot read lease {namespace}/{LEASE_NAME}: {error}")
+            }
+            WatchEvent::LeaseNotReleased { namespace, error } => {
+                write!(f, "cannot release lease {namespace}/{LEASE_NAME}: {error}")
+            }
+            WatchEvent::Pass { report, dry_run } => f.write_str(&report.summary_line(*dry_run)),
+            WatchEvent::HealthCheckFailed { error } => write!(f, "health check failed: {error}"),
+            WatchEvent::HealthNotRecorded { error, .. }
+            | WatchEvent::TypesNotSelected { error }
+            | WatchEvent::DnsFailed { error } => f.write_str(error),
+            WatchEvent::ControlPlaneUnreadable { error } => {
+                write!(f, "cannot read the control plane: {error}")
+            }
+            WatchEvent::PermissionDenied { message, .. } => f.write_str(message),
+            WatchEvent::DnsWritten { writes, dry_run } => {
+                let verb = if *dry_run { "would write" } else { "wrote" };
+                write!(
+                    f,
+                    "multi-cluster DNS: {verb} {writes} record status(es) and DNSEndpoint(s)"
+                )
+            }
+        }
+    }
+}
+
+impl WatchEvent {
+    /// Something failed or stopped (the rest is progress).
+    pub fn is_problem(&self) -> bool {
+        match self {
+            WatchEvent::WaitingToLead { .. }
+            | WatchEvent::Leading { .. }
+            | WatchEvent::DnsWritten { .. } => false,
+            WatchEvent::Pass { report, .. } => {
+                report.outcome() != super::runner::PassOutcome::Converged
+            }
+            WatchEvent::LostLease
+            | WatchEvent::LeaseUnreadable { .. }
+            | WatchEvent::LeaseNotReleased { .. }
+            | WatchEvent::HealthCheckFailed { .. }
+            | WatchEvent::HealthNotRecorded { .. }
+            | WatchEvent::TypesNotSelected { .. }
+            | WatchEvent::ControlPlaneUnreadable { .. }
+            | WatchEvent::PermissionDenied { .. }
+            | WatchEvent::DnsFailed { .. } => true,
+        }
+    }
+
+    /// The event for `-v`: a warning for a problem, information otherwise, within the current spans.
+    pub fn trace(&self) {
+        if self.is_problem() {
+            tracing::warn!("{self}");
+        } else {
+            tracing::info!("{self}");
+        }
+    }
+}
+
+/// Where `reconcile --watch` tells what happens.
+pub type Observer<'a> = &'a (dyn Fn(&WatchEvent) + Send + Sync);
+
+/// Traces `event` and hands it to the observer.
+pub(crate) fn tell(observer: Observer<'_>, event: WatchEvent) {
+    event.trace();
+    observer(&event);
+}
+
 /// How `--watch` runs.
 #[derive(Debug, Clone)]
 pub struct WatchOptions {
@@ -247,15 +371,15 @@ async fn release(api: &Api<DynamicObject>, identity: &str) -> anyhow::Result<()>
 }
 
 /// Runs until `shutdown` resolves: waits to lead, then reconciles on every change, every resync period and
-/// whenever a member's readiness changes; releases the lease on the way out. `on_pass` gets each pass's
-/// report; `log` gets progress lines (leadership, failed passes).
+/// whenever a member's readiness changes; releases the lease on the way out. `observer` is told what
+/// happens: leadership, each pass's report, what failed on the way.
+#[tracing::instrument(level = "info", name = "watch", skip_all, fields(identity = %wopts.identity))]
 pub async fn run(
     host: &kube::Client,
     opts: &RunOptions,
     wopts: &WatchOptions,
     shutdown: impl Future<Output = ()>,
-    on_pass: &(dyn Fn(&Report) + Send + Sync),
-    log: &(dyn Fn(&str) + Send + Sync),
+    observer: Observer<'_>,
 ) -> anyhow::Result<()> {
     let ns = opts.kubefed_namespace.as_str();
     let config = runner::read_kubefed_config(host, ns).await?;
@@ -272,26 +396,36 @@ pub async fn run(
                 Ok(None) => break,
                 Ok(Some(holder)) => {
                     if holder != last_holder {
-                        log(&format!(
-                            "lease {ns}/{LEASE_NAME} is held by {holder:?}; waiting to lead"
-                        ));
+                        tell(
+                            observer,
+                            WatchEvent::WaitingToLead {
+                                namespace: ns.to_string(),
+                                holder: holder.clone(),
+                            },
+                        );
                         last_holder = holder;
                     }
                 }
-                Err(e) => log(&format!(
-                    "cannot read lease {ns}/{LEASE_NAME}: {}",
-                    crate::error::chain_text(&e)
-                )),
+                Err(e) => tell(
+                    observer,
+                    WatchEvent::LeaseUnreadable {
+                        namespace: ns.to_string(),
+                        error: crate::error::chain_text(&e),
+                    },
+                ),
             }
             tokio::select! {
                 _ = &mut shutdown => return Ok(()),
                 _ = tokio::time::sleep(timings.retry_period) => {}
             }
         }
-        log(&format!(
-            "leading as {:?} (lease {ns}/{LEASE_NAME})",
-            wopts.identity
-        ));
+        tell(
+            observer,
+            WatchEvent::Leading {
+                namespace: ns.to_string(),
+                identity: wopts.identity.clone(),
+            },
+        );
         let lost = lead(
             host,
             opts,
@@ -300,20 +434,22 @@ pub async fn run(
             health_period,
             &leases,
             &mut shutdown,
-            on_pass,
-            log,
+            observer,
         )
         .await?;
         if !lost {
             if let Err(e) = release(&leases, &wopts.identity).await {
-                log(&format!(
-                    "cannot release lease {ns}/{LEASE_NAME}: {}",
-                    crate::error::chain_text(&e)
-                ));
+                tell(
+                    observer,
+                    WatchEvent::LeaseNotReleased {
+                        namespace: ns.to_string(),
+                        error: crate::error::chain_text(&e),
+                    },
+                );
             }
             return Ok(());
         }
-        log("lost the lease; stopped reconciling and waiting to lead again");
+        tell(observer, WatchEvent::LostLease);
     }
 }
 
@@ -327,8 +463,7 @@ async fn lead<F: Future<Output = ()>>(
     health_period: Duration,
     leases: &Api<DynamicObject>,
     shutdown: &mut std::pin::Pin<&mut F>,
-    on_pass: &(dyn Fn(&Report) + Send + Sync),
-    log: &(dyn Fn(&str) + Send + Sync),
+    observer: Observer<'_>,
 ) -> anyhow::Result<bool> {
     // Renewal runs on its own so a long pass cannot let the lease expire.
     let (lost_tx, mut lost_rx) = tokio::sync::watch::channel(false);
@@ -365,7 +500,7 @@ async fn lead<F: Future<Output = ()>>(
     let (controller, changes) = tokio::select! {
         _ = shutdown.as_mut() => return Ok(false),
         _ = lost_rx.changed() => return Ok(true),
-        started = Controller::start(host, opts, wopts.resync_period, log) => started?,
+        started = Controller::start(host, opts, wopts.resync_period, observer) => started?,
     };
     let lost = async move {
         let _ = lost_rx.changed().await;
@@ -381,14 +516,7 @@ async fn lead<F: Future<Output = ()>>(
         };
         tokio::pin!(stop);
         controller
-            .run(
-                changes,
-                wopts.resync_period,
-                health_period,
-                stop,
-                on_pass,
-                log,
-            )
+            .run(changes, wopts.resync_period, health_period, stop, observer)
             .await;
     }
     Ok(lost_now)
@@ -459,6 +587,89 @@ mod tests {
     }
 
     #[test]
+    fn events_read_as_the_lines_the_command_prints() {
+        let ns = || "kube-federation-system".to_string();
+        let lines = [
+            (
+                WatchEvent::WaitingToLead {
+                    namespace: ns(),
+                    holder: "other_1".into(),
+                },
+                "lease kube-federation-system/kubefedctl-reconcile is held by \"other_1\"; waiting to lead",
+            ),
+            (
+                WatchEvent::Leading {
+                    namespace: ns(),
+                    identity: "me_2".into(),
+                },
+                "leading as \"me_2\" (lease kube-federation-system/kubefedctl-reconcile)",
+            ),
+            (
+                WatchEvent::LostLease,
+                "lost the lease; stopped reconciling and waiting to lead again",
+            ),
+            (
+                WatchEvent::LeaseUnreadable {
+                    namespace: ns(),
+                    error: "boom".into(),
+                },
+                "cannot read lease kube-federation-system/kubefedctl-reconcile: boom",
+            ),
+            (
+                WatchEvent::LeaseNotReleased {
+                    namespace: ns(),
+                    error: "boom".into(),
+                },
+                "cannot release lease kube-federation-system/kubefedctl-reconcile: boom",
+            ),
+            (
+                WatchEvent::HealthCheckFailed {
+                    error: "boom".into(),
+                },
+                "health check failed: boom",
+            ),
+            (
+                WatchEvent::ControlPlaneUnreadable {
+                    error: "boom".into(),
+                },
+                "cannot read the control plane: boom",
+            ),
+            (
+                WatchEvent::DnsWritten {
+                    writes: 3,
+                    dry_run: true,
+                },
+                "multi-cluster DNS: would write 3 record status(es) and DNSEndpoint(s)",
+            ),
+            (
+                WatchEvent::PermissionDenied {
+                    cluster: "c1".into(),
+                    type_name: "configmaps".into(),
+                    message: "as it is".into(),
+                },
+                "as it is",
+            ),
+            (
+                WatchEvent::Pass {
+                    report: Box::default(),
+                    dry_run: false,
+                },
+                "0 federated objects, 0/0 clusters ready: 0 created, 0 updated, 0 adopted, 0 deleted, \
+                 0 unlabelled, 0 failed",
+            ),
+        ];
+        for (event, line) in lines {
+            assert_eq!(event.to_string(), line, "{event:?}");
+        }
+        assert!(WatchEvent::LostLease.is_problem());
+        assert!(!WatchEvent::Pass {
+            report: Box::default(),
+            dry_run: false
+        }
+        .is_problem());
+    }
+
+    #[test]
     fn micro_time_has_six_fraction_digits() {
         assert_eq!(
             micro_time(at("2024-01-01T00:00:01.5Z")),
@@ -492,6 +703,6 @@ mod send_check {
         assert_send(super::try_lead(&leases, "x", Default::default()));
         assert_send(super::release(&leases, "x"));
         let wopts = super::WatchOptions::default();
-        assert_send(super::run(&host, &opts, &wopts, async {}, &|_| {}, &|_| {}));
+        assert_send(super::run(&host, &opts, &wopts, async {}, &|_| {}));
     }
 }
