@@ -123,12 +123,13 @@ impl WatchEvent {
         }
     }
 
-    /// The event for `-v`: a warning for a problem, information otherwise, within the current spans.
+    /// The event in the diagnostic log, within the current spans. At debug level (`-vv`): the command
+    /// prints every event anyway, so at `-v` the log would only repeat its lines.
     pub fn trace(&self) {
         if self.is_problem() {
-            tracing::warn!("{self}");
+            tracing::debug!(problem = true, "{self}");
         } else {
-            tracing::info!("{self}");
+            tracing::debug!("{self}");
         }
     }
 }
