@@ -227,6 +227,8 @@ fn as_diff_error(err: anyhow::Error) -> anyhow::Error {
 }
 
 pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
+    // This process ends with the preview pass.
+    crate::engine::exit_after_pass();
     run_inner(ctx, args).await.map_err(as_diff_error)
 }
 

@@ -240,6 +240,8 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Success);
     }
 
+    // This process ends with the pass.
+    crate::engine::exit_after_pass();
     let deadline = args.timeout.map(|t| tokio::time::Instant::now() + t);
     let bar = ctx.printer.progress(0, "reconciling");
     let report = runner::reconcile_pass(

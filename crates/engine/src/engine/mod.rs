@@ -30,9 +30,23 @@ pub fn now_rfc3339() -> String {
         .to_string()
 }
 
+/// Set when this process exits once its pass is done (see [`exit_after_pass`]).
+static EXITS_AFTER_PASS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Tells the engine that the process ends with its pass (`reconcile --once`, `diff`): the listings a
+/// pass would free at its end (tens of thousands of JSON objects: an eighth of a no-op pass's CPU at
+/// 10,000 objects x 3 members) are left to the exit, which frees them at no cost.
+pub fn exit_after_pass() {
+    EXITS_AFTER_PASS.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Frees a large value (a pass's listings: tens of thousands of JSON objects) on another thread, so the
-/// pass ends without waiting for the allocator.
+/// pass ends without waiting for the allocator; or not at all when the process is about to exit.
 pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    if EXITS_AFTER_PASS.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(value);
+        return;
+    }
     std::thread::spawn(move || drop(value));
 }
 
