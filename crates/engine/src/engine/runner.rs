@@ -513,6 +513,26 @@ async fn list_federated(
         })
 }
 
+/// Runs `work` as a task of its own, so that parsing one large listing does not wait for another: a
+/// pass's future runs on one thread, and its listings (tens of thousands of objects each) are parsed
+/// where they are received.
+async fn on_a_worker<T: Send + 'static>(
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match tokio::spawn(work).await {
+        Ok(v) => v,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+async fn list_managed_owned(
+    client: kube::Client,
+    ty: TypeInfo,
+    ns: Option<String>,
+) -> Result<Listing, EngineError> {
+    list_managed(&client, &ty, ns.as_deref()).await
+}
+
 /// The managed objects of a type in one member: one list request with `kubefed.io/managed=true`.
 async fn list_managed(
     client: &kube::Client,
@@ -587,17 +607,20 @@ async fn list_propagated_versions(
         };
         // Unknown versions only cost a comparison per object: the pass goes on without them, and writes
         // none it could not have read.
-        let list = api.list(&ListParams::default()).await.ok()?;
-        for pv in list.items {
-            let Some(name) = pv.metadata.name.clone() else {
+        let items = list_values(&api, host, &resource, &ListParams::default())
+            .await
+            .ok()?;
+        for pv in items {
+            let text = |p: &str| pv.pointer(p).and_then(Value::as_str).map(str::to_string);
+            let Some(name) = text("/metadata/name") else {
                 continue;
             };
             let ns = if namespaced {
-                pv.metadata.namespace.clone().unwrap_or_default()
+                text("/metadata/namespace").unwrap_or_default()
             } else {
                 String::new()
             };
-            out.insert((ns, name), super::cache::to_value(&pv, &resource));
+            out.insert((ns, name), pv);
         }
     }
     Some(out)
@@ -793,8 +816,12 @@ async fn pass(
     // Every listing the pass needs is made at once, so the pass waits for the slowest, not for their sum.
     // A listing made before the namespaces are propagated is still right: creating a namespace changes no
     // other type's managed objects.
+    let propagated = {
+        let (host, filter) = (host.clone(), host_filter.clone());
+        on_a_worker(async move { list_propagated_versions(&host, filter.as_deref(), scope).await })
+    };
     let (propagated, listed) = futures::join!(
-        list_propagated_versions(host, host_filter.as_deref(), scope),
+        propagated,
         futures::future::join_all(types.iter().map(|ty| list_type(
             &env,
             ty,
@@ -980,7 +1007,12 @@ async fn list_type(env: &Env, ty: &TypeInfo, ns_filter: Option<&str>) -> TypeLis
                 let limiter = env.member_limiter(&c.name);
                 let _permit = limiter.acquire().await;
                 let started = std::time::Instant::now();
-                let listing = list_managed(client, ty, ns_filter).await;
+                let listing = on_a_worker(list_managed_owned(
+                    client.clone(),
+                    ty.clone(),
+                    ns_filter.map(str::to_string),
+                ))
+                .await;
                 match &listing {
                     Ok(l) => tracing::info!(cluster = %c.name, objects = l.len(),
                         ms = started.elapsed().as_millis() as u64, "listed managed objects"),
@@ -995,8 +1027,11 @@ async fn list_type(env: &Env, ty: &TypeInfo, ns_filter: Option<&str>) -> TypeLis
         };
         (c.name.clone(), listing)
     }));
-    let (objects, member_listings) =
-        futures::join!(list_federated(&env.host, ty, ns_filter), member_listings);
+    let federated = {
+        let (host, ty, ns) = (env.host.clone(), ty.clone(), ns_filter.map(str::to_string));
+        on_a_worker(async move { list_federated(&host, &ty, ns.as_deref()).await })
+    };
+    let (objects, member_listings) = futures::join!(federated, member_listings);
     TypeListing {
         objects,
         listings: member_listings.into_iter().collect(),
