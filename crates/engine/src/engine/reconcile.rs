@@ -810,28 +810,39 @@ async fn reconcile_in_cluster(
         None => (None, true),
     };
 
-    let desired = if selected {
-        let ops = match overrides {
-            Ok(o) => o,
-            Err(e) => return report(S::ApplyOverridesFailed, Some(e.to_string())),
-        };
-        match desired::desired_object(ctx.fed, &ctx.ty.target, name, ops) {
-            Ok(d) => Some(d.object),
+    let ops = match overrides {
+        Ok(o) => o,
+        Err(e) if selected => return report(S::ApplyOverridesFailed, Some(e.to_string())),
+        Err(_) => &BTreeMap::new(),
+    };
+    let make_desired =
+        || desired::desired_object(ctx.fed, &ctx.ty.target, name, ops).map(|d| d.object);
+    // A member object that still has the `rv:` version propagated last is what was propagated, whatever
+    // the template says: the desired object is made only when something is compared or written (in a
+    // no-op pass, for no object).
+    let propagated_unchanged = selected
+        && recorded.is_some_and(|r| {
+            r.starts_with("rv:")
+                && live.as_deref().map(versions::object_version).as_deref() == Some(r)
+        });
+    let mut desired = if selected && !propagated_unchanged {
+        match make_desired() {
+            Ok(d) => Some(d),
             Err(e) => return report(e.status(), Some(e.to_string())),
         }
     } else {
         None
     };
 
-    let host_ns = ctx.is_host_namespace(live.as_deref()).await;
+    let mut host_ns = ctx.is_host_namespace(live.as_deref()).await;
     let storage = Storage::of(&ctx.ty.target);
-    let facts = |live: Option<&Value>, is_host_namespace: bool| {
+    let facts = |live: Option<&Value>, desired: Option<&Value>, is_host_namespace: bool| {
         // The version KubeFed recorded after its last write: a `gen:` version says nothing of metadata,
         // which changes without bumping the generation.
-        let version_matches = match (recorded, live, desired.as_ref()) {
-            (Some(r), Some(l), Some(d)) => {
-                versions::object_version(l) == r
-                    && (r.starts_with("rv:") || matching::metadata_matches(d, l, storage))
+        let version_matches = match (recorded, live) {
+            (Some(r), Some(l)) if versions::object_version(l) == r => {
+                r.starts_with("rv:")
+                    || desired.is_some_and(|d| matching::metadata_matches(d, l, storage))
             }
             _ => false,
         };
@@ -839,7 +850,7 @@ async fn reconcile_in_cluster(
             selected,
             ready: true,
             live,
-            desired: desired.as_ref(),
+            desired,
             adopt_resources: ctx.env.adopt_resources,
             is_host_namespace,
             storage,
@@ -847,7 +858,7 @@ async fn reconcile_in_cluster(
             delete_adopted: ctx.env.delete_adopted,
         })
     };
-    let mut action = facts(live.as_deref(), host_ns);
+    let mut action = facts(live.as_deref(), desired.as_ref(), host_ns);
     if !whole && action == ClusterAction::Update {
         // The cache holds only the member object's metadata, and its version is not the one propagated:
         // the content decides whether it needs a write.
@@ -860,7 +871,7 @@ async fn reconcile_in_cluster(
         match fetched {
             Ok(o) => {
                 live = o.map(|o| Cow::Owned(super::cache::to_value(&o, &ctx.ty.target_api)));
-                action = facts(live.as_deref(), host_ns);
+                action = facts(live.as_deref(), desired.as_ref(), host_ns);
             }
             Err(e) => return report(S::RetrievalFailed, Some(EngineError::from(e).to_string())),
         }
@@ -875,11 +886,22 @@ async fn reconcile_in_cluster(
             Err(e) => return report(S::RetrievalFailed, Some(e.to_string())),
             Ok(Some(obj)) => {
                 live = Some(Cow::Owned(obj));
-                let host_ns = ctx.is_host_namespace(live.as_deref()).await;
-                action = facts(live.as_deref(), host_ns);
+                host_ns = ctx.is_host_namespace(live.as_deref()).await;
+                action = facts(live.as_deref(), desired.as_ref(), host_ns);
             }
             Ok(None) => {}
         }
+    }
+
+    if selected
+        && desired.is_none()
+        && !matches!(action, ClusterAction::Report(_) | ClusterAction::Nothing)
+    {
+        desired = match make_desired() {
+            Ok(d) => Some(d),
+            Err(e) => return report(e.status(), Some(e.to_string())),
+        };
+        action = facts(live.as_deref(), desired.as_ref(), host_ns);
     }
 
     let remote = |obj: Option<&Value>| -> Option<Value> {
