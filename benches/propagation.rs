@@ -126,10 +126,11 @@ async fn timed_pass(bed: &Bed, members: &[String], label: &str) -> Duration {
     bed.expect(out, 0, label);
     let (w1, l1) = (bed.writes().await, bed.lists().await);
     println!(
-        "  {label}: {:.2} s (kubefedctl CPU {:.2} s), member writes {}, member LISTs {}",
+        "  {label}: {:.2} s (kubefedctl CPU {:.2} s), member writes {}, host writes {}, member LISTs {}",
         took.as_secs_f64(),
         (children_cpu() - cpu0).as_secs_f64(),
         sum(&w1, members) - sum(&w0, members),
+        w1["host"] - w0["host"],
         sum(&l1, members) - sum(&l0, members)
     );
     took
