@@ -156,6 +156,18 @@ pub enum Command {
     Version(commands::version::Args),
 }
 
+impl Command {
+    /// Whether the command runs until it is stopped (`reconcile --watch`, `sandbox up`), holding what it
+    /// caches or serves for days, rather than doing one job and exiting.
+    pub fn runs_until_stopped(&self) -> bool {
+        match self {
+            Command::Reconcile(a) => a.watch,
+            Command::Sandbox(_) => true,
+            _ => false,
+        }
+    }
+}
+
 /// `-o/--output` for listing commands.
 #[derive(Debug, Clone, Copy, Args)]
 pub struct OutputArgs {
@@ -273,5 +285,22 @@ mod tests {
         assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
         let ok = Probe::try_parse_from(["probe", "-o", "wide"]).unwrap();
         assert_eq!(ok.output.output, OutputFormat::Wide);
+    }
+
+    #[test]
+    fn only_watching_and_serving_run_until_stopped() {
+        let runs = |args: &[&str]| {
+            let mut argv = vec!["kubefedctl"];
+            argv.extend(args);
+            Cli::try_parse_from(argv)
+                .unwrap()
+                .command
+                .runs_until_stopped()
+        };
+        assert!(runs(&["reconcile", "--watch"]));
+        assert!(runs(&["sandbox", "up", "--clusters", "host,member1"]));
+        assert!(!runs(&["reconcile", "--once"]));
+        assert!(!runs(&["diff"]));
+        assert!(!runs(&["demo"]));
     }
 }

@@ -214,13 +214,6 @@ pub async fn run(ctx: &Context, args: &Args) -> anyhow::Result<Outcome> {
     let opts = run_options(ctx, args);
     let host = ctx.host_client().await?;
     if args.watch {
-        // A watcher runs for days with every object cached: it gives up transparent huge pages, which
-        // speed a one-off pass up but keep whole 2 MiB pages resident for a few live objects each.
-        #[cfg(target_os = "linux")]
-        // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process.
-        unsafe {
-            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-        }
         let watch_opts = WatchOptions {
             resync_period: args.resync_period,
             ..WatchOptions::default()
