@@ -32,6 +32,7 @@ use super::deletions::DeletionGate;
 use super::desired::{FIELD_MANAGER, MANAGED_LABEL};
 use super::dns::{self, RecordKind};
 use super::error::EngineError;
+use super::events::{tell, Observer, WatchEvent};
 use super::placement::{ClusterInfo, ControlPlaneScope};
 use super::reconcile::{
     self, AdoptionLookup, Env, Listings, ObjectKey, Record, TypeInfo, Versions,
@@ -40,7 +41,6 @@ use super::runner::{self, PassState, Report, RunOptions};
 use super::scheduling;
 use super::status::ClusterPropagationStatus;
 use super::versions;
-use super::watch::{tell, Observer, WatchEvent};
 use crate::kubefed::types::{
     FederatedTypeConfig, KubeFedCluster, KubeFedConfig, ReplicaSchedulingPreference,
 };

@@ -133,6 +133,46 @@ impl EngineError {
     }
 }
 
+/// Why no client can be built from what the host stores for a member: KubeFed's ClusterConfigMalformed.
+/// KubeFed's condition message does not say what is malformed; this text does (`clusters`, a not-ready
+/// cluster's reason, teardown's plan).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MalformedConfig {
+    #[error("spec.secretRef.name is empty")]
+    NoSecretRef,
+    #[error("secret {namespace}/{name} not found in the host")]
+    SecretNotFound { namespace: String, name: String },
+    #[error("cannot read secret {namespace}/{name}: {error}")]
+    SecretUnreadable {
+        namespace: String,
+        name: String,
+        error: String,
+    },
+    #[error("secret {namespace}/{name} has no data.token")]
+    NoToken { namespace: String, name: String },
+    #[error("spec.apiEndpoint is empty")]
+    NoEndpoint,
+    #[error("spec.apiEndpoint {endpoint:?} is not a valid URL: {error}")]
+    BadEndpoint { endpoint: String, error: String },
+    #[error("spec.caBundle is not valid base64: {0}")]
+    CaNotBase64(String),
+    /// A PEM block (numbered from 1) that cannot be read.
+    #[error("spec.caBundle: PEM block {block} cannot be read: {error}")]
+    CaUnreadable { block: usize, error: String },
+    /// A certificate (numbered from 1) that cannot be a trust anchor.
+    #[error("spec.caBundle: certificate {certificate} is not a valid CA certificate: {error}")]
+    CaInvalid { certificate: usize, error: String },
+    #[error("spec.caBundle holds no PEM certificate (-----BEGIN CERTIFICATE-----)")]
+    CaEmpty,
+    /// The kubeconfig made of the stored configuration cannot be read, used, or turned into a client.
+    #[error("cannot read the stored configuration: {0}")]
+    KubeconfigUnreadable(String),
+    #[error("cannot use the stored configuration: {0}")]
+    KubeconfigUnusable(String),
+    #[error("cannot build a client: {0}")]
+    ClientUnbuildable(String),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ pub enum ProbeResult {
     /// The request failed (connection, TLS, timeout); the text is the transport error, free of credentials.
     Unreachable(String),
     /// No client could be built (missing secret/token, unparsable endpoint or CA).
-    ConfigMalformed(super::clusters::MalformedConfig),
+    ConfigMalformed(super::error::MalformedConfig),
 }
 
 pub const READY_REASON: &str = "ClusterReady";
@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn malformed_config_gets_its_own_condition() {
         let st = probe_status(
-            &ProbeResult::ConfigMalformed(crate::engine::clusters::MalformedConfig::NoToken {
+            &ProbeResult::ConfigMalformed(crate::engine::error::MalformedConfig::NoToken {
                 namespace: "ns".into(),
                 name: "s".into(),
             }),

@@ -10,6 +10,7 @@ pub mod deletions;
 pub mod desired;
 pub mod dns;
 pub mod error;
+pub mod events;
 pub mod health;
 pub mod matching;
 pub mod permissions;
