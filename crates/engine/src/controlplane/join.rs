@@ -231,7 +231,7 @@ pub async fn enabled_targets(
 pub async fn refresh_least_privilege_roles(
     host: &kube::Client,
     ns: &str,
-    members: &BTreeMap<String, super::teardown::MemberAccess>,
+    members: &BTreeMap<String, super::MemberAccess>,
     dry_run: bool,
     report: &mut dyn FnMut(String),
 ) -> anyhow::Result<Vec<(String, String)>> {

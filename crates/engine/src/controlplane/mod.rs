@@ -30,6 +30,10 @@ impl Change {
     }
 }
 
+/// How a member cluster is reached for cleanup: a client from the operator's kubeconfig, or why
+/// there is none.
+pub type MemberAccess = Result<kube::Client, String>;
+
 /// One line of a command's report, kubectl style: `<kind[.group]>/<name> <change>[ (dry run)]`.
 pub fn change_line(reference: &str, change: Change, dry_run: bool) -> String {
     // An unchanged object is unchanged whether or not the run was a dry run.

@@ -18,9 +18,7 @@ use super::resources::{self, Resource};
 use super::unjoin;
 use super::{change_line, Change};
 
-/// How a member cluster is reached for cleanup: a client from the operator's kubeconfig, or why
-/// there is none.
-pub type MemberAccess = Result<kube::Client, String>;
+pub use super::MemberAccess;
 
 #[derive(Debug, Clone)]
 pub struct TeardownOptions {

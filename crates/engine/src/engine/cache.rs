@@ -6,11 +6,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
-use kube::api::DynamicObject;
+use kube::api::{Api, DynamicObject, ListParams};
 use kube::core::ApiResource;
 use serde_json::Value;
 
-use super::reconcile::ObjectKey;
+use super::error::EngineError;
+
+/// `(namespace, name)`; namespace is `""` for cluster-scoped objects.
+pub type ObjectKey = (String, String);
 
 /// Objects of one type in one cluster, by key (namespace `""` for cluster-scoped ones and Namespaces).
 pub enum Listing {
@@ -337,6 +340,81 @@ impl Written {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// One LIST request, its items parsed straight into JSON (not through `DynamicObject`, which would
+/// parse each object twice), each with its `apiVersion` and `kind`: a real API server leaves them out of
+/// the items of a built-in type's list, and a missing `kind` must not read as a difference (or show in
+/// `diff`).
+pub(crate) async fn list_values(
+    api: &Api<DynamicObject>,
+    client: &kube::Client,
+    resource: &kube::core::ApiResource,
+    params: &ListParams,
+) -> kube::Result<Vec<Value>> {
+    #[derive(serde::Deserialize)]
+    struct Items {
+        #[serde(default)]
+        items: Vec<Value>,
+    }
+    let mut req = kube::core::Request::new(api.resource_url())
+        .list(params)
+        .map_err(kube::Error::BuildRequest)?;
+    req.extensions_mut().insert("list");
+    let list: Items = client.request(req).await?;
+    Ok(list
+        .items
+        .into_iter()
+        .map(|mut o| {
+            fill_type_meta(&mut o, resource);
+            o
+        })
+        .collect())
+}
+
+/// The objects of a type in one cluster (in `ns` when the type is namespaced and `ns` is given),
+/// optionally by label selector: one LIST request, keyed as the engine keys objects.
+pub(crate) async fn list_objects(
+    client: &kube::Client,
+    resource: &ApiResource,
+    namespaced: bool,
+    ns: Option<&str>,
+    labels: Option<&str>,
+) -> Result<Listing, EngineError> {
+    let api: Api<DynamicObject> = match ns {
+        Some(ns) if namespaced => Api::namespaced_with(client.clone(), ns, resource),
+        _ => Api::all_with(client.clone(), resource),
+    };
+    let params = match labels {
+        Some(l) => ListParams::default().labels(l),
+        None => ListParams::default(),
+    };
+    let items = list_values(&api, client, resource, &params)
+        .await
+        .map_err(|e| {
+            EngineError::from(e).context(format!(
+                "cannot list {}{}",
+                resource.plural,
+                labels.map(|l| format!(" labelled {l}")).unwrap_or_default(),
+            ))
+        })?;
+    Ok(items
+        .into_iter()
+        .map(|o| {
+            let s = |p: &str| {
+                o.pointer(p)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let key: ObjectKey = if namespaced {
+                (s("/metadata/namespace"), s("/metadata/name"))
+            } else {
+                (String::new(), s("/metadata/name"))
+            };
+            (key, o)
+        })
+        .collect())
 }
 
 #[cfg(test)]

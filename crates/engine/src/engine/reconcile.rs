@@ -57,9 +57,8 @@ impl TypeInfo {
     }
 }
 
-/// `(namespace, name)`; namespace is `""` for cluster-scoped objects.
-pub type ObjectKey = (String, String);
 pub use super::cache::Listing;
+pub use super::cache::ObjectKey;
 /// Per cluster: the listing, or why it could not be made (then nothing is deleted there).
 pub type Listings = BTreeMap<String, Result<Listing, EngineError>>;
 
@@ -259,7 +258,7 @@ impl Env {
                 let limiter = self.member_limiter(cluster);
                 let _permit = limiter.acquire().await;
                 let ns = (!key.0.is_empty()).then_some(key.0.as_str());
-                super::runner::list_objects(client, ty, ns, None).await
+                super::cache::list_objects(client, &ty.target_api, ty.gated(), ns, None).await
             })
             .await;
         match listing {

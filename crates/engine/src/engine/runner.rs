@@ -12,6 +12,7 @@ use kube::api::{Api, DynamicObject, ListParams};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::cache::{list_objects, list_values};
 use super::clusters::{self, ClientCache, HealthSettings, Member};
 use super::deletions::{ClusterDeletions, DeletionGate, MaxDeletions};
 use super::desired::{TargetInfo, MANAGED_LABEL};
@@ -450,36 +451,6 @@ pub fn type_info(ftc: &FederatedTypeConfig, raw_status_gate: bool) -> Option<Typ
     })
 }
 
-/// One LIST request, its items parsed straight into JSON (not through `DynamicObject`, which would
-/// parse each object twice), each with its `apiVersion` and `kind`: a real API server leaves them out of
-/// the items of a built-in type's list, and a missing `kind` must not read as a difference (or show in
-/// `diff`).
-async fn list_values(
-    api: &Api<DynamicObject>,
-    client: &kube::Client,
-    resource: &kube::core::ApiResource,
-    params: &ListParams,
-) -> kube::Result<Vec<Value>> {
-    #[derive(serde::Deserialize)]
-    struct Items {
-        #[serde(default)]
-        items: Vec<Value>,
-    }
-    let mut req = kube::core::Request::new(api.resource_url())
-        .list(params)
-        .map_err(kube::Error::BuildRequest)?;
-    req.extensions_mut().insert("list");
-    let list: Items = client.request(req).await?;
-    Ok(list
-        .items
-        .into_iter()
-        .map(|mut o| {
-            super::cache::fill_type_meta(&mut o, resource);
-            o
-        })
-        .collect())
-}
-
 /// Where federated objects are read: the kubefed namespace on a Namespaced plane, `-n` if given, else all.
 pub(crate) fn host_namespace_filter(
     opts: &RunOptions,
@@ -539,51 +510,14 @@ async fn list_managed(
     ty: &TypeInfo,
     ns: Option<&str>,
 ) -> Result<Listing, EngineError> {
-    list_objects(client, ty, ns, Some(&format!("{MANAGED_LABEL}=true"))).await
-}
-
-/// The objects of a type in one member (in `ns` for namespaced types), optionally by label selector: one
-/// list request.
-pub(crate) async fn list_objects(
-    client: &kube::Client,
-    ty: &TypeInfo,
-    ns: Option<&str>,
-    labels: Option<&str>,
-) -> Result<Listing, EngineError> {
-    let api: Api<DynamicObject> = match ns {
-        Some(ns) if ty.gated() => Api::namespaced_with(client.clone(), ns, &ty.target_api),
-        _ => Api::all_with(client.clone(), &ty.target_api),
-    };
-    let params = match labels {
-        Some(l) => ListParams::default().labels(l),
-        None => ListParams::default(),
-    };
-    let items = list_values(&api, client, &ty.target_api, &params)
-        .await
-        .map_err(|e| {
-            EngineError::from(e).context(format!(
-                "cannot list {}{}",
-                ty.target_api.plural,
-                labels.map(|l| format!(" labelled {l}")).unwrap_or_default(),
-            ))
-        })?;
-    Ok(items
-        .into_iter()
-        .map(|o| {
-            let s = |p: &str| {
-                o.pointer(p)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            let key: ObjectKey = if ty.gated() {
-                (s("/metadata/namespace"), s("/metadata/name"))
-            } else {
-                (String::new(), s("/metadata/name"))
-            };
-            (key, o)
-        })
-        .collect())
+    list_objects(
+        client,
+        &ty.target_api,
+        ty.gated(),
+        ns,
+        Some(&format!("{MANAGED_LABEL}=true")),
+    )
+    .await
 }
 
 /// Every PropagatedVersion object the pass may use (in `ns_filter`, or everywhere), and on
