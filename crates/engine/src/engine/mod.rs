@@ -2,27 +2,23 @@
 //! cluster health (pure), and the parts that talk to clusters: member clients and probes, the per-object
 //! reconcile, replica scheduling preferences, the `--once` runner and the `--watch` driver.
 
-pub mod actions;
 pub mod cache;
 pub mod clusters;
 pub mod controller;
 pub mod deletions;
-pub mod desired;
 pub mod dns;
 pub mod error;
 pub mod events;
 pub mod health;
-pub mod matching;
 pub mod permissions;
 pub mod reconcile;
 pub mod runner;
 pub mod scheduling;
-pub mod status;
 pub mod timeout;
 pub mod watch;
 
 // The pure parts that live in the core crate, under the paths the engine has always used.
-pub use kubefedctl_core::{overrides, placement, versions};
+pub use kubefedctl_core::{actions, desired, matching, overrides, placement, status, versions};
 
 /// The current time as Kubernetes writes it in conditions: RFC 3339, UTC, whole seconds.
 pub fn now_rfc3339() -> String {

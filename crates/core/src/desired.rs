@@ -272,7 +272,7 @@ fn is_empty(v: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::overrides::parse_overrides;
+    use crate::overrides::parse_overrides;
     use serde_json::json;
 
     fn deployments() -> TargetInfo {

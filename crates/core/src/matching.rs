@@ -195,8 +195,10 @@ fn contains(desired: &Value, live: &Value, built_in: bool, key: Option<&str>) ->
 
 fn same_quantity(desired: &Value, live: &Value, resource_list: bool) -> bool {
     match (scalar_text(desired), scalar_text(live)) {
-        (Some(a), Some(b)) if resource_list => crate::quantity::same_resource_amount(&a, &b),
-        (Some(a), Some(b)) => crate::quantity::same_amount(&a, &b),
+        (Some(a), Some(b)) if resource_list => {
+            kubefedctl_apimachinery::quantity::same_resource_amount(&a, &b)
+        }
+        (Some(a), Some(b)) => kubefedctl_apimachinery::quantity::same_amount(&a, &b),
         _ => false,
     }
 }
@@ -222,7 +224,7 @@ fn owns_field_missing_from(fields: &Map<String, Value>, desired: &Value) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::desired::MANAGED_LABEL;
+    use crate::desired::MANAGED_LABEL;
     use serde_json::json;
 
     const BUILT_IN: Storage = Storage::BuiltIn { secret: false };
