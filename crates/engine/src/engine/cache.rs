@@ -76,12 +76,6 @@ impl Listing {
     }
 }
 
-impl FromIterator<(ObjectKey, Value)> for Listing {
-    fn from_iter<I: IntoIterator<Item = (ObjectKey, Value)>>(iter: I) -> Self {
-        Listing::Listed(iter.into_iter().collect())
-    }
-}
-
 /// The objects a watch-fed cache holds, by key (namespace `""` for cluster-scoped ones), each kept as
 /// the JSON text of what the cache keeps of it: a fraction of the memory of parsed objects (a metadata
 /// record is a few hundred bytes), parsed again only when one is read. Filled from a watch: a complete
@@ -373,14 +367,14 @@ pub(crate) async fn list_values(
 }
 
 /// The objects of a type in one cluster (in `ns` when the type is namespaced and `ns` is given),
-/// optionally by label selector: one LIST request, keyed as the engine keys objects.
+/// optionally by label selector, by key: one LIST request.
 pub(crate) async fn list_objects(
     client: &kube::Client,
     resource: &ApiResource,
     namespaced: bool,
     ns: Option<&str>,
     labels: Option<&str>,
-) -> Result<Listing, EngineError> {
+) -> Result<HashMap<ObjectKey, Value>, EngineError> {
     let api: Api<DynamicObject> = match ns {
         Some(ns) if namespaced => Api::namespaced_with(client.clone(), ns, resource),
         _ => Api::all_with(client.clone(), resource),

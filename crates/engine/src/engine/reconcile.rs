@@ -258,7 +258,9 @@ impl Env {
                 let limiter = self.member_limiter(cluster);
                 let _permit = limiter.acquire().await;
                 let ns = (!key.0.is_empty()).then_some(key.0.as_str());
-                super::cache::list_objects(client, &ty.target_api, ty.gated(), ns, None).await
+                super::cache::list_objects(client, &ty.target_api, ty.gated(), ns, None)
+                    .await
+                    .map(Listing::Listed)
             })
             .await;
         match listing {

@@ -496,14 +496,6 @@ async fn on_a_worker<T: Send + 'static>(
     }
 }
 
-async fn list_managed_owned(
-    client: kube::Client,
-    ty: TypeInfo,
-    ns: Option<String>,
-) -> Result<Listing, EngineError> {
-    list_managed(&client, &ty, ns.as_deref()).await
-}
-
 /// The managed objects of a type in one member: one list request with `kubefed.io/managed=true`.
 async fn list_managed(
     client: &kube::Client,
@@ -518,6 +510,7 @@ async fn list_managed(
         Some(&format!("{MANAGED_LABEL}=true")),
     )
     .await
+    .map(Listing::Listed)
 }
 
 /// Every PropagatedVersion object the pass may use (in `ns_filter`, or everywhere), and on
@@ -535,27 +528,13 @@ async fn list_propagated_versions(
     }
     for namespaced in kinds {
         let resource = super::versions::propagated_version_resource(namespaced);
-        let api: Api<DynamicObject> = match ns_filter {
-            Some(ns) if namespaced => Api::namespaced_with(host.clone(), ns, &resource),
-            _ => Api::all_with(host.clone(), &resource),
-        };
         // Unknown versions only cost a comparison per object: the pass goes on without them, and writes
         // none it could not have read.
-        let items = list_values(&api, host, &resource, &ListParams::default())
-            .await
-            .ok()?;
-        for pv in items {
-            let text = |p: &str| pv.pointer(p).and_then(Value::as_str).map(str::to_string);
-            let Some(name) = text("/metadata/name") else {
-                continue;
-            };
-            let ns = if namespaced {
-                text("/metadata/namespace").unwrap_or_default()
-            } else {
-                String::new()
-            };
-            out.insert((ns, name), pv);
-        }
+        out.extend(
+            list_objects(host, &resource, namespaced, ns_filter, None)
+                .await
+                .ok()?,
+        );
     }
     Some(out)
 }
@@ -941,12 +920,11 @@ async fn list_type(env: &Env, ty: &TypeInfo, ns_filter: Option<&str>) -> TypeLis
                 let limiter = env.member_limiter(&c.name);
                 let _permit = limiter.acquire().await;
                 let started = std::time::Instant::now();
-                let listing = on_a_worker(list_managed_owned(
-                    client.clone(),
-                    ty.clone(),
-                    ns_filter.map(str::to_string),
-                ))
-                .await;
+                let (client, ty) = (client.clone(), ty.clone());
+                let ns = ns_filter.map(str::to_string);
+                let listing =
+                    on_a_worker(async move { list_managed(&client, &ty, ns.as_deref()).await })
+                        .await;
                 match &listing {
                     Ok(l) => tracing::info!(cluster = %c.name, objects = l.len(),
                         ms = started.elapsed().as_millis() as u64, "listed managed objects"),
