@@ -818,14 +818,16 @@ async fn reconcile_in_cluster(
     };
     let make_desired =
         || desired::desired_object(ctx.fed, &ctx.ty.target, name, ops).map(|d| d.object);
+    // Whether a member object still has the version KubeFed recorded after its last write.
+    let at_recorded = |live: Option<&Value>| {
+        recorded.is_some() && live.map(versions::object_version).as_deref() == recorded
+    };
+    let live_at_recorded = at_recorded(live.as_deref());
     // A member object that still has the `rv:` version propagated last is what was propagated, whatever
     // the template says: the desired object is made only when something is compared or written (in a
     // no-op pass, for no object).
-    let propagated_unchanged = selected
-        && recorded.is_some_and(|r| {
-            r.starts_with("rv:")
-                && live.as_deref().map(versions::object_version).as_deref() == Some(r)
-        });
+    let propagated_unchanged =
+        selected && live_at_recorded && recorded.is_some_and(|r| r.starts_with("rv:"));
     let mut desired = if selected && !propagated_unchanged {
         match make_desired() {
             Ok(d) => Some(d),
@@ -837,11 +839,13 @@ async fn reconcile_in_cluster(
 
     let mut host_ns = ctx.is_host_namespace(live.as_deref()).await;
     let storage = Storage::of(&ctx.ty.target);
-    let facts = |live: Option<&Value>, desired: Option<&Value>, is_host_namespace: bool| {
-        // The version KubeFed recorded after its last write: a `gen:` version says nothing of metadata,
-        // which changes without bumping the generation.
+    let facts = |live: Option<&Value>,
+                 at_recorded: bool,
+                 desired: Option<&Value>,
+                 is_host_namespace: bool| {
+        // A `gen:` version says nothing of metadata, which changes without bumping the generation.
         let version_matches = match (recorded, live) {
-            (Some(r), Some(l)) if versions::object_version(l) == r => {
+            (Some(r), Some(l)) if at_recorded => {
                 r.starts_with("rv:")
                     || desired.is_some_and(|d| matching::metadata_matches(d, l, storage))
             }
@@ -859,7 +863,7 @@ async fn reconcile_in_cluster(
             delete_adopted: ctx.env.delete_adopted,
         })
     };
-    let mut action = facts(live.as_deref(), desired.as_ref(), host_ns);
+    let mut action = facts(live.as_deref(), live_at_recorded, desired.as_ref(), host_ns);
     if !whole && action == ClusterAction::Update {
         // The cache holds only the member object's metadata, and its version is not the one propagated:
         // the content decides whether it needs a write.
@@ -872,7 +876,12 @@ async fn reconcile_in_cluster(
         match fetched {
             Ok(o) => {
                 live = o.map(|o| Cow::Owned(super::cache::to_value(&o, &ctx.ty.target_api)));
-                action = facts(live.as_deref(), desired.as_ref(), host_ns);
+                action = facts(
+                    live.as_deref(),
+                    at_recorded(live.as_deref()),
+                    desired.as_ref(),
+                    host_ns,
+                );
             }
             Err(e) => return report(S::RetrievalFailed, Some(EngineError::from(e).to_string())),
         }
@@ -888,7 +897,12 @@ async fn reconcile_in_cluster(
             Ok(Some(obj)) => {
                 live = Some(Cow::Owned(obj));
                 host_ns = ctx.is_host_namespace(live.as_deref()).await;
-                action = facts(live.as_deref(), desired.as_ref(), host_ns);
+                action = facts(
+                    live.as_deref(),
+                    at_recorded(live.as_deref()),
+                    desired.as_ref(),
+                    host_ns,
+                );
             }
             Ok(None) => {}
         }
@@ -902,7 +916,12 @@ async fn reconcile_in_cluster(
             Ok(d) => Some(d),
             Err(e) => return report(e.status(), Some(e.to_string())),
         };
-        action = facts(live.as_deref(), desired.as_ref(), host_ns);
+        action = facts(
+            live.as_deref(),
+            at_recorded(live.as_deref()),
+            desired.as_ref(),
+            host_ns,
+        );
     }
 
     let remote = |obj: Option<&Value>| -> Option<Value> {
